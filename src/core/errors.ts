@@ -1,0 +1,54 @@
+/** One home for every error steptree throws. Each names what went wrong and where. */
+export class SteptreeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An option failed validation before any model was called. `option` is its dotted path. */
+export class InvalidOptionError extends SteptreeError {
+  constructor(readonly option: string, detail: string) {
+    super(`invalid option \`${option}\`: ${detail}`);
+  }
+}
+
+/** A policy call failed (network, parse, model error). The engine marks the node failed and goes on. */
+export class PolicyError extends SteptreeError {
+  constructor(readonly nodeId: string, cause: unknown) {
+    super(`policy failed on node ${nodeId}: ${errorText(cause)}`, { cause });
+  }
+}
+
+/** A PRM batch failed. The nodes in it are marked failed and the search goes on. */
+export class PRMError extends SteptreeError {
+  constructor(readonly nodeIds: readonly string[], cause: unknown) {
+    super(`PRM failed on ${nodeIds.length} step(s) (${nodeIds.slice(0, 3).join(', ')}${nodeIds.length > 3 ? ', …' : ''}): ${errorText(cause)}`, { cause });
+  }
+}
+
+/** Nothing could proceed: every expansion failed before any step was scored. */
+export class SearchFailedError extends SteptreeError {
+  constructor(detail: string, readonly failures: readonly string[], cause?: unknown) {
+    super(`search could not proceed: ${detail}${failures.length ? `\n  first failure: ${failures[0]}` : ''}`, { cause });
+  }
+}
+
+/** A file or JSON value is not in the expected format. `where` names the file (and line) or JSON path. */
+export class FormatError extends SteptreeError {
+  constructor(readonly where: string, detail: string) {
+    super(`${where}: ${detail}`);
+  }
+}
+
+/** A saved model's config does not match what the loader expects. */
+export class ModelConfigError extends SteptreeError {
+  constructor(readonly where: string, detail: string) {
+    super(`${where}: ${detail}`);
+  }
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
