@@ -48,7 +48,28 @@ export class ModelConfigError extends SteptreeError {
   }
 }
 
+/** A tfjs backend could not be initialised and the caller asked for no fallback (`strict`). */
+export class BackendError extends SteptreeError {
+  constructor(readonly backend: string, detail: string, cause?: unknown) {
+    super(`backend ${backend} unavailable: ${detail}`, { cause });
+  }
+}
+
+/** An optional dependency needed for a feature is not installed or does not load on this runtime. */
+export class MissingDependencyError extends SteptreeError {
+  constructor(readonly module: string, readonly feature: string, cause?: unknown) {
+    super(`${feature} needs the npm package \`${module}\`, which could not be loaded${cause === undefined ? '' : `: ${errorText(cause)}`}`, { cause });
+  }
+}
+
 export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** An HTTP model server failed or answered with an error. `status` is null when no response came (network, timeout). */
+export class HttpPRMError extends SteptreeError {
+  constructor(readonly url: string, readonly status: number | null, detail: string, options?: { cause?: unknown }) {
+    super(`PRM server ${url} ${status === null ? 'gave no response' : `answered HTTP ${status}`}: ${detail}`, options);
+  }
 }

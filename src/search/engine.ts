@@ -97,11 +97,12 @@ export function startSearch(o: SearchOptions): SearchRun {
         let wave = strategy.plan(ctx);
         if (!wave || wave.length === 0) break;
         let pending: StopReason | null = null;
+        let trimmed = false;
         // Trim to the policy-call budget: reused expansions are free, calls are kept in plan order.
         if (budget.policyCalls !== undefined) {
           let left = budget.policyCalls - stats.policyCalls;
           const kept = wave.filter((e) => !needsCall(e.node, e.k) || left-- > 0);
-          if (kept.length < wave.length) pending = 'policyCalls';
+          if (kept.length < wave.length) (pending = 'policyCalls'), (trimmed = true);
           if (kept.length === 0) { stop = 'policyCalls'; break; }
           wave = kept;
         }
@@ -183,7 +184,8 @@ export function startSearch(o: SearchOptions): SearchRun {
           em.emit('expand', { nodeId: e.node.id, childIds: children.map((c) => c.id), newIds: children.filter((c) => isNew.has(c)).map((c) => c.id), reused: calls[i] === null });
           return { node: e.node, children, failed: e.node.failed !== null };
         });
-        strategy.observe(ctx, results);
+        // a trimmed wave ends the search: strategies only ever observe the whole wave they planned
+        if (!trimmed) strategy.observe(ctx, results);
         if (pending) stop = pending;
       }
     } finally {

@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { BackendError, errorText } from '../../core/errors.ts';
+
+export type BackendPref = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const backendPrefs: readonly BackendPref[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+export interface BackendDeps {
+  /** Module loader (default: dynamic `import`). Tests fake modules absent, present or throwing. */
+  load?: (specifier: string) => Promise<unknown>;
+  /** Where fall-through lines go (default: one line to stderr). */
+  log?: (line: string) => void;
+  /** Throw a BackendError instead of falling back to another backend when the preferred one fails. */
+  strict?: boolean;
+}
+
+interface Candidate {
+  readonly label: string;
+  readonly backend: BackendName;
+  readonly init: (load: (s: string) => Promise<unknown>) => Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** tfjs-node(-gpu) registers the native 'tensorflow' backend on import (libtensorflow; optional dependency). */
+function nativeCandidate(specifier: string): Candidate {
+  return {
+    label: specifier,
+    backend: 'tensorflow',
+    init: async (load) => {
+      await load(specifier);
+      if (!(await tf.setBackend('tensorflow'))) throw new Error(`${specifier} loaded but the 'tensorflow' backend did not initialise`);
+    },
+  };
+}
+
+const webgpu: Candidate = {
+  label: 'webgpu (Dawn)',
+  backend: 'webgpu',
+  init: async (load) => {
+    const mod = (await load('webgpu')) as { create?: (opts: string[]) => { requestAdapter(): Promise<unknown> }; globals?: object };
+    if (typeof mod.create !== 'function') throw new Error('module `webgpu` has no create()');
+    const gpu = mod.create([]);
+    // Only touch globals once an adapter exists: with none, tfjs-backend-webgpu would just fail later.
+    if (!(await gpu.requestAdapter())) throw new Error('no GPU adapter found');
+    Object.assign(globalThis, mod.globals ?? {});
+    Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true, writable: true });
+    await load('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu'))) throw new Error("tf.setBackend('webgpu') returned false");
+  },
+};
+
+/** Directory holding the .wasm binaries, as a file path (Node reads them with fs, not fetch). */
+export function wasmDir(): string {
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + path.sep + 'dist' + path.sep;
+}
+
+const wasm: Candidate = {
+  label: 'wasm',
+  backend: 'wasm',
+  init: async (load) => {
+    const mod = (await load('@tensorflow/tfjs-backend-wasm')) as { setWasmPaths?: (p: string) => void };
+    if (tf.findBackend('wasm') === null) mod.setWasmPaths?.(wasmDir()); // paths can only be set before first init
+    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
+  },
+};
+
+const cpu: Candidate = {
+  label: 'cpu',
+  backend: 'cpu',
+  init: async () => {
+    if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') returned false");
+  },
+};
+
+const chains: Record<BackendPref, readonly Candidate[]> = {
+  auto: [nativeCandidate('@tensorflow/tfjs-node-gpu'), nativeCandidate('@tensorflow/tfjs-node'), webgpu, wasm, cpu],
+  tensorflow: [nativeCandidate('@tensorflow/tfjs-node-gpu'), nativeCandidate('@tensorflow/tfjs-node'), wasm, cpu],
+  webgpu: [webgpu, wasm, cpu],
+  wasm: [wasm, cpu],
+  cpu: [cpu],
+};
+
+/**
+ * Make a tfjs backend current and return its name. Each candidate that is missing or fails costs exactly one
+ * log line and the next is tried; `cpu` is always last and always there, so this never crashes unless `strict`.
+ */
+export async function selectBackend(pref: BackendPref = 'auto', deps: BackendDeps = {}): Promise<BackendName> {
+  if (!backendPrefs.includes(pref)) throw new BackendError(String(pref), `unknown backend (known: ${backendPrefs.join(', ')})`);
+  const load = deps.load ?? ((s: string) => import(s));
+  const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  // strict: only the preferred backend's own candidates (both native packages for 'tensorflow').
+  const chain = deps.strict && pref !== 'auto' ? chains[pref].filter((c) => c.backend === pref) : chains[pref];
+  for (let i = 0; i < chain.length; i++) {
+    const c = chain[i]!;
+    try {
+      await c.init(load);
+      return c.backend;
+    } catch (e) {
+      const next = chain[i + 1];
+      log(`steptree: tfjs backend ${c.label} unavailable (${shortReason(e)})${next ? `; trying ${next.label}` : ''}`);
+      if (!next) throw new BackendError(c.label, errorText(e), e);
+    }
+  }
+  throw new BackendError(pref, 'empty backend chain');
+}
+
+function shortReason(e: unknown): string {
+  const code = (e as { code?: string })?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'module not installed';
+  return errorText(e).split('\n')[0]!.slice(0, 200);
+}

@@ -1,0 +1,184 @@
+/**
+ * Design. A search scores one new step at a time, thousands of times, under prefixes it has already scored.
+ * So the model never reads a whole trajectory at inference: the problem is encoded once per search (the PRM
+ * caches its vector by problem id + text), each step is encoded once, on its own, by a small transformer
+ * (separate Q/K/V matmuls: a fused QKV plus transpose cost 1.8× in wasm) masked-mean-pooled to a vector and
+ * conditioned on the problem vector, and a causal GRU aggregates the step vectors. The GRU's hidden state is
+ * the only per-node state: scoring a child is one GRU step from the parent's cached state, so nothing is ever
+ * re-encoded. The initial state is a function of the problem. Output: sigmoid(linear(h)) = P(step correct).
+ * `runChains` (full trajectories, used by training and by the prefix fallback) runs the very same step
+ * encoder and GRU cell, so full and incremental scores agree to float rounding (tested within 1e-5).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import seedrandom from 'seedrandom';
+import type { TextTokenizer } from './tokenizer.ts';
+
+export interface ArchConfig {
+  readonly encoder: 'transformer';
+  readonly vocabSize: number;
+  readonly dModel: number;
+  readonly heads: number;
+  readonly layers: number;
+  readonly ffn: number;
+  /** GRU hidden size. */
+  readonly hidden: number;
+  readonly maxStepTokens: number;
+  readonly maxProblemTokens: number;
+}
+
+export const defaultArch = (vocabSize: number): ArchConfig => ({
+  encoder: 'transformer', vocabSize, dModel: 64, heads: 2, layers: 1, ffn: 128, hidden: 64, maxStepTokens: 128, maxProblemTokens: 256,
+});
+
+export type Params = Record<string, tf.Variable>;
+
+/** Shapes of every weight, by name. io.ts checks loaded weights against this. */
+export function paramShapes(c: ArchConfig): Record<string, number[]> {
+  const d = c.dModel, H = c.hidden;
+  const s: Record<string, number[]> = {
+    embed: [c.vocabSize, d], pos: [Math.max(c.maxStepTokens, c.maxProblemTokens), d],
+    'lnf.g': [d], 'lnf.b': [d], 'cond.w': [3 * d, d], 'cond.b': [d], 'h0.w': [d, H], 'h0.b': [H],
+    'gru.w': [d, 3 * H], 'gru.b': [3 * H], 'gru.u': [H, 3 * H], 'gru.ub': [3 * H], 'out.w': [H, 1], 'out.b': [1],
+  };
+  for (let l = 0; l < c.layers; l++) {
+    for (const n of ['ln1', 'ln2']) Object.assign(s, { [`l${l}.${n}.g`]: [d], [`l${l}.${n}.b`]: [d] });
+    for (const n of ['q', 'k', 'v', 'o']) Object.assign(s, { [`l${l}.w${n}`]: [d, d], [`l${l}.b${n}`]: [d] });
+    Object.assign(s, { [`l${l}.f1.w`]: [d, c.ffn], [`l${l}.f1.b`]: [c.ffn], [`l${l}.f2.w`]: [c.ffn, d], [`l${l}.f2.b`]: [d] });
+  }
+  return s;
+}
+
+/** Deterministic init: each weight draws from its own seeded stream, so adding a weight never shifts the others. */
+export function initParams(c: ArchConfig, seed: number | string): Params {
+  const out: Params = {};
+  for (const [name, shape] of Object.entries(paramShapes(c))) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const vals = new Float32Array(size);
+    const last = name.split('.').pop()!;
+    if (last === 'g') vals.fill(1);
+    else if (shape.length === 2) {
+      const rng = seedrandom(`${seed}/${name}`);
+      const lim = name === 'embed' || name === 'pos' ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
+      for (let i = 0; i < size; i++) vals[i] = (rng() * 2 - 1) * lim;
+    }
+    out[name] = tf.variable(tf.tensor(vals, shape), true);
+  }
+  return out;
+}
+
+export const countParams = (p: Params): number => Object.values(p).reduce((a, v) => a + v.size, 0);
+
+/** Token ids padded to a common length (rounded up to 8 so backends that compile per shape see few shapes). */
+export interface TokenBatch { ids: Int32Array; mask: Float32Array; lengths: number[]; B: number; L: number }
+
+export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): TokenBatch {
+  const longest = Math.max(1, ...seqs.map((s) => s.length));
+  const L = Math.min(maxLen, Math.ceil(longest / 8) * 8);
+  const B = seqs.length;
+  const ids = new Int32Array(B * L), mask = new Float32Array(B * L);
+  const lengths = seqs.map((s, b) => {
+    const n = Math.min(s.length, L);
+    for (let i = 0; i < n; i++) (ids[b * L + i] = s[i]!), (mask[b * L + i] = 1);
+    return n;
+  });
+  return { ids, mask, lengths, B, L };
+}
+
+function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+}
+
+const dense = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
+
+export class PRMNet {
+  constructor(readonly config: ArchConfig, readonly params: Params, readonly tokenizer: TextTokenizer) {}
+
+  private p(name: string): tf.Variable {
+    const v = this.params[name];
+    if (!v) throw new Error(`missing weight ${name}`);
+    return v;
+  }
+
+  tokenize(texts: readonly string[], maxTokens: number): TokenBatch {
+    return padBatch(texts.map((t) => this.tokenizer.encode(t, maxTokens)), maxTokens);
+  }
+
+  /** Pooled text vectors [B, d]. Call inside tf.tidy. Empty rows (length 0) pool to zero. */
+  encode(batch: TokenBatch): tf.Tensor2D {
+    const { B, L } = batch, c = this.config, d = c.dModel, nh = c.heads, dh = d / nh;
+    const ids = tf.tensor2d(batch.ids, [B, L], 'int32');
+    const mask = tf.tensor2d(batch.mask, [B, L]);
+    let x = tf.add(tf.gather(this.p('embed'), ids), tf.slice(this.p('pos'), [0, 0], [L, d]));
+    const keyBias = tf.reshape(tf.mul(tf.sub(mask, 1), 1e9), [B, 1, 1, L]);
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), [0, 2, 1, 3]);
+    for (let l = 0; l < c.layers; l++) {
+      const h = tf.reshape(layerNorm(x, this.p(`l${l}.ln1.g`), this.p(`l${l}.ln1.b`)), [B * L, d]);
+      const q = heads(dense(h, this.p(`l${l}.wq`), this.p(`l${l}.bq`)));
+      const k = heads(dense(h, this.p(`l${l}.wk`), this.p(`l${l}.bk`)));
+      const v = heads(dense(h, this.p(`l${l}.wv`), this.p(`l${l}.bv`)));
+      const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyBias));
+      const o = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B * L, d]);
+      x = tf.add(x, tf.reshape(dense(o, this.p(`l${l}.wo`), this.p(`l${l}.bo`)), [B, L, d]));
+      const f = tf.reshape(layerNorm(x, this.p(`l${l}.ln2.g`), this.p(`l${l}.ln2.b`)), [B * L, d]);
+      const f2 = dense(tf.relu(dense(f, this.p(`l${l}.f1.w`), this.p(`l${l}.f1.b`))), this.p(`l${l}.f2.w`), this.p(`l${l}.f2.b`));
+      x = tf.add(x, tf.reshape(f2, [B, L, d]));
+    }
+    x = layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
+    const summed = tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1);
+    const counts = tf.tensor2d(batch.lengths.map((n) => Math.max(n, 1)), [B, 1]);
+    return tf.div(summed, counts) as tf.Tensor2D;
+  }
+
+  /** GRU initial state from the problem vector [B, d] → [B, H]. */
+  initialState(problemVec: tf.Tensor): tf.Tensor2D {
+    return tf.tanh(dense(problemVec, this.p('h0.w'), this.p('h0.b'))) as tf.Tensor2D;
+  }
+
+  /** One aggregator step: step vectors, problem vectors [B, d], parent states [B, H] → new states, logits [B, 1]. */
+  step(stepVec: tf.Tensor, problemVec: tf.Tensor, h: tf.Tensor): { h: tf.Tensor2D; logit: tf.Tensor2D } {
+    const u = tf.tanh(dense(tf.concat([stepVec, problemVec, tf.mul(stepVec, problemVec)], 1), this.p('cond.w'), this.p('cond.b')));
+    const [xz, xr, xn] = tf.split(dense(u, this.p('gru.w'), this.p('gru.b')), 3, 1);
+    const [hz, hr, hn] = tf.split(dense(h, this.p('gru.u'), this.p('gru.ub')), 3, 1);
+    const z = tf.sigmoid(tf.add(xz!, hz!));
+    const r = tf.sigmoid(tf.add(xr!, hr!));
+    const n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
+    const hNew = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
+    return { h: hNew, logit: dense(hNew, this.p('out.w'), this.p('out.b')) as tf.Tensor2D };
+  }
+
+  /**
+   * Whole trajectories, N of them, padded to T steps: problem vectors [N, d], step vectors [N*T, d] (row n*T+t).
+   * Returns logits [N, T] and states [T, N, H] (state after step t). Call inside tf.tidy.
+   */
+  runChains(problemVec: tf.Tensor2D, stepVecs: tf.Tensor2D, N: number, T: number): { logits: tf.Tensor2D; states: tf.Tensor3D } {
+    const seq = tf.reshape(stepVecs, [N, T, this.config.dModel]);
+    let h: tf.Tensor = this.initialState(problemVec);
+    const logits: tf.Tensor[] = [], states: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) {
+      const s = tf.reshape(tf.slice(seq, [0, t, 0], [N, 1, this.config.dModel]), [N, this.config.dModel]);
+      const o = this.step(s, problemVec, h);
+      h = o.h;
+      logits.push(o.logit);
+      states.push(o.h);
+    }
+    return { logits: tf.concat(logits, 1) as tf.Tensor2D, states: tf.stack(states) as tf.Tensor3D };
+  }
+
+  /** Non-incremental scores of a whole step list: encodes everything in one go. */
+  async scoreTrajectory(problem: string, steps: readonly string[]): Promise<number[]> {
+    if (steps.length === 0) return [];
+    const probs = tf.tidy(() => {
+      const p = this.encode(this.tokenize([problem], this.config.maxProblemTokens));
+      const s = this.encode(this.tokenize(steps, this.config.maxStepTokens));
+      return tf.sigmoid(this.runChains(p, s, 1, steps.length).logits);
+    });
+    const out = Array.from(await probs.data());
+    probs.dispose();
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.params)) v.dispose();
+  }
+}

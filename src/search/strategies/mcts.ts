@@ -1,0 +1,188 @@
+import { InvalidOptionError } from '../../core/errors.ts';
+import type { Expansion, ExpansionResult, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
+import type { NodeRec } from '../tree.ts';
+import { byValue, DEFAULT_MAX_DEPTH, int, known, num, oneOf } from './options.ts';
+
+/**
+ * Monte-Carlo tree search over steps. Selection by UCT, Q + c·√(ln N_parent / (1 + N)), or PUCT
+ * (AlphaZero), Q + c_puct·P·√N_parent / (1 + N), with prior P from the policy's logprobs (softmax over
+ * siblings) or uniform. An unvisited child's Q is its PRM aggregate. A simulation expands its leaf
+ * (`expansionWidth` children, or more under progressive widening: at most ⌈c·N^α⌉ children), visits
+ * the best new child and backs up its value: the PRM aggregate, or with `rollout` the aggregate at
+ * the end of a greedy rollout. `parallel` simulations run per wave, kept apart by virtual loss.
+ */
+export interface MctsOptions {
+  readonly simulations?: number;
+  readonly formula?: 'puct' | 'uct';
+  /** c_puct (PUCT) or c (UCT): exploration weight. */
+  readonly cPuct?: number;
+  readonly prior?: 'logprob' | 'uniform';
+  readonly expansionWidth?: number;
+  readonly rollout?: boolean;
+  /** Progressive widening: a node may have ⌈c·N^α⌉ children. Off when undefined. */
+  readonly widening?: { readonly alpha: number; readonly c: number };
+  readonly parallel?: number;
+  /** Visits added (with value 0) along a selected path while its simulation is in flight. */
+  readonly virtualLoss?: number;
+  /** Final trajectory: follow most-visited children, or highest Q. */
+  readonly finalPick?: 'visits' | 'value';
+  readonly maxDepth?: number;
+}
+
+export function mcts(o: MctsOptions = {}): StrategySpec {
+  const c = mctsConfig(o);
+  return { name: 'mcts', config: c, create: () => new Mcts(c) };
+}
+
+function mctsConfig(o: MctsOptions) {
+  known('mcts', o, ['simulations', 'formula', 'cPuct', 'prior', 'expansionWidth', 'rollout', 'widening', 'parallel', 'virtualLoss', 'finalPick', 'maxDepth']);
+  const c = {
+    simulations: int('mcts.simulations', o.simulations, 1, 64),
+    formula: oneOf('mcts.formula', o.formula, ['puct', 'uct'] as const, 'puct'),
+    cPuct: num('mcts.cPuct', o.cPuct, 0, 1),
+    prior: oneOf('mcts.prior', o.prior, ['logprob', 'uniform'] as const, 'logprob'),
+    expansionWidth: int('mcts.expansionWidth', o.expansionWidth, 1, 4),
+    rollout: o.rollout ?? false,
+    widening: o.widening ? { alpha: num('mcts.widening.alpha', o.widening.alpha, 0, 0.5, 1), c: num('mcts.widening.c', o.widening.c, 0.01, 1) } : null,
+    parallel: int('mcts.parallel', o.parallel, 1, 1),
+    virtualLoss: num('mcts.virtualLoss', o.virtualLoss, 0, 1),
+    finalPick: oneOf('mcts.finalPick', o.finalPick, ['visits', 'value'] as const, 'visits'),
+    maxDepth: int('mcts.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH),
+  };
+  if (typeof c.rollout !== 'boolean') throw new InvalidOptionError('mcts.rollout', `expected a boolean, got ${JSON.stringify(c.rollout)}`);
+  return c;
+}
+
+type Config = ReturnType<typeof mctsConfig>;
+type Sim = { path: NodeRec[]; tip: NodeRec };
+
+class Mcts implements Strategy {
+  private expanded = new Set<NodeRec>();
+  private exhausted = new Set<NodeRec>();
+  private sims = 0;
+  private pending: Sim[] = [];
+  private rollouts: Sim[] = [];
+  constructor(private c: Config) {}
+
+  plan(ctx: StrategyContext): Expansion[] | null {
+    if (this.rollouts.length) return this.rollouts.map((s) => ({ node: s.tip, k: 1, rollout: true }));
+    while (this.sims < this.c.simulations) {
+      const paths: NodeRec[][] = [];
+      for (let i = 0; i < this.c.parallel && this.sims < this.c.simulations; i++, this.sims++) paths.push(this.select(ctx.tree.root, true));
+      this.clearVirtualLoss(paths);
+      // leaves that cannot grow are evaluated at once; the rest are expanded in one wave
+      this.pending = [];
+      for (const path of paths) {
+        const leaf = path[path.length - 1]!;
+        if (this.canGrow(leaf)) this.pending.push({ path, tip: leaf });
+        else this.backup(ctx, path, leaf.value ?? 0);
+      }
+      if (this.pending.length) {
+        const seen = new Set<NodeRec>();
+        return this.pending.filter((s) => !seen.has(s.tip) && seen.add(s.tip)).map((s) => ({ node: s.tip, k: this.width(s.tip) }));
+      }
+    }
+    return null;
+  }
+
+  observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void {
+    const byNode = new Map(results.map((r) => [r.node, r]));
+    if (this.rollouts.length) {
+      const ended = new Set<Sim>();
+      for (const s of this.rollouts) {
+        const next = byNode.get(s.tip)?.children[0];
+        if (next) s.tip = next;
+        if (!next || next.terminal || next.depth >= this.c.maxDepth) ended.add(s);
+      }
+      this.rollouts = this.rollouts.filter((s) => !ended.has(s));
+      for (const s of ended) this.backup(ctx, s.path, s.tip.value ?? 0);
+      return;
+    }
+    for (const s of this.pending) {
+      const r = byNode.get(s.tip);
+      const before = this.expanded.has(s.tip) ? s.tip.children.length : 0;
+      this.expanded.add(s.tip);
+      const kids = r ? [...r.children] : [];
+      if (r && kids.length <= before) this.exhausted.add(s.tip); // widening found nothing new
+      const best = kids.filter((k) => k.visits === 0).sort(byValue)[0] ?? kids.sort(byValue)[0];
+      if (!best) {
+        this.backup(ctx, s.path, s.tip.value ?? 0);
+        continue;
+      }
+      const path = [...s.path, best];
+      if (this.c.rollout && !best.terminal && best.depth < this.c.maxDepth) this.rollouts.push({ path, tip: best });
+      else this.backup(ctx, path, best.value ?? 0);
+    }
+    this.pending = [];
+  }
+
+  pick(ctx: StrategyContext): NodeRec | null {
+    let n = ctx.tree.root;
+    while (!n.terminal) {
+      const kids = n.children.filter((k) => k.visits > 0);
+      if (!kids.length) return null; // fall back to final selection over terminals
+      n = kids.reduce((b, k) => (this.better(k, b) ? k : b));
+    }
+    return n.failed === null && n.score !== null ? n : null;
+  }
+
+  private better(a: NodeRec, b: NodeRec): boolean {
+    const qa = a.w / a.visits, qb = b.w / b.visits;
+    if (this.c.finalPick === 'visits' && a.visits !== b.visits) return a.visits > b.visits;
+    return qa > qb || (qa === qb && a.order < b.order);
+  }
+
+  private width(n: NodeRec): number {
+    if (!this.c.widening) return this.c.expansionWidth;
+    return Math.max(1, Math.ceil(this.c.widening.c * Math.pow(n.visits + 1, this.c.widening.alpha)));
+  }
+
+  private canGrow(n: NodeRec): boolean {
+    if (n.terminal || n.failed !== null || n.depth >= this.c.maxDepth || this.exhausted.has(n)) return false;
+    if (!this.expanded.has(n)) return true;
+    return this.c.widening !== null && n.children.length < this.width(n);
+  }
+
+  /** Descends from the root, adding virtual loss along the way so parallel simulations spread out. */
+  private select(root: NodeRec, virtual: boolean): NodeRec[] {
+    const path = [root];
+    let n = root;
+    while (this.expanded.has(n) && !this.canGrow(n)) {
+      const kids = n.children.filter((k) => k.failed === null && k.score !== null);
+      if (!kids.length) break;
+      const priors = this.priors(kids);
+      const sqrtN = Math.sqrt(Math.max(1, n.visits));
+      const lnN = Math.log(n.visits + 1);
+      let best = kids[0]!, bestU = -Infinity;
+      kids.forEach((k, i) => {
+        const q = k.visits > 0 ? k.w / k.visits : (k.value ?? 0);
+        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * priors[i]! * sqrtN) / (1 + k.visits) : q + this.c.cPuct * Math.sqrt(lnN / (1 + k.visits));
+        if (u > bestU) (bestU = u), (best = k);
+      });
+      n = best;
+      path.push(n);
+    }
+    if (virtual && this.c.virtualLoss > 0) for (const p of path) p.visits += this.c.virtualLoss;
+    return path;
+  }
+
+  private clearVirtualLoss(paths: NodeRec[][]): void {
+    if (this.c.virtualLoss > 0) for (const path of paths) for (const p of path) p.visits -= this.c.virtualLoss;
+  }
+
+  private priors(kids: NodeRec[]): number[] {
+    if (this.c.prior === 'uniform' || kids.some((k) => k.prior === null)) return kids.map(() => 1 / kids.length);
+    const m = Math.max(...kids.map((k) => k.prior!));
+    const e = kids.map((k) => Math.exp(k.prior! - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / s);
+  }
+
+  private backup(ctx: StrategyContext, path: NodeRec[], v: number): void {
+    for (const n of path) {
+      n.visits++;
+      n.w += v;
+      ctx.events.emit('backup', { nodeId: n.id, value: v, visits: n.visits });
+    }
+  }
+}
