@@ -37,7 +37,7 @@ test('prmbench: 1-based error_steps, past-the-end entries ignored and counted, r
       ['multi_solutions_p_2', [1, 1]],
     ],
   );
-  assert.equal(warnings, { errorStepsPastEnd: 2, rowsWithOnlyPastEndErrors: 1, unratedRows: 0 });
+  assert.equal(warnings, { errorStepsPastEnd: 2, rowsWithOnlyPastEndErrors: 1, unratedRows: 0, duplicateIds: 0 });
   assert.is(examples[0]!.problem, 'Q1');
   const withOrig = await loadExamples(fixture('prmbench.jsonl'), 'prmbench', { prmbenchOriginals: true });
   assert.is(withOrig.examples.length, 5);
@@ -145,6 +145,7 @@ test('real data in ../shared/data: row counts and label rules', async () => {
   const perturbed = prm.examples.filter((e) => !e.id.endsWith('_original'));
   assert.is(perturbed.length, 6216);
   assert.is(new Set(perturbed.map((e) => e.id)).size, 6216);
+  assert.is(prm.warnings.duplicateIds, 5); // multi_solutions repeats 5 idx values with different solutions
   assert.is(perturbed.filter((e) => e.source === 'prmbench/multi_solutions' && e.labels.every((l) => l === 1)).length, 165);
   console.log('  prmbench (perturbed):', JSON.stringify(labelCounts(perturbed)), 'warnings', JSON.stringify(prm.warnings));
   console.log('  prmbench (redundency originals):', JSON.stringify(labelCounts(prm.examples.filter((e) => e.id.endsWith('_original')))));

@@ -30,9 +30,11 @@ export interface LoadWarnings {
   rowsWithOnlyPastEndErrors: number;
   /** prm800k-critic: rows with `rating: null` (human-written or unrated steps), skipped. */
   unratedRows: number;
+  /** Rows whose id was already used (e.g. PRMBench multi_solutions repeats an idx); renamed `<id>#2`, `#3`, …. */
+  duplicateIds: number;
 }
 
-export const emptyWarnings = (): LoadWarnings => ({ errorStepsPastEnd: 0, rowsWithOnlyPastEndErrors: 0, unratedRows: 0 });
+export const emptyWarnings = (): LoadWarnings => ({ errorStepsPastEnd: 0, rowsWithOnlyPastEndErrors: 0, unratedRows: 0, duplicateIds: 0 });
 
 /** Steps before `firstError` are 1, the first wrong step 0, later steps null (their correctness is not known). */
 export function firstErrorLabels(n: number, firstError: number): (number | null)[] {

@@ -22,8 +22,20 @@ export async function* streamExamples(
 ): AsyncGenerator<Example> {
   check(format, opts);
   const convert = converters[format];
+  const seen = new Map<string, number>();
   for (const file of typeof files === 'string' ? [files] : files) {
-    for await (const row of readJsonl(file)) yield* convert(row, file, opts, warnings);
+    for await (const row of readJsonl(file)) {
+      for (const e of convert(row, file, opts, warnings)) {
+        // Ids key results and splits, so they must be unique across all the files loaded together.
+        const n = (seen.get(e.id) ?? 0) + 1;
+        seen.set(e.id, n);
+        if (n === 1) yield e;
+        else {
+          warnings.duplicateIds++;
+          yield { ...e, id: `${e.id}#${n}` };
+        }
+      }
+    }
   }
 }
 

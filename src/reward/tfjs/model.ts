@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
-import type { TextTokenizer } from './tokenizer.ts';
+import { InvalidOptionError } from '../../core/errors.ts';
+import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
 
 export interface ArchConfig {
   readonly encoder: 'transformer';
@@ -31,6 +32,13 @@ export const defaultArch = (vocabSize: number): ArchConfig => ({
 });
 
 export type Params = Record<string, tf.Variable>;
+
+/** How step and problem text is normalised before tokenizing; saved with the model so scoring matches training. */
+export interface StepFormat {
+  /** Strip surrounding whitespace (LLM step splitters leave trailing newlines that should not move a score). */
+  readonly trim: boolean;
+}
+export const defaultStepFormat: StepFormat = { trim: true };
 
 /** Shapes of every weight, by name. io.ts checks loaded weights against this. */
 export function paramShapes(c: ArchConfig): Record<string, number[]> {
@@ -92,7 +100,14 @@ function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
 const dense = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
 
 export class PRMNet {
-  constructor(readonly config: ArchConfig, readonly params: Params, readonly tokenizer: TextTokenizer) {}
+  /** Embedding lookup as one-hot × matrix: set by training on backends without a gather gradient (wasm). */
+  embedViaOneHot = false;
+  constructor(
+    readonly config: ArchConfig,
+    readonly params: Params,
+    readonly tokenizer: TextTokenizer,
+    readonly stepFormat: StepFormat = defaultStepFormat,
+  ) {}
 
   private p(name: string): tf.Variable {
     const v = this.params[name];
@@ -101,7 +116,8 @@ export class PRMNet {
   }
 
   tokenize(texts: readonly string[], maxTokens: number): TokenBatch {
-    return padBatch(texts.map((t) => this.tokenizer.encode(t, maxTokens)), maxTokens);
+    const norm = this.stepFormat.trim ? (t: string) => t.trim() : (t: string) => t;
+    return padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
   }
 
   /** Pooled text vectors [B, d]. Call inside tf.tidy. Empty rows (length 0) pool to zero. */
@@ -109,7 +125,10 @@ export class PRMNet {
     const { B, L } = batch, c = this.config, d = c.dModel, nh = c.heads, dh = d / nh;
     const ids = tf.tensor2d(batch.ids, [B, L], 'int32');
     const mask = tf.tensor2d(batch.mask, [B, L]);
-    let x = tf.add(tf.gather(this.p('embed'), ids), tf.slice(this.p('pos'), [0, 0], [L, d]));
+    const emb = this.embedViaOneHot
+      ? tf.reshape(tf.matMul(tf.oneHot(tf.reshape(ids, [B * L]), c.vocabSize), this.p('embed')), [B, L, d])
+      : tf.gather(this.p('embed'), ids);
+    let x = tf.add(emb, tf.slice(this.p('pos'), [0, 0], [L, d]));
     const keyBias = tf.reshape(tf.mul(tf.sub(mask, 1), 1e9), [B, 1, 1, L]);
     const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), [0, 2, 1, 3]);
     for (let l = 0; l < c.layers; l++) {
@@ -181,4 +200,35 @@ export class PRMNet {
   dispose(): void {
     for (const v of Object.values(this.params)) v.dispose();
   }
+}
+
+export interface CreateNetOptions {
+  readonly arch?: Partial<ArchConfig>;
+  readonly seed?: number | string;
+  readonly tokenizer?: TextTokenizer;
+  readonly stepFormat?: StepFormat;
+}
+
+/** A fresh (untrained) network; create it after selectBackend so the weights live on that backend. */
+export function createNet(opts: CreateNetOptions = {}): PRMNet {
+  const tokenizer = opts.tokenizer ?? new ByteTokenizer();
+  const config = { ...defaultArch(tokenizer.vocabSize), ...opts.arch, vocabSize: tokenizer.vocabSize };
+  validateArch(config, 'arch');
+  return new PRMNet(config, initParams(config, opts.seed ?? 0), tokenizer, opts.stepFormat ?? defaultStepFormat);
+}
+
+/** Problems with an architecture, as messages naming the field; io.ts turns them into ModelConfigErrors. */
+export function archProblems(c: Record<string, unknown>): { field: string; detail: string }[] {
+  const out: { field: string; detail: string }[] = [];
+  if (c.encoder !== 'transformer') out.push({ field: 'encoder', detail: `expected "transformer", got ${JSON.stringify(c.encoder)}` });
+  for (const k of ['vocabSize', 'dModel', 'heads', 'layers', 'ffn', 'hidden', 'maxStepTokens', 'maxProblemTokens'])
+    if (!Number.isInteger(c[k]) || (c[k] as number) < 1) out.push({ field: k, detail: `expected an integer ≥ 1, got ${JSON.stringify(c[k])}` });
+  if (out.length === 0 && (c.dModel as number) % (c.heads as number) !== 0)
+    out.push({ field: 'heads', detail: `dModel (${c.dModel}) must be divisible by heads (${c.heads})` });
+  return out;
+}
+
+function validateArch(c: ArchConfig, option: string): void {
+  const problems = archProblems(c as unknown as Record<string, unknown>);
+  if (problems.length) throw new InvalidOptionError(`${option}.${problems[0]!.field}`, problems[0]!.detail);
 }
