@@ -3,7 +3,7 @@ import { getAggregation, getSelection, type AggregationSpec, type Candidate, typ
 import { validateBudget, type Budget, type StopReason } from '../core/budget.ts';
 import { errorText, InvalidOptionError, PolicyError, PRMError, SearchFailedError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
-import type { Policy, StepProposal } from '../policy/types.ts';
+import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
 import { eventStream, SearchEmitter, type SearchEvent } from './events.ts';
 import type { SearchResult, Trajectory } from './result.ts';
@@ -33,16 +33,16 @@ export interface SearchOptions {
 /** A running search: typed events, an AsyncIterable of them, and the result. */
 export class SearchRun extends SearchEmitter {
   readonly result: Promise<SearchResult>;
-  private readonly stream: AsyncIterable<SearchEvent>;
+  private stream: AsyncIterable<SearchEvent> | null = null;
   constructor(run: (self: SearchRun) => Promise<SearchResult>) {
     super();
-    this.stream = eventStream(this);
     // start on a later turn so listeners attached right after startSearch see every event
     this.result = new Promise<void>((r) => setImmediate(r)).then(() => run(this));
     this.result.catch(() => {}); // rejections surface through `result` and the event stream
   }
+  /** Every event as an AsyncIterable; call it before the search's first turn (right after startSearch). */
   events(): AsyncIterable<SearchEvent> {
-    return this.stream;
+    return (this.stream ??= eventStream(this));
   }
 }
 
@@ -106,11 +106,11 @@ export function startSearch(o: SearchOptions): SearchRun {
           if (kept.length === 0) { stop = 'policyCalls'; break; }
           wave = kept;
         }
-        em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
+        if (em.listenerCount('select')) em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
         const before = wave.map((e) => [e.node.requested, e.node.calls] as const);
         const calls = wave.map((e) => {
           if (e.node.failed !== null || !needsCall(e.node, e.k)) return null;
-          const req = { problem: o.problem, steps: store.steps(e.node), k: e.k - e.node.requested, seed: `${seed}/${e.node.id}/${e.node.requested}`, nodeId: e.node.id, signal: ctl.signal };
+          const req = new LazyProposeRequest(store, o.problem, e.node, e.k - e.node.requested, seed, ctl.signal);
           e.node.requested = e.k;
           e.node.calls++;
           stats.policyCalls++;
@@ -163,6 +163,7 @@ export function startSearch(o: SearchOptions): SearchRun {
           }
           if (stop) break;
           if (scores) {
+            const listen = em.listenerCount('score') > 0;
             const ids: string[] = [];
             const vals: number[] = [];
             toScore.forEach((n, i) => {
@@ -170,18 +171,17 @@ export function startSearch(o: SearchOptions): SearchRun {
               if (!(typeof s === 'number' && s >= 0 && s <= 1)) return fail(n, new PRMError([n.id], `score ${s} is not a probability in [0, 1]`));
               n.score = s;
               n.value = aggregation.extend ? aggregation.extend(n.parent!.value ?? 0, n.depth, s) : aggregation.of(store.scores(n));
-              ids.push(n.id);
-              vals.push(s);
+              if (listen) ids.push(n.id), vals.push(s);
             });
-            em.emit('score', { nodeIds: ids, scores: vals });
-            for (const n of toScore) if (n.terminal && usable(n)) em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
+            if (listen) em.emit('score', { nodeIds: ids, scores: vals });
+            if (em.listenerCount('terminal')) for (const n of toScore) if (n.terminal && usable(n)) em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
           }
         }
 
-        const isNew = new Set(fresh);
+        const isNew = em.listenerCount('expand') ? new Set(fresh) : null;
         const results: ExpansionResult[] = wave.map((e, i) => {
           const children = e.node.children.filter(usable);
-          em.emit('expand', { nodeId: e.node.id, childIds: children.map((c) => c.id), newIds: children.filter((c) => isNew.has(c)).map((c) => c.id), reused: calls[i] === null });
+          if (isNew) em.emit('expand', { nodeId: e.node.id, childIds: children.map((c) => c.id), newIds: children.filter((c) => isNew.has(c)).map((c) => c.id), reused: calls[i] === null });
           return { node: e.node, children, failed: e.node.failed !== null };
         });
         // a trimmed wave ends the search: strategies only ever observe the whole wave they planned
@@ -237,17 +237,37 @@ function validProposal(p: StepProposal): boolean {
 }
 
 function scoreRequest(store: TreeStore, problem: Problem, n: NodeRec, keyOf: string): ScoreRequest {
-  const parent = n.parent!;
-  return {
-    problem,
-    // built only if the PRM reads it: an incremental PRM uses parentKey instead
-    get prefix() {
-      return store.steps(parent);
-    },
-    step: n.text,
-    key: keyOf + n.id,
-    parentKey: parent.parent ? keyOf + parent.id : undefined,
-  };
+  return new LazyScoreRequest(store, problem, n, keyOf);
+}
+
+/** `prefix` is built only if the PRM reads it: an incremental PRM uses parentKey instead. */
+class LazyScoreRequest implements ScoreRequest {
+  readonly step: string;
+  constructor(private readonly store: TreeStore, readonly problem: Problem, private readonly node: NodeRec, private readonly keyOf: string) {
+    this.step = node.text;
+  }
+  get prefix(): string[] {
+    return this.store.steps(this.node.parent!);
+  }
+  get key(): string {
+    return this.keyOf + this.node.id;
+  }
+  get parentKey(): string | undefined {
+    return this.node.parent!.parent ? this.keyOf + this.node.parent!.id : undefined;
+  }
+}
+
+/** `steps` are built only if the policy reads them. */
+class LazyProposeRequest implements ProposeRequest {
+  readonly nodeId: string;
+  readonly seed: string;
+  constructor(private readonly store: TreeStore, readonly problem: Problem, private readonly node: NodeRec, readonly k: number, seed: string, readonly signal: AbortSignal) {
+    this.nodeId = node.id;
+    this.seed = `${seed}/${node.id}/${node.requested}`;
+  }
+  get steps(): string[] {
+    return this.store.steps(this.node);
+  }
 }
 
 export { errorText };

@@ -104,8 +104,9 @@ export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
     byId.set(n.id, n);
     return n;
   });
+  for (const n of nodes) Object.freeze(Object.freeze(n).children);
   if (t.bestId !== null && !byId.has(t.bestId)) throw new FormatError(`${where}: bestId`, `no node ${t.bestId}`);
-  return { json: t, tree: new SearchTree(t.problem, nodes) };
+  return { json: t, tree: SearchTree.of(t.problem, nodes) };
 }
 
 export function loadTreeFile(path: string): LoadedTree {

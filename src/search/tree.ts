@@ -53,9 +53,11 @@ export interface NodeRec {
   rollout: boolean;
   failed: string | null;
   children: NodeRec[];
-  /** text → child, to merge duplicate proposals; built lazily. */
+  /** text → child, to merge duplicate proposals; built only for wide nodes (a scan is cheaper below). */
   byText: Map<string, NodeRec> | null;
 }
+
+const WIDE = 16;
 
 /** The mutable tree the engine and strategies work on during one search. */
 export class TreeStore {
@@ -103,7 +105,8 @@ export class TreeStore {
     };
     if (parent) {
       parent.children.push(n);
-      (parent.byText ??= new Map()).set(n.text, n);
+      if (parent.byText) parent.byText.set(n.text, n);
+      else if (parent.children.length > WIDE) parent.byText = new Map(parent.children.map((c) => [c.text, c]));
     }
     this.nodes.push(n);
     this.index.set(n.id, n);
@@ -111,7 +114,9 @@ export class TreeStore {
   }
 
   childByText(parent: NodeRec, text: string): NodeRec | undefined {
-    return parent.byText?.get(text);
+    if (parent.byText) return parent.byText.get(text);
+    for (const c of parent.children) if (c.text === text) return c;
+    return undefined;
   }
 
   /** Step texts root→node (root excluded). */
@@ -128,13 +133,15 @@ export class TreeStore {
     return out.reverse();
   }
 
+  /** The result's tree. Views are made (and frozen) on first access; the store is not changed after a search ends. */
   snapshot(): SearchTree {
-    return new SearchTree(this.problem, this.nodes.map(toView));
+    const nodes = this.nodes.slice();
+    return new SearchTree(this.problem, { size: nodes.length, at: (i) => toView(nodes[i]!), find: (id) => this.index.get(id)?.order });
   }
 }
 
 export function toView(n: NodeRec): TreeNode {
-  return {
+  return freeze({
     id: n.id,
     parent: n.parent ? n.parent.id : null,
     depth: n.depth,
@@ -152,40 +159,66 @@ export function toView(n: NodeRec): TreeNode {
     requested: n.requested,
     rollout: n.rollout,
     failed: n.failed,
-    children: n.children.map((c) => c.id),
-  };
+    children: freeze(n.children.map((c) => c.id)),
+  });
+}
+
+/** Where a SearchTree reads its nodes from: a finished store, or nodes loaded from JSON. */
+export interface NodeSource {
+  readonly size: number;
+  at(i: number): TreeNode;
+  find(id: string): number | undefined;
 }
 
 /** An immutable search tree: frozen nodes in creation order, with lookups. */
 export class SearchTree {
-  private readonly index: ReadonlyMap<string, TreeNode>;
+  private readonly cache: (TreeNode | undefined)[];
+  private all: readonly TreeNode[] | null = null;
 
-  constructor(readonly problem: Problem, readonly nodes: readonly TreeNode[]) {
-    freeze(nodes, true);
-    this.index = new Map(nodes.map((n) => [n.id, n]));
-    Object.freeze(this);
+  constructor(readonly problem: Problem, private readonly src: NodeSource) {
+    this.cache = new Array(src.size);
+  }
+
+  static of(problem: Problem, nodes: readonly TreeNode[]): SearchTree {
+    const index = new Map(nodes.map((n, i) => [n.id, i]));
+    return new SearchTree(problem, { size: nodes.length, at: (i) => nodes[i]!, find: (id) => index.get(id) });
+  }
+
+  /** All nodes in creation order (frozen). */
+  get nodes(): readonly TreeNode[] {
+    if (!this.all) {
+      const out = new Array<TreeNode>(this.src.size);
+      for (let i = 0; i < out.length; i++) out[i] = this.at(i);
+      this.all = freeze(out);
+    }
+    return this.all;
+  }
+
+  private at(i: number): TreeNode {
+    return (this.cache[i] ??= this.src.at(i));
   }
 
   get root(): TreeNode {
-    return this.nodes[0]!;
+    return this.at(0);
   }
 
   get size(): number {
-    return this.nodes.length;
+    return this.src.size;
   }
 
   get(id: string): TreeNode | undefined {
-    return this.index.get(id);
+    const i = this.src.find(id);
+    return i === undefined ? undefined : this.at(i);
   }
 
   children(id: string): TreeNode[] {
-    return (this.index.get(id)?.children ?? []).map((c) => this.index.get(c)!);
+    return (this.get(id)?.children ?? []).map((c) => this.get(c)!);
   }
 
   /** Nodes root→id. */
   path(id: string): TreeNode[] {
     const out: TreeNode[] = [];
-    for (let n = this.index.get(id); n; n = n.parent === null ? undefined : this.index.get(n.parent)) out.push(n);
+    for (let n = this.get(id); n; n = n.parent === null ? undefined : this.get(n.parent)) out.push(n);
     return out.reverse();
   }
 

@@ -69,7 +69,9 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
       const lim = name === 'embed' || name === 'pos' ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
       for (let i = 0; i < size; i++) vals[i] = (rng() * 2 - 1) * lim;
     }
-    out[name] = tf.variable(tf.tensor(vals, shape), true);
+    const t = tf.tensor(vals, shape);
+    out[name] = tf.variable(t, true); // shares t's data (ref-counted), so t itself can go
+    t.dispose();
   }
   return out;
 }

@@ -45,7 +45,14 @@ interface HFTokenizerLike {
  */
 export class HFTokenizer implements TextTokenizer {
   readonly spec: TokenizerSpec;
-  constructor(private readonly tok: HFTokenizerLike, readonly vocabSize: number, file: string, private readonly unkId: number) {
+  constructor(
+    private readonly tok: HFTokenizerLike,
+    readonly vocabSize: number,
+    file: string,
+    private readonly unkId: number,
+    /** Where the tokenizer.json was read from; saving copies it into the model directory. */
+    readonly sourcePath: string,
+  ) {
     this.spec = { type: 'hf', file };
   }
 
@@ -87,7 +94,7 @@ export async function loadHFTokenizer(path: string, opts: { fileName?: string; l
   if (vocabSize <= 0) throw new FormatError(path, 'tokenizer has an empty vocabulary');
   const unkToken = json.model?.unk_token;
   const unkId = (unkToken !== undefined ? lookup(json, unkToken) : undefined) ?? 0;
-  return new HFTokenizer(tok, vocabSize, opts.fileName ?? 'tokenizer.json', unkId);
+  return new HFTokenizer(tok, vocabSize, opts.fileName ?? 'tokenizer.json', unkId, path);
 }
 
 function lookup(json: { model?: { vocab?: unknown }; added_tokens?: { id: number; content: string }[] }, token: string): number | undefined {

@@ -179,10 +179,11 @@ class Mcts implements Strategy {
   }
 
   private backup(ctx: StrategyContext, path: NodeRec[], v: number): void {
+    const listen = ctx.events.listenerCount('backup') > 0;
     for (const n of path) {
       n.visits++;
       n.w += v;
-      ctx.events.emit('backup', { nodeId: n.id, value: v, visits: n.visits });
+      if (listen) ctx.events.emit('backup', { nodeId: n.id, value: v, visits: n.visits });
     }
   }
 }
