@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { getAggregation, type AggregationSpec } from '../core/aggregate.ts';
-import { FormatError } from '../core/errors.ts';
-import type { Example } from './data/index.ts';
+import { FormatError, InvalidOptionError } from '../core/errors.ts';
+import { firstErrorLabels, type Example } from './data/index.ts';
 
 /**
  * ProcessBench-style evaluation of a PRM's step scores.
@@ -188,4 +188,44 @@ export function randomBaseline(samples: readonly ScoredSample[], opts: { seed?: 
 /** Both trivial baselines, to print next to a real PRM's numbers. */
 export function baselines(samples: readonly ScoredSample[], opts: { seed?: string; threshold?: number } = {}) {
   return { allCorrect: allCorrectBaseline(samples), random: randomBaseline(samples, opts) };
+}
+
+export interface ProcessBenchReport {
+  readonly threshold: number;
+  /** Where τ came from: given by the caller, or chosen on the calibration split. */
+  readonly thresholdFrom: 'given' | 'calibration';
+  readonly metrics: ProcessBenchMetrics;
+  readonly stepAuc: number;
+  readonly solutionAuc: number;
+  readonly baselines: { readonly allCorrect: ProcessBenchMetrics; readonly random: ProcessBenchMetrics };
+}
+
+/**
+ * The whole ProcessBench report for a test split: F1 at a given τ or at the τ chosen on `calibration` (which must not
+ * share ids with the test split), step and solution AUC, and both baselines on the same samples.
+ */
+export function evaluateProcessBench(
+  test: readonly ScoredSample[],
+  opts: { threshold?: number; calibration?: readonly ScoredSample[]; seed?: string; aggregation?: AggregationSpec },
+): ProcessBenchReport {
+  let threshold = opts.threshold;
+  if (threshold === undefined) {
+    if (!opts.calibration) throw new InvalidOptionError('calibration', 'give a threshold or a calibration split to choose one on');
+    const testIds = new Set(test.map((s) => s.id).filter((id) => id !== undefined));
+    const shared = opts.calibration.find((s) => s.id !== undefined && testIds.has(s.id));
+    if (opts.calibration === test || shared) {
+      throw new InvalidOptionError('calibration', `must be separate from the test split${shared ? ` (both hold ${shared.id})` : ''}`);
+    }
+    threshold = chooseThreshold(opts.calibration).threshold;
+  }
+  const metrics = processBenchMetrics(test, threshold);
+  const labels = test.map((s) => ({ labels: firstErrorLabels(s.scores.length, s.label) }));
+  return {
+    threshold,
+    thresholdFrom: opts.threshold === undefined ? 'calibration' : 'given',
+    metrics,
+    stepAuc: stepAuc(labels, test.map((s) => s.scores)),
+    solutionAuc: solutionAuc(test, opts.aggregation ?? 'min'),
+    baselines: baselines(test, { seed: opts.seed, threshold }),
+  };
 }

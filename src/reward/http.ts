@@ -56,6 +56,8 @@ export const httpStepFormats = {
     tag: 'ки', good: '+', bad: '-', topLogprobs: 20,
   },
   // Qwen/Qwen2.5-Math-PRM-7B/72B: the chat template with `<extra_0>` after every step (as on its model card).
+  // vLLM's Qwen2ForProcessRewardModel pools at token 151651 (<extra_0>) with softmax, so rows are [P(wrong), P(right)].
+  // No `task` field by default: older servers reject values they do not know; newer ones may want extraBody below.
   'qwen2.5-math-prm': {
     name: 'qwen2.5-math-prm', endpoint: 'pooling', path: '/pooling',
     template: `<|im_start|>system\n${QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n{problem}<|im_end|>\n<|im_start|>assistant\n{steps}<|im_end|>\n`,
@@ -86,6 +88,8 @@ export interface HttpPRMOptions {
   /** Per-request limit (each attempt). Default 60 000 ms. */
   readonly timeoutMs?: number;
   readonly apiKey?: string;
+  /** Extra request fields over the format's, e.g. `{ task: 'token_classify' }` for /pooling on vLLM ≥ 0.11. */
+  readonly extraBody?: Readonly<Record<string, unknown>>;
 }
 
 function fill(template: string, vars: Record<string, string>): string {
@@ -164,11 +168,11 @@ const readers: Record<HttpStepFormat['endpoint'], Reader> = {
   },
 };
 
-function bodyFor(f: HttpStepFormat, model: string, prompts: string[]): Record<string, unknown> {
+function bodyFor(f: HttpStepFormat, model: string, prompts: string[], extra?: Readonly<Record<string, unknown>>): Record<string, unknown> {
   if (f.endpoint === 'completions-logprobs') {
-    return { model, prompt: prompts, max_tokens: 1, temperature: 0, echo: true, logprobs: f.topLogprobs, ...f.extraBody };
+    return { model, prompt: prompts, max_tokens: 1, temperature: 0, echo: true, logprobs: f.topLogprobs, ...f.extraBody, ...extra };
   }
-  return { model, input: prompts, ...f.extraBody };
+  return { model, input: prompts, ...f.extraBody, ...extra };
 }
 
 const positiveInt = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min;
@@ -177,7 +181,7 @@ export class HttpPRM implements PRM {
   readonly name: string;
   readonly format: HttpStepFormat;
   private readonly base: string;
-  private readonly o: Required<Omit<HttpPRMOptions, 'apiKey' | 'format'>> & Pick<HttpPRMOptions, 'apiKey'>;
+  private readonly o: Required<Omit<HttpPRMOptions, 'apiKey' | 'format' | 'extraBody'>> & Pick<HttpPRMOptions, 'apiKey' | 'extraBody'>;
 
   constructor(opts: HttpPRMOptions) {
     const f = typeof opts.format === 'string' ? httpStepFormats[opts.format as HttpStepFormatName] : opts.format;
@@ -232,7 +236,7 @@ export class HttpPRM implements PRM {
     const f = this.format;
     const prompts = part.map((r) => renderPrompt(f, r.problem.text, [...r.prefix, r.step]));
     const url = this.base + f.path;
-    const json = await this.post(url, bodyFor(f, this.o.model, prompts), signal);
+    const json = await this.post(url, bodyFor(f, this.o.model, prompts, this.o.extraBody), signal);
     const bad = (field: string, detail: string): never => {
       throw new FormatError(`response from ${url}`, `field \`${field}\`: ${detail}`);
     };

@@ -37,7 +37,7 @@ test('prmbench: 1-based error_steps, past-the-end entries ignored and counted, r
       ['multi_solutions_p_2', [1, 1]],
     ],
   );
-  assert.equal(warnings, { errorStepsPastEnd: 2, rowsWithOnlyPastEndErrors: 1, unratedRows: 0, duplicateIds: 0 });
+  assert.equal(warnings, { errorStepsPastEnd: 2, rowsWithPastEndErrors: 2, rowsWithOnlyPastEndErrors: 1, unratedRows: 0, duplicateIds: 0 });
   assert.is(examples[0]!.problem, 'Q1');
   const withOrig = await loadExamples(fixture('prmbench.jsonl'), 'prmbench', { prmbenchOriginals: true });
   assert.is(withOrig.examples.length, 5);
@@ -138,6 +138,7 @@ test('real data in ../shared/data: row counts and label rules', async () => {
       if (k >= 0) assert.ok(e.labels.slice(0, k).every((l) => l === 1) && e.labels.slice(k + 1).every((l) => l === null), e.id);
     }
     console.log(`  processbench/${name}:`, JSON.stringify(labelCounts(examples)));
+    if (name === 'gsm8k') assert.equal([examples[0]!.id, examples[0]!.labels], ['gsm8k-0', [1, 0, null, null]]); // label 1, 4 steps
   }
   const pb = readdirSync(join(DATA, 'prmbench')).filter((f) => f.endsWith('.jsonl')).map((f) => join(DATA, 'prmbench', f));
   assert.is(pb.length, 25);
@@ -145,7 +146,10 @@ test('real data in ../shared/data: row counts and label rules', async () => {
   const perturbed = prm.examples.filter((e) => !e.id.endsWith('_original'));
   assert.is(perturbed.length, 6216);
   assert.is(new Set(perturbed.map((e) => e.id)).size, 6216);
-  assert.is(prm.warnings.duplicateIds, 5); // multi_solutions repeats 5 idx values with different solutions
+  // first circular test_p1 row: error_steps [3, 4, 5] over 7 steps
+  assert.equal(perturbed.find((e) => e.id === 'circular_prm_test_p1_0')!.labels, [1, 1, 0, null, null, null, null]);
+  assert.is(prm.warnings.duplicateIds, 5);
+  assert.is(prm.warnings.rowsWithPastEndErrors, 100); // matches the data README // multi_solutions repeats 5 idx values with different solutions
   assert.is(perturbed.filter((e) => e.source === 'prmbench/multi_solutions' && e.labels.every((l) => l === 1)).length, 165);
   console.log('  prmbench (perturbed):', JSON.stringify(labelCounts(perturbed)), 'warnings', JSON.stringify(prm.warnings));
   console.log('  prmbench (redundency originals):', JSON.stringify(labelCounts(prm.examples.filter((e) => e.id.endsWith('_original')))));

@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FormatError } from '../../src/core/errors.ts';
+import { FormatError, InvalidOptionError } from '../../src/core/errors.ts';
 import {
   allCorrectBaseline,
   baselines,
   chooseThreshold,
+  evaluateProcessBench,
   firstErrorIndex,
   predictFirstError,
   processBenchMetrics,
@@ -114,6 +115,23 @@ test('labels → first error, and bad samples are rejected', () => {
   );
   assert.equal(samples, [{ id: 'a', scores: [0.9, 0.1], label: 1 }]);
   assert.throws(() => processBenchMetrics([{ id: 'z', scores: [0.5], label: 3 }], 0.5), /sample z/);
+});
+
+test('evaluateProcessBench: τ from a separate calibration split, AUCs and baselines side by side', () => {
+  const cal = S.map((s) => ({ ...s, id: `cal-${s.id}` }));
+  const r = evaluateProcessBench(S, { calibration: cal, seed: 'x' });
+  close(r.threshold, 0.325);
+  assert.is(r.thresholdFrom, 'calibration');
+  close(r.metrics.f1, 0.8);
+  close(r.solutionAuc, 8 / 9);
+  // labelled steps: pos {0.9 (s1), 0.6 0.7 (s2), 0.95 0.5 (s4), 0.45 (s5), 0.35 0.9 (s6)} vs neg {0.3 (s1), 0.4 (s3), 0.2 (s5)}:
+  // 0.35 loses to 0.4 only; every other positive beats all three → (7·3 + 2) / 24
+  close(r.stepAuc, 23 / 24);
+  assert.equal(r.baselines.allCorrect.f1, 0);
+  assert.equal(r.baselines.random, randomBaseline(S, { seed: 'x', threshold: r.threshold }));
+  assert.is(evaluateProcessBench(S, { threshold: 0.5 }).metrics.f1, processBenchMetrics(S, 0.5).f1);
+  assert.throws(() => evaluateProcessBench(S, { calibration: S }), (e: unknown) => e instanceof InvalidOptionError && /separate.*s1/.test((e as Error).message));
+  assert.throws(() => evaluateProcessBench(S, {}), (e: unknown) => e instanceof InvalidOptionError && /calibration/.test((e as Error).message));
 });
 
 test.run();

@@ -69,10 +69,10 @@ test('qwen2.5-math-prm via /pooling: last step tag row, split into maxBatch requ
     });
     json(res, { object: 'list', data: rows.reverse() });
   };
-  const scores = await prm({ maxBatch: 2, baseUrl: `${base}/v1/` }).score([req(['a']), req(['a', 'b']), req(['a', 'b', 'c'])]);
+  const scores = await prm({ maxBatch: 2, baseUrl: `${base}/v1/`, extraBody: { task: 'token_classify' } }).score([req(['a']), req(['a', 'b']), req(['a', 'b', 'c'])]);
   // 1 step → 1/2; 2 steps as logits [0, ln 2] → 2/3; 3 steps → 3/4
   assert.equal(scores.map((s) => +s.toFixed(12)), [0.5, +(2 / 3).toFixed(12), 0.75]);
-  assert.equal(seen.map((s) => [s.path, s.body.input.length, s.body.model]), [['/pooling', 2, 'm'], ['/pooling', 1, 'm']]);
+  assert.equal(seen.map((s) => [s.path, s.body.input.length, s.body.model, s.body.task]), [['/pooling', 2, 'm', 'token_classify'], ['/pooling', 1, 'm', 'token_classify']]);
 });
 
 test('math-shepherd via /v1/completions logprobs: P(+) vs P(-) after the last ки', async () => {

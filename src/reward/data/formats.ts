@@ -26,6 +26,8 @@ export interface LoadOptions {
 export interface LoadWarnings {
   /** prmbench: `error_steps` entries past the end of `modified_process` (annotation noise, ignored). */
   errorStepsPastEnd: number;
+  /** prmbench: rows holding at least one such entry. */
+  rowsWithPastEndErrors: number;
   /** prmbench: rows whose every `error_steps` entry was past the end, so they load as all-correct. */
   rowsWithOnlyPastEndErrors: number;
   /** prm800k-critic: rows with `rating: null` (human-written or unrated steps), skipped. */
@@ -34,7 +36,7 @@ export interface LoadWarnings {
   duplicateIds: number;
 }
 
-export const emptyWarnings = (): LoadWarnings => ({ errorStepsPastEnd: 0, rowsWithOnlyPastEndErrors: 0, unratedRows: 0, duplicateIds: 0 });
+export const emptyWarnings = (): LoadWarnings => ({ errorStepsPastEnd: 0, rowsWithPastEndErrors: 0, rowsWithOnlyPastEndErrors: 0, unratedRows: 0, duplicateIds: 0 });
 
 /** Steps before `firstError` are 1, the first wrong step 0, later steps null (their correctness is not known). */
 export function firstErrorLabels(n: number, firstError: number): (number | null)[] {
@@ -70,6 +72,7 @@ const prmbench: Convert = ({ value, where }, _file, opts, w) => {
     else first = Math.min(first, e - 1);
   });
   w.errorStepsPastEnd += past;
+  if (past > 0) w.rowsWithPastEndErrors++;
   if (past > 0 && first === Infinity) w.rowsWithOnlyPastEndErrors++;
   const out: Example[] = [
     { id, problem: str(o, 'modified_question', where), steps, labels: firstErrorLabels(steps.length, first === Infinity ? -1 : first), source: `prmbench/${cls}` },

@@ -64,7 +64,18 @@ const wasm: Candidate = {
   init: async (load) => {
     const mod = (await load('@tensorflow/tfjs-backend-wasm')) as { setWasmPaths?: (p: string) => void };
     if (tf.findBackend('wasm') === null) mod.setWasmPaths?.(wasmDir()); // paths can only be set before first init
-    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
+    // The Emscripten glue adds process handlers that rethrow every uncaught error from inside its one-line
+    // minified file, so Node prints ~30 kB of source with any crash. Node's defaults do the same job; drop them.
+    const events = ['uncaughtException', 'unhandledRejection'] as const;
+    const proc = process as NodeJS.EventEmitter;
+    const before = events.map((e) => new Set(proc.listeners(e)));
+    try {
+      if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
+    } finally {
+      events.forEach((e, i) => {
+        for (const l of proc.listeners(e)) if (!before[i]!.has(l)) proc.removeListener(e, l as (...a: unknown[]) => void);
+      });
+    }
   },
 };
 

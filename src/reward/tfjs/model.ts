@@ -2,8 +2,9 @@
  * Design. A search scores one new step at a time, thousands of times, under prefixes it has already scored.
  * So the model never reads a whole trajectory at inference: the problem is encoded once per search (the PRM
  * caches its vector by problem id + text), each step is encoded once, on its own, by a small transformer
- * (separate Q/K/V matmuls: a fused QKV plus transpose cost 1.8× in wasm) masked-mean-pooled to a vector and
- * conditioned on the problem vector, and a causal GRU aggregates the step vectors. The GRU's hidden state is
+ * (separate Q/K/V matmuls: a fused QKV plus transpose cost 1.8× in wasm) over patches of 4 byte embeddings
+ * (wasm's batched attention matmuls are slow, so the sequence is kept short), masked-mean-pooled to a vector
+ * and conditioned on the problem vector, and a causal GRU aggregates the step vectors. The GRU's hidden state is
  * the only per-node state: scoring a child is one GRU step from the parent's cached state, so nothing is ever
  * re-encoded. The initial state is a function of the problem. Output: sigmoid(linear(h)) = P(step correct).
  * `runChains` (full trajectories, used by training and by the prefix fallback) runs the very same step
@@ -25,10 +26,16 @@ export interface ArchConfig {
   readonly hidden: number;
   readonly maxStepTokens: number;
   readonly maxProblemTokens: number;
+  /**
+   * Tokens merged into one position before attention (1, 2, 4 or 8): concatenated embeddings → linear. Batched
+   * attention matmuls run at ~2 GFLOP/s in wasm against ~17 for 2-D ones, so shortening the sequence 4× cuts the
+   * encoder's cost several-fold for byte tokens; use 1 for word-piece tokenizers.
+   */
+  readonly patch: number;
 }
 
 export const defaultArch = (vocabSize: number): ArchConfig => ({
-  encoder: 'transformer', vocabSize, dModel: 64, heads: 2, layers: 1, ffn: 128, hidden: 64, maxStepTokens: 128, maxProblemTokens: 256,
+  encoder: 'transformer', vocabSize, dModel: 64, heads: 2, layers: 1, ffn: 128, hidden: 64, maxStepTokens: 256, maxProblemTokens: 512, patch: 4,
 });
 
 export type Params = Record<string, tf.Variable>;
@@ -44,10 +51,11 @@ export const defaultStepFormat: StepFormat = { trim: true };
 export function paramShapes(c: ArchConfig): Record<string, number[]> {
   const d = c.dModel, H = c.hidden;
   const s: Record<string, number[]> = {
-    embed: [c.vocabSize, d], pos: [Math.max(c.maxStepTokens, c.maxProblemTokens), d],
+    embed: [c.vocabSize, d], pos: [(Math.ceil(Math.max(c.maxStepTokens, c.maxProblemTokens) / 8) * 8) / c.patch, d],
     'lnf.g': [d], 'lnf.b': [d], 'cond.w': [3 * d, d], 'cond.b': [d], 'h0.w': [d, H], 'h0.b': [H],
     'gru.w': [d, 3 * H], 'gru.b': [3 * H], 'gru.u': [H, 3 * H], 'gru.ub': [3 * H], 'out.w': [H, 1], 'out.b': [1],
   };
+  if (c.patch > 1) Object.assign(s, { 'patch.w': [c.patch * d, d], 'patch.b': [d] });
   for (let l = 0; l < c.layers; l++) {
     for (const n of ['ln1', 'ln2']) Object.assign(s, { [`l${l}.${n}.g`]: [d], [`l${l}.${n}.b`]: [d] });
     for (const n of ['q', 'k', 'v', 'o']) Object.assign(s, { [`l${l}.w${n}`]: [d, d], [`l${l}.b${n}`]: [d] });
@@ -78,20 +86,23 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
 
 export const countParams = (p: Params): number => Object.values(p).reduce((a, v) => a + v.size, 0);
 
-/** Token ids padded to a common length (rounded up to 8 so backends that compile per shape see few shapes). */
-export interface TokenBatch { ids: Int32Array; mask: Float32Array; lengths: number[]; B: number; L: number }
+/**
+ * Token ids padded to a common length L (a multiple of 8, so of any patch size, and so backends that compile
+ * per shape see few shapes). Padding is PAD_ID, which keeps a partly filled last patch identical in any batch.
+ */
+export interface TokenBatch { ids: Int32Array; lengths: number[]; B: number; L: number }
 
 export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): TokenBatch {
   const longest = Math.max(1, ...seqs.map((s) => s.length));
-  const L = Math.min(maxLen, Math.ceil(longest / 8) * 8);
+  const L = Math.ceil(Math.min(maxLen, longest) / 8) * 8;
   const B = seqs.length;
-  const ids = new Int32Array(B * L), mask = new Float32Array(B * L);
+  const ids = new Int32Array(B * L);
   const lengths = seqs.map((s, b) => {
     const n = Math.min(s.length, L);
-    for (let i = 0; i < n; i++) (ids[b * L + i] = s[i]!), (mask[b * L + i] = 1);
+    for (let i = 0; i < n; i++) ids[b * L + i] = s[i]!;
     return n;
   });
-  return { ids, mask, lengths, B, L };
+  return { ids, lengths, B, L };
 }
 
 function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -102,8 +113,9 @@ function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
 const dense = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
 
 export class PRMNet {
-  /** Embedding lookup as one-hot × matrix: set by training on backends without a gather gradient (wasm). */
-  embedViaOneHot = false;
+  /** Set by trainPRM: the encoder then only uses ops with gradients on the current backend. */
+  training = false;
+  private hostEmbed: { dataId: object; data: Float32Array } | null = null;
   constructor(
     readonly config: ArchConfig,
     readonly params: Params,
@@ -122,15 +134,36 @@ export class PRMNet {
     return padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
   }
 
-  /** Pooled text vectors [B, d]. Call inside tf.tidy. Empty rows (length 0) pool to zero. */
+  /**
+   * Token embeddings [B, L, d]. Inference on wasm/cpu copies rows in JS from a host copy of the table (wasm's
+   * Gather kernel took 15% of encode time); training uses gather, or one-hot × table where the backend has no
+   * gather gradient (wasm lacks UnsortedSegmentSum).
+   */
+  private embed(batch: TokenBatch): tf.Tensor {
+    const { B, L } = batch, d = this.config.dModel, table = this.p('embed');
+    if (this.training) {
+      const ids = tf.tensor1d(batch.ids, 'int32');
+      if (tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined) return tf.reshape(tf.gather(table, ids), [B, L, d]);
+      return tf.reshape(tf.matMul(tf.oneHot(ids, this.config.vocabSize), table), [B, L, d]);
+    }
+    const backend = tf.getBackend();
+    if (backend !== 'wasm' && backend !== 'cpu') return tf.reshape(tf.gather(table, tf.tensor1d(batch.ids, 'int32')), [B, L, d]);
+    if (this.hostEmbed?.dataId !== table.dataId) this.hostEmbed = { dataId: table.dataId, data: table.dataSync() as Float32Array }; // assign() swaps dataId
+    const src = this.hostEmbed.data, out = new Float32Array(B * L * d);
+    for (let i = 0; i < B * L; i++) out.set(src.subarray(batch.ids[i]! * d, batch.ids[i]! * d + d), i * d);
+    return tf.tensor3d(out, [B, L, d]);
+  }
+
+  /** Pooled text vectors [B, d]. Call inside tf.tidy. */
   encode(batch: TokenBatch): tf.Tensor2D {
-    const { B, L } = batch, c = this.config, d = c.dModel, nh = c.heads, dh = d / nh;
-    const ids = tf.tensor2d(batch.ids, [B, L], 'int32');
-    const mask = tf.tensor2d(batch.mask, [B, L]);
-    const emb = this.embedViaOneHot
-      ? tf.reshape(tf.matMul(tf.oneHot(tf.reshape(ids, [B * L]), c.vocabSize), this.p('embed')), [B, L, d])
-      : tf.gather(this.p('embed'), ids);
-    let x = tf.add(emb, tf.slice(this.p('pos'), [0, 0], [L, d]));
+    const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
+    const lengths = batch.lengths.map((n) => Math.ceil(n / P));
+    const pm = new Float32Array(B * L);
+    lengths.forEach((n, b) => pm.fill(1, b * L, b * L + n));
+    const mask = tf.tensor2d(pm, [B, L]);
+    let x = this.embed(batch);
+    if (P > 1) x = tf.reshape(dense(tf.reshape(x, [B * L, P * d]), this.p('patch.w'), this.p('patch.b')), [B, L, d]);
+    x = tf.add(x, tf.slice(this.p('pos'), [0, 0], [L, d]));
     const keyBias = tf.reshape(tf.mul(tf.sub(mask, 1), 1e9), [B, 1, 1, L]);
     const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), [0, 2, 1, 3]);
     for (let l = 0; l < c.layers; l++) {
@@ -147,7 +180,7 @@ export class PRMNet {
     }
     x = layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
     const summed = tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1);
-    const counts = tf.tensor2d(batch.lengths.map((n) => Math.max(n, 1)), [B, 1]);
+    const counts = tf.tensor2d(lengths.map((n) => Math.max(n, 1)), [B, 1]);
     return tf.div(summed, counts) as tf.Tensor2D;
   }
 
@@ -214,7 +247,9 @@ export interface CreateNetOptions {
 /** A fresh (untrained) network; create it after selectBackend so the weights live on that backend. */
 export function createNet(opts: CreateNetOptions = {}): PRMNet {
   const tokenizer = opts.tokenizer ?? new ByteTokenizer();
-  const config = { ...defaultArch(tokenizer.vocabSize), ...opts.arch, vocabSize: tokenizer.vocabSize };
+  // Patching suits bytes; a word-piece token already carries several characters.
+  const base = { ...defaultArch(tokenizer.vocabSize), ...(tokenizer.spec.type === 'bytes' ? {} : { patch: 1 }) };
+  const config = { ...base, ...opts.arch, vocabSize: tokenizer.vocabSize };
   validateArch(config, 'arch');
   return new PRMNet(config, initParams(config, opts.seed ?? 0), tokenizer, opts.stepFormat ?? defaultStepFormat);
 }
@@ -225,6 +260,7 @@ export function archProblems(c: Record<string, unknown>): { field: string; detai
   if (c.encoder !== 'transformer') out.push({ field: 'encoder', detail: `expected "transformer", got ${JSON.stringify(c.encoder)}` });
   for (const k of ['vocabSize', 'dModel', 'heads', 'layers', 'ffn', 'hidden', 'maxStepTokens', 'maxProblemTokens'])
     if (!Number.isInteger(c[k]) || (c[k] as number) < 1) out.push({ field: k, detail: `expected an integer ≥ 1, got ${JSON.stringify(c[k])}` });
+  if (![1, 2, 4, 8].includes(c.patch as number)) out.push({ field: 'patch', detail: `expected 1, 2, 4 or 8, got ${JSON.stringify(c.patch)}` });
   if (out.length === 0 && (c.dModel as number) % (c.heads as number) !== 0)
     out.push({ field: 'heads', detail: `dModel (${c.dModel}) must be divisible by heads (${c.heads})` });
   return out;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js'; // tfjs-core alone ships no gradients
+import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
 import type { PRMNet } from './model.ts';
@@ -58,9 +58,20 @@ interface Batch {
   readonly pairs: Float32Array | null; // [N, T, T]: 1 where step i must outrank step j
 }
 
+/**
+ * tfjs-core's Node bundle registers no gradients (the @tensorflow/tfjs union package normally does) and its ESM
+ * dist uses directory imports Node's ESM loader rejects; loaded through require (tsx resolves them there), the
+ * gradients land in tfjs's global registry, shared with the bundle we import.
+ */
+function ensureGradients(): void {
+  if (tf.getGradient('Add') !== undefined) return;
+  createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+}
+
 /** Train `opts.net` on labelled trajectories; returns the per-epoch loss log. Deterministic for a given seed. */
 export async function trainPRM(examples: readonly TrainExample[], opts: TrainOptions): Promise<EpochLog[]> {
   const o = validate(examples, opts);
+  ensureGradients();
   const net = opts.net;
   const rng = seedrandom(`${o.seed}/split`);
   const order = shuffle(examples.map((_, i) => i), rng);
@@ -69,9 +80,8 @@ export async function trainPRM(examples: readonly TrainExample[], opts: TrainOpt
   const valIdx = order.slice(0, nVal), trainIdx = order.slice(nVal);
   const valBatches = chunk(valIdx, o.batchSize).map((ix) => makeBatch(ix.map((i) => examples[i]!), o));
 
-  // wasm has no UnsortedSegmentSum kernel (the gradient of gather): embed via one-hot matmul there.
-  const prevOneHot = net.embedViaOneHot;
-  net.embedViaOneHot = tf.getKernel('UnsortedSegmentSum', tf.getBackend()) === undefined;
+  const wasTraining = net.training;
+  net.training = true;
   const optimizer = tf.train.adam(o.lr);
   const vars = Object.values(net.params);
   const log: EpochLog[] = [];
@@ -115,7 +125,7 @@ export async function trainPRM(examples: readonly TrainExample[], opts: TrainOpt
   } finally {
     bestSnapshot?.forEach((t) => t.dispose());
     optimizer.dispose();
-    net.embedViaOneHot = prevOneHot;
+    net.training = wasTraining;
   }
   return log;
 }
