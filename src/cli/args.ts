@@ -33,7 +33,7 @@ export function parse(argv: string[], own: Record<string, { type: 'string' | 'bo
   }
 }
 
-export function number(flag: string, v: string | boolean | undefined, integer = false): number | undefined {
+export function number(flag: string, v: unknown, integer = false): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
   if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new InvalidOptionError(`--${flag}`, `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`);

@@ -1,10 +1,206 @@
-import { SteptreeError } from '../core/errors.ts';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import seedrandom from 'seedrandom';
+import { InvalidOptionError, ModelConfigError } from '../core/errors.ts';
+import { dataFormats, loadExamples, writeSteptreeJsonl, type DataFormat, type Example } from '../reward/data/index.ts';
+import { chooseThreshold, evaluateProcessBench, stepAuc, toScoredSamples } from '../reward/eval.ts';
+import { monteCarloLabels } from '../reward/label.ts';
+import { scoreTrajectories } from '../reward/score-examples.ts';
+import { backendPrefs, createNet, loadNet, saveNet, selectBackend, TfjsPRM, trainPRM, type BackendPref } from '../reward/tfjs/index.ts';
 import type { PRM } from '../reward/types.ts';
+import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
+import { number } from './args.ts';
+import { progressBar } from './progress.ts';
 
-export async function loadPRMForSolve(_dir: string | undefined): Promise<PRM> {
-  throw new SteptreeError('the tfjs PRM is not wired into the CLI yet');
+/** The shipped default model, trained by `npm run train:arith-prm`. */
+export const DEFAULT_MODEL = join(dirname(fileURLToPath(import.meta.url)), '../../models/arith-prm');
+
+const HELP = `steptree prm info  [--model DIR] [--backend auto|tensorflow|webgpu|wasm|cpu]
+steptree prm label --task arith --policy arith-sim [--error-rate p] --rollouts k [--estimate hard|soft]
+                   [--problems n] [--samples s] [--length L] [--seed n] --out FILE
+steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
+                   [--labels hard|soft] [--loss bce|rank] [--val-split f] [--calibration-split f] [--patience n]
+                   [--epochs n] [--batch-size n] [--lr x] [--seed n] [--backend b] [--neutral 0|0.5|1]
+                   [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--max-step-tokens n]
+steptree prm eval  --model DIR --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
+                   [--backend b] [--json]
+The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.`;
+
+export async function loadPRMForSolve(dir: string | undefined): Promise<PRM> {
+  return TfjsPRM.load(dir ?? DEFAULT_MODEL);
 }
 
-export async function prmCommand(_argv: string[]): Promise<number> {
-  throw new SteptreeError('`steptree prm` is not available yet');
+export async function prmCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'info') return info(rest);
+  if (sub === 'label') return label(rest);
+  if (sub === 'train') return train(rest);
+  if (sub === 'eval') return evaluate(rest);
+  console.log(HELP);
+  return sub === undefined || sub === '--help' ? 0 : 2;
+}
+
+type Spec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+function args(argv: string[], spec: Spec) {
+  try {
+    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new InvalidOptionError('argv', (e as Error).message);
+  }
+}
+const need = (v: unknown, flag: string): string => {
+  if (typeof v !== 'string' || !v) throw new InvalidOptionError(`--${flag}`, 'is required');
+  return v;
+};
+function backendOf(v: unknown): BackendPref {
+  const b = (v ?? 'auto') as BackendPref;
+  if (!backendPrefs.includes(b)) throw new InvalidOptionError('--backend', `expected one of ${backendPrefs.join(', ')}, got ${JSON.stringify(v)}`);
+  return b;
+}
+function formatOf(v: unknown, flag = 'format'): DataFormat {
+  if (!dataFormats.includes(v as DataFormat)) throw new InvalidOptionError(`--${flag}`, `expected one of ${dataFormats.join(', ')}, got ${JSON.stringify(v)}`);
+  return v as DataFormat;
+}
+function savedMeta(dir: string): Record<string, unknown> {
+  const f = join(dir, 'config.json');
+  if (!existsSync(f)) throw new ModelConfigError(f, 'no model here (config.json missing)');
+  return (JSON.parse(readFileSync(f, 'utf8')) as { meta?: Record<string, unknown> }).meta ?? {};
+}
+
+async function info(argv: string[]): Promise<number> {
+  const { values } = args(argv, { model: { type: 'string' }, backend: { type: 'string' } });
+  const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
+  const prm = await TfjsPRM.load(dir, { backend: backendOf(values.backend) });
+  console.log(JSON.stringify({ ...prm.info(), meta: savedMeta(dir) }, null, 2));
+  return 0;
+}
+
+async function label(argv: string[]): Promise<number> {
+  const { values } = args(argv, {
+    task: { type: 'string' }, policy: { type: 'string' }, 'error-rate': { type: 'string' }, rollouts: { type: 'string' }, estimate: { type: 'string' },
+    problems: { type: 'string' }, samples: { type: 'string' }, length: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+  });
+  if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
+  if ((values.policy ?? 'arith-sim') !== 'arith-sim') throw new InvalidOptionError('--policy', `expected arith-sim, got ${JSON.stringify(values.policy)}`);
+  const out = need(values.out, 'out');
+  const n = number('problems', values.problems, true) ?? 200;
+  const seed = number('seed', values.seed, true) ?? 0;
+  const estimate = (values.estimate ?? 'hard') as 'hard' | 'soft';
+  if (estimate !== 'hard' && estimate !== 'soft') throw new InvalidOptionError('--estimate', `expected hard or soft, got ${JSON.stringify(values.estimate)}`);
+  const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate']) ?? 0.15, seed });
+  const bar = progressBar('label');
+  const examples: Example[] = [];
+  for (let i = 0; i < n; i++) {
+    // problems are numbered from seed·1e6 so label sets for different seeds never share a problem
+    const problem = arithProblem(seed * 1_000_000 + i, { length: number('length', values.length, true) ?? 10 });
+    const ex = await monteCarloLabels(problem, policy, { rollouts: number('rollouts', values.rollouts, true) ?? 16, samples: number('samples', values.samples, true) ?? 1, grade: gradeArith, seed: `${seed}/${i}`, estimate });
+    examples.push(...ex);
+    bar.update(i + 1, n);
+  }
+  bar.end();
+  mkdirSync(dirname(out), { recursive: true });
+  const written = await writeSteptreeJsonl(out, examples);
+  console.log(`wrote ${written} labelled trajectories to ${out}`);
+  return 0;
+}
+
+/** Splits by problem text, so no problem is in both parts. */
+function splitByProblem(ex: readonly Example[], frac: number, seed: string): [Example[], Example[]] {
+  const problems = [...new Set(ex.map((e) => e.problem))];
+  const rng = seedrandom(`split/${seed}`);
+  const held = new Set(problems.filter(() => rng() < frac));
+  return [ex.filter((e) => !held.has(e.problem)), ex.filter((e) => held.has(e.problem))];
+}
+
+async function train(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, {
+    data: { type: 'string', multiple: true }, format: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' }, loss: { type: 'string' },
+    'val-split': { type: 'string' }, 'calibration-split': { type: 'string' }, patience: { type: 'string' }, epochs: { type: 'string' },
+    'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, neutral: { type: 'string' },
+    'prmbench-originals': { type: 'boolean' }, 'd-model': { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
+    hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' },
+  });
+  const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
+  if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
+  const format = formatOf(values.format);
+  const out = need(values.out, 'out');
+  const seed = number('seed', values.seed, true) ?? 0;
+  const neutral = number('neutral', values.neutral) as 0 | 0.5 | 1 | undefined;
+  const backend = await selectBackend(backendOf(values.backend));
+  const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
+  const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
+  const arch = Object.fromEntries(
+    ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens']] as const)
+      .map(([k, f]) => [k, number(f, values[f], true)]).filter(([, v]) => v !== undefined),
+  );
+  const net = createNet({ arch, seed });
+  console.error(`backend ${backend}; ${trainSet.length} training / ${calib.length} calibration trajectories; warnings ${JSON.stringify(warnings)}`);
+  const bar = progressBar('train');
+  const t0 = Date.now();
+  const log = await trainPRM(trainSet, {
+    net, seed,
+    labels: (values.labels ?? 'hard') as 'hard' | 'soft', loss: (values.loss ?? 'bce') as 'bce' | 'rank',
+    valSplit: number('val-split', values['val-split']) ?? 0.1, patience: number('patience', values.patience, true),
+    epochs: number('epochs', values.epochs, true), batchSize: number('batch-size', values['batch-size'], true), lr: number('lr', values.lr),
+    onProgress: (p) => bar.update(p.batch, p.batches, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
+  });
+  bar.end();
+  // choose the ProcessBench threshold, and measure step AUC, on the held-out calibration split
+  const prm = new TfjsPRM(net, { problemCacheSize: 1 << 16 });
+  const scores = await scoreTrajectories(prm, calib);
+  const calibration = calibrate(calib, scores);
+  mkdirSync(out, { recursive: true });
+  await saveNet(net, out, { trainedOn: files, format, seed, epochs: log.length, trainMs: Date.now() - t0, backend, calibration });
+  writeFileSync(join(out, 'loss-log.jsonl'), log.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  console.log(JSON.stringify({ out, epochs: log.length, last: log[log.length - 1], calibration }));
+  return 0;
+}
+
+/** Threshold and step AUC on the held-out split; a split too small for either says so instead of failing the run. */
+function calibrate(calib: Example[], scores: number[][]) {
+  if (!calib.length) return null;
+  const out: Record<string, unknown> = { trajectories: calib.length, stepAuc: stepAuc(calib, scores) };
+  try {
+    Object.assign(out, chooseThreshold(toScoredSamples(calib, scores)));
+  } catch (e) {
+    out.threshold = null;
+    out.note = (e as Error).message;
+  }
+  return out;
+}
+
+async function evaluate(argv: string[]): Promise<number> {
+  const { values } = args(argv, {
+    model: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, threshold: { type: 'string' },
+    calibration: { type: 'string' }, 'calibration-format': { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' },
+  });
+  const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
+  const data = need(values.data, 'data');
+  if (formatOf(values.format ?? 'processbench') !== 'processbench') throw new InvalidOptionError('--format', 'eval reports ProcessBench metrics: the test file must be in processbench format');
+  if (values.calibration && values.calibration === data) throw new InvalidOptionError('--calibration', 'must not be the test file');
+  await selectBackend(backendOf(values.backend));
+  const prm = new TfjsPRM(await loadNet(dir), { modelPath: dir, problemCacheSize: 1 << 16 });
+  const { examples: test } = await loadExamples(data, 'processbench');
+  const scored = toScoredSamples(test, await scoreTrajectories(prm, test));
+  let threshold = number('threshold', values.threshold);
+  let calibration;
+  if (threshold === undefined && values.calibration) {
+    const { examples } = await loadExamples(values.calibration as string, formatOf(values['calibration-format'] ?? 'processbench', 'calibration-format'));
+    calibration = toScoredSamples(examples, await scoreTrajectories(prm, examples));
+  } else if (threshold === undefined) {
+    const t = (savedMeta(dir).calibration as { threshold?: number } | null)?.threshold;
+    if (typeof t !== 'number') throw new InvalidOptionError('--threshold', `the model has no calibrated threshold: give --threshold or --calibration`);
+    threshold = t;
+  }
+  const report = evaluateProcessBench(scored, { threshold, calibration, seed: (values.seed as string | undefined) ?? '0' });
+  if (values.json) console.log(JSON.stringify({ data, model: dir, ...report }));
+  else {
+    const row = (name: string, m: { errorAcc: number; correctAcc: number; f1: number }) => `| ${name} | ${(100 * m.errorAcc).toFixed(1)} | ${(100 * m.correctAcc).toFixed(1)} | ${(100 * m.f1).toFixed(1)} |`;
+    console.log(`${data}: ${test.length} samples, threshold ${report.threshold.toFixed(4)} (${threshold === undefined ? 'chosen on --calibration' : values.threshold ? 'given' : 'calibrated at training'}), step AUC ${report.stepAuc.toFixed(3)}\n`);
+    console.log('| | error acc % | correct acc % | F1 % |\n|---|---:|---:|---:|');
+    console.log([row('model', report.metrics), row('all correct', report.baselines.allCorrect), row('random', report.baselines.random)].join('\n'));
+  }
+  return 0;
 }

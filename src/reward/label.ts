@@ -7,7 +7,7 @@ export interface LabelledExample {
   readonly id: string;
   readonly problem: string;
   readonly steps: string[];
-  /** Per step: fraction of rollouts from the prefix ending at this step that reach the right answer. */
+  /** Per step: fraction of rollouts from the prefix ending at this step that reach the right answer (or 1/0, hard). */
   readonly labels: number[];
   readonly source: string;
 }
@@ -21,11 +21,14 @@ export interface MonteCarloOptions {
   readonly seed?: string | number;
   /** Grades a final answer against the problem. */
   readonly grade: (p: Problem, answer: string | null) => boolean;
+  /** hard (Math-Shepherd HE): 1 if any rollout reaches the answer; soft (SE): the fraction. Default soft. */
+  readonly estimate?: 'hard' | 'soft';
 }
 
 /**
  * Math-Shepherd-style Monte-Carlo step labels: sample a trajectory, then from every prefix sample
- * `rollouts` completions; a step's soft label is the fraction that reach the right answer.
+ * `rollouts` completions; a step's soft label is the fraction that reach the right answer, its hard
+ * label whether any does.
  * All completions of a depth advance together, one policy call per completion per step.
  */
 export async function monteCarloLabels(problem: Problem, policy: Policy, o: MonteCarloOptions): Promise<LabelledExample[]> {
@@ -63,7 +66,8 @@ export async function monteCarloLabels(problem: Problem, policy: Policy, o: Mont
     const labels = t.steps.map((_, i) => {
       if (i === last) return o.grade(problem, t.answer) ? 1 : 0;
       const mine = done.slice(i * o.rollouts, (i + 1) * o.rollouts);
-      return mine.filter((j) => o.grade(problem, j.answer)).length / o.rollouts;
+      const hits = mine.filter((j) => o.grade(problem, j.answer)).length;
+      return o.estimate === 'hard' ? (hits > 0 ? 1 : 0) : hits / o.rollouts;
     });
     out.push({ id: `${problem.id}/t${ti}`, problem: problem.text, steps: t.steps, labels, source: `mc:${policy.name}:k=${o.rollouts}` });
   }

@@ -107,19 +107,18 @@ export function startSearch(o: SearchOptions): SearchRun {
           wave = kept;
         }
         if (em.listenerCount('select')) em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
-        const before = wave.map((e) => [e.node.requested, e.node.calls] as const);
+        const before = wave.map((e) => e.node.requested);
         const calls = wave.map((e) => {
           if (e.node.failed !== null || !needsCall(e.node, e.k)) return null;
           const req = new LazyProposeRequest(store, o.problem, e.node, e.k - e.node.requested, seed, ctl.signal);
           e.node.requested = e.k;
-          e.node.calls++;
           stats.policyCalls++;
           return scheduler.propose(o.policy, req);
         });
         const settled = await Promise.race([Promise.allSettled(calls), aborted]);
         if (!settled || stop) {
           // results of an interrupted wave are dropped whole, so the tree stays consistent
-          wave.forEach((e, i) => ([e.node.requested, e.node.calls] = before[i]!));
+          wave.forEach((e, i) => (e.node.requested = before[i]!));
           stats.policyCalls -= calls.filter(Boolean).length;
           break;
         }

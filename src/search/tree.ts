@@ -49,7 +49,6 @@ export interface NodeRec {
   order: number;
   count: number;
   requested: number;
-  calls: number;
   rollout: boolean;
   failed: string | null;
   children: NodeRec[];
@@ -62,7 +61,6 @@ const WIDE = 16;
 /** The mutable tree the engine and strategies work on during one search. */
 export class TreeStore {
   readonly nodes: NodeRec[] = [];
-  private readonly index = new Map<string, NodeRec>();
   readonly root: NodeRec;
 
   constructor(readonly problem: Problem) {
@@ -74,7 +72,18 @@ export class TreeStore {
   }
 
   get(id: string): NodeRec | undefined {
-    return this.index.get(id);
+    // ids are path tags: walk them instead of keeping an id → node map
+    if (id === '0') return this.root;
+    if (!id.startsWith('0.')) return undefined;
+    let n: NodeRec | undefined = this.root;
+    for (let i = 2; n && i <= id.length; ) {
+      let j = id.indexOf('.', i);
+      if (j < 0) j = id.length;
+      const part = id.slice(i, j);
+      n = /^(0|[1-9]\d*)$/.test(part) ? n.children[Number(part)] : undefined;
+      i = j + 1;
+    }
+    return n;
   }
 
   add(
@@ -97,7 +106,6 @@ export class TreeStore {
       order: this.nodes.length,
       count: 1,
       requested: 0,
-      calls: 0,
       rollout: p.rollout ?? false,
       failed: null,
       children: [],
@@ -109,7 +117,6 @@ export class TreeStore {
       else if (parent.children.length > WIDE) parent.byText = new Map(parent.children.map((c) => [c.text, c]));
     }
     this.nodes.push(n);
-    this.index.set(n.id, n);
     return n;
   }
 
@@ -136,7 +143,7 @@ export class TreeStore {
   /** The result's tree. Views are made (and frozen) on first access; the store is not changed after a search ends. */
   snapshot(): SearchTree {
     const nodes = this.nodes.slice();
-    return new SearchTree(this.problem, { size: nodes.length, at: (i) => toView(nodes[i]!), find: (id) => this.index.get(id)?.order });
+    return new SearchTree(this.problem, { size: nodes.length, at: (i) => toView(nodes[i]!), find: (id) => this.get(id)?.order });
   }
 }
 

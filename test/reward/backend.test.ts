@@ -27,7 +27,7 @@ test('auto falls through absent native packages and an adapter-less WebGPU to wa
   const handlers = process.listeners('uncaughtException').length;
   const lines: string[] = [];
   const { load, asked } = loader(natives, { webgpu: noAdapterWebgpu });
-  const name = await selectBackend('auto', { load, log: (l) => lines.push(l) });
+  const name = await selectBackend('auto', { load, log: (l) => lines.push(l), hasVulkan: () => true });
   assert.is(name, 'wasm');
   assert.is(tf.getBackend(), 'wasm');
   assert.equal(asked.slice(0, 3), [...natives, 'webgpu']);
@@ -72,6 +72,14 @@ test('the real webgpu package on a machine without a GPU falls through to wasm',
   assert.is(await selectBackend('webgpu', { log: (l) => lines.push(l) }), 'wasm');
   assert.is(lines.length, 1);
   assert.match(lines[0]!, /webgpu/);
+});
+
+test('without a Vulkan loader, WebGPU is skipped before Dawn is even loaded', async () => {
+  const lines: string[] = [];
+  const { load, asked } = loader([], { webgpu: noAdapterWebgpu });
+  assert.is(await selectBackend('webgpu', { load, log: (l) => lines.push(l), hasVulkan: () => false }), 'wasm');
+  assert.not.ok(asked.includes('webgpu'));
+  assert.match(lines[0]!, /no Vulkan loader/);
 });
 
 test('a failing wasm falls through to cpu; cpu and wasm can be picked directly', async () => {

@@ -100,6 +100,8 @@ test('tree JSON round trip, and a loaded tree continues without re-scoring', asy
   // the continued search is the same as one run straight through
   const straight = await search({ problem, policy: arithPolicy(), prm: verifier(), strategy: beam({ n: 8, beamWidth: 4 }), seed: 9 });
   assert.equal(cont.best, straight.best);
+  for (const n of first.tree.nodes) assert.is(first.tree.get(n.id), n);
+  for (const bad of ['0.', '0.01', '1', '0.99', '', '0.1.x']) assert.is(first.tree.get(bad), undefined, bad);
   assert.throws(() => parseTree(text.replace('"schemaVersion":1', '"schemaVersion":9'), 'x.json'), /x\.json: schemaVersion/);
   assert.throws(() => parseTree(text.replace(/"score":[0-9.e-]+/, '"score":"high"'), 'x.json'), /x\.json: nodes\[1\]\.score/);
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
@@ -15,12 +16,21 @@ export interface BackendDeps {
   log?: (line: string) => void;
   /** Throw a BackendError instead of falling back to another backend when the preferred one fails. */
   strict?: boolean;
+  /** Whether a Vulkan loader exists (default: looks for libvulkan.so.1 on Linux). Dawn needs it to find an NVIDIA GPU. */
+  hasVulkan?: () => boolean;
+}
+
+/** Without libvulkan Dawn can find no adapter and prints its own warning; skip it quietly instead. */
+export function hasVulkanLoader(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
 }
 
 interface Candidate {
   readonly label: string;
   readonly backend: BackendName;
-  readonly init: (load: (s: string) => Promise<unknown>) => Promise<void>;
+  readonly init: (load: (s: string) => Promise<unknown>, deps: BackendDeps) => Promise<void>;
 }
 
 const require = createRequire(import.meta.url);
@@ -40,7 +50,8 @@ function nativeCandidate(specifier: string): Candidate {
 const webgpu: Candidate = {
   label: 'webgpu (Dawn)',
   backend: 'webgpu',
-  init: async (load) => {
+  init: async (load, deps) => {
+    if (!(deps.hasVulkan ?? hasVulkanLoader)()) throw new Error('no Vulkan loader (libvulkan.so.1) on this machine');
     const mod = (await load('webgpu')) as { create?: (opts: string[]) => { requestAdapter(): Promise<unknown> }; globals?: object };
     if (typeof mod.create !== 'function') throw new Error('module `webgpu` has no create()');
     const gpu = mod.create([]);
@@ -108,7 +119,7 @@ export async function selectBackend(pref: BackendPref = 'auto', deps: BackendDep
   for (let i = 0; i < chain.length; i++) {
     const c = chain[i]!;
     try {
-      await c.init(load);
+      await c.init(load, deps);
       return c.backend;
     } catch (e) {
       const next = chain[i + 1];

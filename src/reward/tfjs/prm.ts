@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Problem } from '../../core/problem.ts';
 import { InvalidOptionError } from '../../core/errors.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
-import { countParams, type PRMNet } from './model.ts';
+import { countParams, type PRMNet, type TokenBatch } from './model.ts';
 import { selectBackend, type BackendDeps, type BackendPref } from './backend.ts';
 import { loadNet } from './io.ts';
 
@@ -28,6 +28,12 @@ export class TfjsPRM implements PRM {
   private readonly problems = new Map<string, ProblemState>();
   private readonly maxBatch: number;
   private readonly problemCacheSize: number;
+  /**
+   * Counters for benchmarks: score() calls, steps scored, and tokens actually run through the encoder (after
+   * dedupe; `tokensEncoded` = new steps + prefix-fallback steps, `problemTokensEncoded` = problems, both unpadded;
+   * `paddedTokens` = rows × padded length over both, what the encoder really computes on).
+   */
+  readonly stats = { calls: 0, steps: 0, tokensEncoded: 0, problemTokensEncoded: 0, paddedTokens: 0 };
 
   constructor(readonly net: PRMNet, private readonly opts: TfjsPRMOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 512;
@@ -44,6 +50,8 @@ export class TfjsPRM implements PRM {
 
   async score(requests: readonly ScoreRequest[], signal?: AbortSignal): Promise<number[]> {
     signal?.throwIfAborted();
+    this.stats.calls++;
+    this.stats.steps += requests.length;
     const out: number[] = [];
     for (let i = 0; i < requests.length; i += this.maxBatch) {
       out.push(...(await this.scoreChunk(requests.slice(i, i + this.maxBatch), signal)));
@@ -61,8 +69,9 @@ export class TfjsPRM implements PRM {
     const { index, texts } = dedupe(reqs.map((r) => r.step));
     const pv = new Float32Array(B * d), hv = new Float32Array(B * H);
     for (let i = 0; i < B; i++) pv.set(probs[i]!.vec, i * d), hv.set(parents[i]!, i * H);
+    const batch = this.count(this.net.tokenize(texts, this.net.config.maxStepTokens), 'tokensEncoded');
     const res = tf.tidy(() => {
-      const uniq = this.net.encode(this.net.tokenize(texts, this.net.config.maxStepTokens));
+      const uniq = this.net.encode(batch);
       const steps = texts.length === B && index.every((v, i) => v === i) ? uniq : tf.gather(uniq, tf.tensor1d(index, 'int32'));
       const o = this.net.step(steps, tf.tensor2d(pv, [B, d]), tf.tensor2d(hv, [B, H]));
       return tf.concat([o.h, tf.sigmoid(o.logit)], 1); // one download for states and scores
@@ -84,8 +93,9 @@ export class TfjsPRM implements PRM {
     if (missing.length) {
       const textOf = new Map(keys.map((k, i) => [k, problems[i]!.text]));
       const { d, H } = { d: this.net.config.dModel, H: this.net.config.hidden };
+      const batch = this.count(this.net.tokenize(missing.map((k) => textOf.get(k)!), this.net.config.maxProblemTokens), 'problemTokensEncoded');
       const res = tf.tidy(() => {
-        const p = this.net.encode(this.net.tokenize(missing.map((k) => textOf.get(k)!), this.net.config.maxProblemTokens));
+        const p = this.net.encode(batch);
         return tf.concat([p, this.net.initialState(p)], 1);
       });
       const data = (await res.data()) as Float32Array;
@@ -136,8 +146,9 @@ export class TfjsPRM implements PRM {
     const { index, texts } = dedupe(flat);
     const pv = new Float32Array(N * d);
     chains.forEach((c, n) => pv.set(c.prob.vec, n * d));
+    const batch = this.count(this.net.tokenize(texts, this.net.config.maxStepTokens), 'tokensEncoded');
     const res = tf.tidy(() => {
-      const uniq = this.net.encode(this.net.tokenize(texts, this.net.config.maxStepTokens));
+      const uniq = this.net.encode(batch);
       const steps = tf.gather(uniq, tf.tensor1d(index, 'int32')) as tf.Tensor2D;
       return this.net.runChains(tf.tensor2d(pv, [N, d]), steps, N, T).states;
     });
@@ -150,6 +161,12 @@ export class TfjsPRM implements PRM {
       for (const i of c.members) out[i] = h;
     });
     return out;
+  }
+
+  private count(batch: TokenBatch, field: 'tokensEncoded' | 'problemTokensEncoded'): TokenBatch {
+    for (const n of batch.lengths) this.stats[field] += n;
+    this.stats.paddedTokens += batch.B * batch.L;
+    return batch;
   }
 
   release(keys: readonly string[]): void {

@@ -148,17 +148,28 @@ class Mcts implements Strategy {
     const path = [root];
     let n = root;
     while (this.expanded.has(n) && !this.canGrow(n)) {
-      const kids = n.children.filter((k) => k.failed === null && k.score !== null);
-      if (!kids.length) break;
-      const priors = this.priors(kids);
+      // one pass for the prior's softmax normaliser, one to pick: no arrays on this hot path
+      const kids = n.children;
+      let count = 0, maxP = -Infinity, fromLogprob = this.c.prior === 'logprob';
+      for (const k of kids) {
+        if (k.failed !== null || k.score === null) continue;
+        count++;
+        if (k.prior === null) fromLogprob = false;
+        else if (k.prior > maxP) maxP = k.prior;
+      }
+      if (!count) break;
+      let z = 0;
+      if (fromLogprob) for (const k of kids) if (k.failed === null && k.score !== null) z += Math.exp(k.prior! - maxP);
       const sqrtN = Math.sqrt(Math.max(1, n.visits));
       const lnN = Math.log(n.visits + 1);
-      let best = kids[0]!, bestU = -Infinity;
-      kids.forEach((k, i) => {
+      let best = n, bestU = -Infinity;
+      for (const k of kids) {
+        if (k.failed !== null || k.score === null) continue;
         const q = k.visits > 0 ? k.w / k.visits : (k.value ?? 0);
-        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * priors[i]! * sqrtN) / (1 + k.visits) : q + this.c.cPuct * Math.sqrt(lnN / (1 + k.visits));
+        const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
+        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + k.visits) : q + this.c.cPuct * Math.sqrt(lnN / (1 + k.visits));
         if (u > bestU) (bestU = u), (best = k);
-      });
+      }
       n = best;
       path.push(n);
     }
@@ -168,14 +179,6 @@ class Mcts implements Strategy {
 
   private clearVirtualLoss(paths: NodeRec[][]): void {
     if (this.c.virtualLoss > 0) for (const path of paths) for (const p of path) p.visits -= this.c.virtualLoss;
-  }
-
-  private priors(kids: NodeRec[]): number[] {
-    if (this.c.prior === 'uniform' || kids.some((k) => k.prior === null)) return kids.map(() => 1 / kids.length);
-    const m = Math.max(...kids.map((k) => k.prior!));
-    const e = kids.map((k) => Math.exp(k.prior! - m));
-    const s = e.reduce((a, b) => a + b, 0);
-    return e.map((x) => x / s);
   }
 
   private backup(ctx: StrategyContext, path: NodeRec[], v: number): void {

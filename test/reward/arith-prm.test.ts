@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { DEFAULT_MODEL } from '../../src/cli/prm.ts';
+import { rocAuc } from '../../src/reward/eval.ts';
+import { TfjsPRM } from '../../src/reward/tfjs/index.ts';
+import { beam, greedy, search } from '../../src/search/index.ts';
+import { arithMeta, arithProblem, ArithPolicy, checkStep, gradeArith } from '../../src/tasks/arith.ts';
+
+// The shipped model is part of the package: its absence is a failure, not a skip.
+const prm = await TfjsPRM.load(DEFAULT_MODEL, { backendDeps: { log: () => {} } });
+
+test('shipped models/arith-prm: small, with its training record, and separates right steps from wrong ones', async () => {
+  const bytes = ['model.json', 'weights.bin', 'config.json'].reduce((a, f) => a + readFileSync(`${DEFAULT_MODEL}/${f}`).length, 0);
+  assert.ok(bytes <= 5 * 2 ** 20, `${bytes} bytes`);
+  assert.ok(existsSync(`${DEFAULT_MODEL}/loss-log.jsonl`));
+  // fresh problems (seeds the labeller never used), scored against the true step correctness
+  const policy = new ArithPolicy({ errorRate: 0.3, seed: 99 });
+  const pairs: { score: number; label: number }[] = [];
+  for (let s = 0; s < 30; s++) {
+    const problem = arithProblem(`heldout-${s}`);
+    const steps: string[] = [];
+    for (let i = 0; i < 10; i++) steps.push(policy.proposeSync({ problem, steps, k: 1, seed: `${s}/${i}` })[0]!.text);
+    const scores = await prm.score(steps.map((step, i) => ({ problem, prefix: steps.slice(0, i), step, key: `t${s}.${i}`, parentKey: i ? `t${s}.${i - 1}` : undefined })));
+    steps.forEach((st, i) => pairs.push({ score: scores[i]!, label: checkStep(arithMeta(problem), steps.slice(0, i), st) ? 1 : 0 }));
+  }
+  const auc = rocAuc(pairs);
+  console.log(`    shipped arith PRM: step AUC vs ground truth ${auc.toFixed(3)} on ${pairs.length} held-out steps`);
+  assert.ok(auc > 0.9, `AUC ${auc}`);
+});
+
+test('beam search guided by the shipped tfjs PRM beats greedy on arith', async () => {
+  let b = 0, g = 0;
+  for (let s = 0; s < 10; s++) {
+    const problem = arithProblem(s);
+    const policy = new ArithPolicy({ errorRate: 0.3 });
+    const rb = await search({ problem, policy, prm, strategy: beam({ n: 8, beamWidth: 4 }), seed: s });
+    const rg = await search({ problem, policy, prm, strategy: greedy(), seed: s });
+    if (gradeArith(problem, rb.best?.answer ?? null)) b++;
+    if (gradeArith(problem, rg.best?.answer ?? null)) g++;
+    assert.type(rb.stats.prm?.backend, 'string'); // the backend in use is reported in search stats
+  }
+  console.log(`    tfjs PRM, 10 problems: beam ${b}, greedy ${g}`);
+  assert.ok(b >= 7 && b > g + 4, `beam ${b}, greedy ${g}`);
+});
+
+test.run();
