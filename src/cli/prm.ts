@@ -23,7 +23,8 @@ steptree prm label --task arith --policy arith-sim [--error-rate p] --rollouts k
 steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
                    [--labels hard|soft] [--loss bce|rank] [--val-split f] [--calibration-split f] [--patience n]
                    [--epochs n] [--batch-size n] [--lr x] [--seed n] [--backend b] [--neutral 0|0.5|1]
-                   [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--max-step-tokens n]
+                   [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--ffn n] [--patch n]
+                   [--max-step-tokens n] [--max-problem-tokens n]
 steptree prm eval  --model DIR --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
                    [--backend b] [--json]
 The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.`;
@@ -120,7 +121,7 @@ async function train(argv: string[]): Promise<number> {
     'val-split': { type: 'string' }, 'calibration-split': { type: 'string' }, patience: { type: 'string' }, epochs: { type: 'string' },
     'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, neutral: { type: 'string' },
     'prmbench-originals': { type: 'boolean' }, 'd-model': { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
-    hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' },
+    hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' }, 'max-problem-tokens': { type: 'string' }, patch: { type: 'string' }, ffn: { type: 'string' },
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
   if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
@@ -132,7 +133,7 @@ async function train(argv: string[]): Promise<number> {
   const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
   const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
   const arch = Object.fromEntries(
-    ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens']] as const)
+    ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn']] as const)
       .map(([k, f]) => [k, number(f, values[f], true)]).filter(([, v]) => v !== undefined),
   );
   const net = createNet({ arch, seed });

@@ -105,9 +105,16 @@ export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): 
   return { ids, lengths, B, L };
 }
 
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, training: boolean): tf.Tensor {
+  if (training) {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+  }
+  // Inference: the same values bit for bit with 2 kernels fewer (tf.moments casts x to float32, a copy, and x − mean
+  // was computed twice). Training keeps tf.moments so its gradient graph is unchanged.
+  const mean = tf.mean(x, -1, true);
+  const dev = tf.sub(x, mean);
+  return tf.add(tf.mul(tf.mul(dev, tf.rsqrt(tf.add(tf.mean(tf.square(dev), -1, true), 1e-5))), g), b);
 }
 
 const dense = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
@@ -158,28 +165,29 @@ export class PRMNet {
   encode(batch: TokenBatch): tf.Tensor2D {
     const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
     const lengths = batch.lengths.map((n) => Math.ceil(n / P));
-    const pm = new Float32Array(B * L);
-    lengths.forEach((n, b) => pm.fill(1, b * L, b * L + n));
-    const mask = tf.tensor2d(pm, [B, L]);
+    // the padding mask and the attention key bias (mask − 1)·1e9 (0 or −1e9, exact in float32), built in JS
+    const pm = new Float32Array(B * L), kb = new Float32Array(B * L).fill(-1e9);
+    lengths.forEach((n, b) => (pm.fill(1, b * L, b * L + n), kb.fill(0, b * L, b * L + n)));
+    const mask = tf.tensor3d(pm, [B, L, 1]);
     let x = this.embed(batch);
     if (P > 1) x = tf.reshape(dense(tf.reshape(x, [B * L, P * d]), this.p('patch.w'), this.p('patch.b')), [B, L, d]);
     x = tf.add(x, tf.slice(this.p('pos'), [0, 0], [L, d]));
-    const keyBias = tf.reshape(tf.mul(tf.sub(mask, 1), 1e9), [B, 1, 1, L]);
+    const keyBias = tf.tensor4d(kb, [B, 1, 1, L]);
     const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), [0, 2, 1, 3]);
     for (let l = 0; l < c.layers; l++) {
-      const h = tf.reshape(layerNorm(x, this.p(`l${l}.ln1.g`), this.p(`l${l}.ln1.b`)), [B * L, d]);
+      const h = tf.reshape(layerNorm(x, this.p(`l${l}.ln1.g`), this.p(`l${l}.ln1.b`), this.training), [B * L, d]);
       const q = heads(dense(h, this.p(`l${l}.wq`), this.p(`l${l}.bq`)));
       const k = heads(dense(h, this.p(`l${l}.wk`), this.p(`l${l}.bk`)));
       const v = heads(dense(h, this.p(`l${l}.wv`), this.p(`l${l}.bv`)));
       const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyBias));
       const o = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B * L, d]);
       x = tf.add(x, tf.reshape(dense(o, this.p(`l${l}.wo`), this.p(`l${l}.bo`)), [B, L, d]));
-      const f = tf.reshape(layerNorm(x, this.p(`l${l}.ln2.g`), this.p(`l${l}.ln2.b`)), [B * L, d]);
+      const f = tf.reshape(layerNorm(x, this.p(`l${l}.ln2.g`), this.p(`l${l}.ln2.b`), this.training), [B * L, d]);
       const f2 = dense(tf.relu(dense(f, this.p(`l${l}.f1.w`), this.p(`l${l}.f1.b`))), this.p(`l${l}.f2.w`), this.p(`l${l}.f2.b`));
       x = tf.add(x, tf.reshape(f2, [B, L, d]));
     }
-    x = layerNorm(x, this.p('lnf.g'), this.p('lnf.b'));
-    const summed = tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1);
+    x = layerNorm(x, this.p('lnf.g'), this.p('lnf.b'), this.training);
+    const summed = tf.sum(tf.mul(x, mask), 1);
     const counts = tf.tensor2d(lengths.map((n) => Math.max(n, 1)), [B, 1]);
     return tf.div(summed, counts) as tf.Tensor2D;
   }

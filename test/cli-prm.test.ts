@@ -1,0 +1,59 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../bin/steptree.js', import.meta.url).pathname;
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'steptree-prm-'));
+
+test('prm label → train → info → eval, as a user runs them', () => {
+  const data = join(dir, 'labels.jsonl');
+  let r = run('prm', 'label', '--task', 'arith', '--policy', 'arith-sim', '--rollouts', '4', '--problems', '12', '--length', '4', '--seed', '3', '--out', data);
+  assert.is(r.status, 0, r.stderr);
+  const rows = readFileSync(data, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(rows.length, 12);
+  assert.ok(rows.every((x) => x.steps.length === 4 && x.labels.every((l: number) => l === 0 || l === 1)));
+
+  const model = join(dir, 'model');
+  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', model, '--epochs', '2', '--seed', '1', '--d-model', '16', '--hidden', '16', '--ffn', '32', '--calibration-split', '0.25', '--loss', 'rank');
+  assert.is(r.status, 0, r.stderr);
+  for (const f of ['model.json', 'weights.bin', 'config.json', 'loss-log.jsonl']) assert.ok(existsSync(join(model, f)), f);
+  const log = readFileSync(join(model, 'loss-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(log.length, 2);
+  assert.match(r.stderr, /backend wasm/);
+
+  r = run('prm', 'info', '--model', model, '--backend', 'wasm');
+  assert.is(r.status, 0, r.stderr);
+  const info = JSON.parse(r.stdout);
+  assert.is(info.backend, 'wasm');
+  assert.is(info.architecture.dModel, 16);
+  assert.equal(info.meta.format, 'steptree');
+
+  r = run('prm', 'eval', '--model', model, '--data', join(fixtures, 'processbench.jsonl'), '--threshold', '0.5', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const rep = JSON.parse(r.stdout);
+  assert.is(rep.threshold, 0.5);
+  assert.is(rep.thresholdFrom, 'given');
+  for (const k of ['errorAcc', 'correctAcc', 'f1']) assert.type(rep.metrics[k], 'number');
+  assert.type(rep.baselines.allCorrect.f1, 'number');
+});
+
+test('prm errors name the flag or the file', () => {
+  let r = run('prm', 'train', '--format', 'steptree', '--out', join(dir, 'x'));
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--data/);
+  r = run('prm', 'train', '--data', join(fixtures, 'processbench.jsonl'), '--format', 'csv', '--out', join(dir, 'x'));
+  assert.match(r.stderr, /--format/);
+  r = run('prm', 'eval', '--model', join(dir, 'nope'), '--data', join(fixtures, 'processbench.jsonl'), '--threshold', '0.5');
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /nope/);
+  const data = join(fixtures, 'processbench.jsonl');
+  r = run('prm', 'eval', '--model', join(dir, 'model'), '--data', data, '--calibration', data);
+  assert.match(r.stderr, /--calibration.*must not be the test file/);
+});
+
+test.run();
