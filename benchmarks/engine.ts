@@ -1,6 +1,7 @@
 /**
  * Engine benchmark. Prints a table (or JSON with --json).
- * 1. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes.
+ * 1. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes
+ *    (median of 3 runs after a warm-up run at the same size).
  * 2. Concurrency: a policy that answers after 50 ms; wall time ÷ the ideal (waves × 50 ms).
  * Run: npx tsx --expose-gc benchmarks/engine.ts [--json] [--quick]
  */
@@ -81,8 +82,11 @@ const book = [];
 for (const s of strategies)
   for (const size of sizes) {
     if (s === 'greedy' && size > 1e3) continue; // a 1e4-step chain is not a reasoning trace (ids are path tags: O(depth) each)
-    await bookkeeping(s, Math.min(size, 1e3)); // warm up the JIT
-    book.push(await bookkeeping(s, size));
+    await bookkeeping(s, size); // warm up the JIT at this size
+    const runs = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await bookkeeping(s, size));
+    runs.sort((a, b) => a.usPerNode - b.usPerNode);
+    book.push(runs[runs.length >> 1]!); // the median run
   }
 const conc = await concurrency();
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

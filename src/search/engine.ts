@@ -67,12 +67,14 @@ export function startSearch(o: SearchOptions): SearchRun {
 
   return new SearchRun(async (em) => {
     const t0 = performance.now();
+    scheduler.enter();
     const store = o.resume ? storeFrom(o.resume.tree) : new TreeStore(o.problem);
     const ctx: StrategyContext = { tree: store, aggregation, rng: seedrandom(`${seed}/strategy`), events: em };
     const strategy = o.strategy.create();
     const keyOf = `s${++searchSerial}:`;
     const stats = { policyCalls: 0, tokens: 0, prmCalls: 0, failures: 0 };
     const failures: string[] = [];
+    let inFlight: Promise<number[]> | null = null;
     const ctl = new AbortController();
     let stop: StopReason | null = null;
     const halt = (r: StopReason) => {
@@ -155,7 +157,8 @@ export function startSearch(o: SearchOptions): SearchRun {
           const reqs = toScore.map((n) => scoreRequest(store, o.problem, n, keyOf));
           let scores: number[] | void = undefined;
           try {
-            scores = await Promise.race([scheduler.score(o.prm, reqs), aborted]);
+            inFlight = scheduler.score(o.prm, reqs);
+            scores = await Promise.race([inFlight, aborted]);
           } catch (e) {
             const err = new PRMError(toScore.map((n) => n.id), e);
             toScore.forEach((n) => fail(n, err));
@@ -188,9 +191,13 @@ export function startSearch(o: SearchOptions): SearchRun {
         if (pending) stop = pending;
       }
     } finally {
+      scheduler.leave();
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', onUser);
-      o.prm.release?.(store.nodes.map((n) => keyOf + n.id));
+      // an interrupted search may leave a PRM batch running: release its keys only once it has settled
+      const release = () => o.prm.release?.(store.nodes.map((n) => keyOf + n.id));
+      if (inFlight) inFlight.then(release, release);
+      else release();
     }
 
     const scored = store.nodes.filter(usable);

@@ -16,8 +16,9 @@ interface Pending {
 }
 
 /**
- * Sends the requests strategies plan. Policy calls run concurrently up to a cap; PRM requests
- * queued in the same turn of the event loop, by any search, go to the PRM as one batch.
+ * Sends the requests strategies plan. Policy calls run concurrently up to a cap. PRM requests go to
+ * each PRM one batch at a time: whatever any search queues while a batch is in flight, or in the same
+ * turn of the event loop, rides in the next batch. A lone search skips the event-loop turn.
  */
 export class Scheduler {
   readonly concurrency: number;
@@ -25,6 +26,8 @@ export class Scheduler {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly queues = new Map<PRM, Pending[]>();
+  private readonly busy = new Set<PRM>();
+  private searches = 0;
   /** Counters for benchmarks and tests. */
   readonly stats = { prmBatches: 0, prmSteps: 0, largestPrmBatch: 0, policyCalls: 0, peakInFlight: 0 };
 
@@ -33,6 +36,14 @@ export class Scheduler {
     this.maxPrmBatch = opts.maxPrmBatch ?? 1024;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new InvalidOptionError('scheduler.concurrency', 'expected an integer ≥ 1');
     if (!Number.isInteger(this.maxPrmBatch) || this.maxPrmBatch < 1) throw new InvalidOptionError('scheduler.maxPrmBatch', 'expected an integer ≥ 1');
+  }
+
+  /** The engine brackets each search with enter/leave, so a lone search need not wait for company. */
+  enter(): void {
+    this.searches++;
+  }
+  leave(): void {
+    this.searches--;
   }
 
   async propose(policy: Policy, req: ProposeRequest): Promise<StepProposal[]> {
@@ -54,28 +65,43 @@ export class Scheduler {
       let q = this.queues.get(prm);
       if (!q) {
         this.queues.set(prm, (q = []));
-        setImmediate(() => this.flush(prm));
+        // in flight: the batch's completion flushes the queue; otherwise wait one turn for other searches
+        if (!this.busy.has(prm)) (this.searches > 1 ? setImmediate : queueMicrotask)(() => this.flush(prm));
       }
       q.push({ reqs, resolve, reject });
     });
   }
 
   private flush(prm: PRM): void {
-    const q = this.queues.get(prm) ?? [];
+    const q = this.queues.get(prm);
+    if (!q || this.busy.has(prm)) return;
     this.queues.delete(prm);
     // Pack whole callers into batches of at most maxPrmBatch (a caller larger than that goes alone).
+    const batches: Pending[][] = [];
     let batch: Pending[] = [];
     let size = 0;
     for (const p of q) {
       if (size > 0 && size + p.reqs.length > this.maxPrmBatch) {
-        void this.run(prm, batch);
+        batches.push(batch);
         batch = [];
         size = 0;
       }
       batch.push(p);
       size += p.reqs.length;
     }
-    if (batch.length) void this.run(prm, batch);
+    if (batch.length) batches.push(batch);
+    void this.runAll(prm, batches);
+  }
+
+  /** Runs batches of one PRM in order, then whatever queued meanwhile. */
+  private async runAll(prm: PRM, batches: Pending[][]): Promise<void> {
+    this.busy.add(prm);
+    try {
+      for (const b of batches) await this.run(prm, b);
+    } finally {
+      this.busy.delete(prm);
+    }
+    this.flush(prm);
   }
 
   private async run(prm: PRM, batch: Pending[]): Promise<void> {
