@@ -58,6 +58,18 @@ test('best-first expands the highest-priority open node each wave', async () => 
   assert.ok(r.best?.terminal);
 });
 
+test('best-first frontier cap prunes the lowest-priority nodes and never expands them', async () => {
+  const problem = arithProblem(4);
+  const run = startSearch({ problem, policy: arithPolicy(0.5), prm: verifier(2), strategy: bestFirst({ expansionWidth: 4, frontierCap: 3, parallel: 2 }), seed: 4 });
+  const pruned = new Set<string>();
+  const expanded: string[] = [];
+  run.on('prune', (e) => e.nodeIds.forEach((id) => pruned.add(id)));
+  run.on('select', (e) => expanded.push(...e.nodeIds));
+  await run.result;
+  assert.ok(pruned.size > 0);
+  for (const id of expanded) assert.not.ok(pruned.has(id), `${id} was pruned, then expanded`);
+});
+
 test('DVTS keeps its N/M subtrees apart: one expanded node per subtree per depth', async () => {
   const problem = arithProblem(5);
   const run = startSearch({ problem, policy: arithPolicy(0.5), prm: verifier(1), strategy: dvts({ n: 12, beamWidth: 3 }), seed: 5 });
