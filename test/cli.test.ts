@@ -41,6 +41,7 @@ test('bad options exit 2 with a message naming the option', () => {
     [['solve', '--strategy', 'beam', '--budget-tokens', 'lots'], /--budget-tokens/],
     [['solve', '--strategy', 'astar'], /strategy/],
     [['solve', '--bogus'], /bogus/],
+    [['solve', '--out', '/nonexistent-dir/tree.json'], /--out.*nonexistent-dir/],
   ] as const) {
     const r = run(...args);
     assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { SelectionName } from '../core/aggregate.ts';
 import type { Budget } from '../core/budget.ts';
 import { InvalidOptionError } from '../core/errors.ts';
@@ -35,6 +36,8 @@ export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefin
   });
   if (values.help) return console.log(SOLVE_HELP), 0;
   if (values.task !== 'arith') throw new InvalidOptionError('--task', `only the offline task "arith" is built in, got ${JSON.stringify(values.task)}`);
+  // check where the tree goes before spending a search on it
+  if (values.out && !existsSync(dirname(resolve(values.out as string)))) throw new InvalidOptionError('--out', `folder ${dirname(values.out as string)} does not exist`);
   const seed = number('seed', values.seed, true)!;
   const problem = arithProblem(seed, { length: number('length', values.length, true) ?? 10 });
   const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate']) ?? 0.3, seed });
@@ -49,7 +52,13 @@ export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefin
       .map(([k, f]) => [k, number(f, values[f])]).filter(([, v]) => v !== undefined),
   );
   const r = await search({ problem, policy, prm, strategy, budget, seed, aggregation: values.aggregation as never, selection: values.selection as SelectionName | undefined });
-  if (values.out) writeFileSync(values.out as string, stringifyTree(r) + '\n');
+  if (values.out) {
+    try {
+      writeFileSync(values.out as string, stringifyTree(r) + '\n');
+    } catch (e) {
+      throw new InvalidOptionError('--out', `cannot write ${values.out}: ${(e as Error).message}`);
+    }
+  }
   const correct = gradeArith(problem, r.best?.answer ?? null);
   if (values.json) {
     const best = r.best && { steps: r.best.steps, answer: r.best.answer, score: r.best.score, nodeId: r.best.nodeId };
