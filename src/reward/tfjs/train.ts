@@ -50,7 +50,11 @@ export interface TrainOptions {
 
 interface Batch {
   readonly problems: string[];
-  readonly steps: string[]; // N*T, row n*T+t; '' pads
+  /** The real steps only: padding slots are never encoded. */
+  readonly steps: string[];
+  /** [N·T, steps.length] one-hot: row n·T+t picks its step's vector; padding rows are zero. A matmul, not a
+   *  gather, because the wasm backend has no gradient kernel for gather. */
+  readonly select: Float32Array;
   readonly N: number;
   readonly T: number;
   readonly target: Float32Array;
@@ -135,9 +139,12 @@ type Resolved = Required<Omit<TrainOptions, 'onProgress' | 'signal' | 'net'>>;
 /** Scalar loss for one batch: masked BCE (+ ranking term). Runs inside minimize / tidy. */
 function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
   const p = net.encode(net.tokenize(b.problems, net.config.maxProblemTokens));
-  // Padding slots ('' past a trajectory's end) come after its real steps, so the causal GRU never lets them
-  // touch a real step's logit, and their weight is 0.
-  const { logits } = net.runChains(p, net.encode(net.tokenize(b.steps, net.config.maxStepTokens)), b.N, b.T);
+  // Padding slots (past a trajectory's end) come after its real steps, so the causal GRU never lets them touch a
+  // real step's logit, and their weight is 0: they get zero vectors instead of an encoding of ''.
+  const slots = b.steps.length
+    ? (tf.matMul(tf.tensor2d(b.select, [b.N * b.T, b.steps.length]), net.encode(net.tokenize(b.steps, net.config.maxStepTokens))) as tf.Tensor2D)
+    : tf.zeros<tf.Rank.R2>([b.N * b.T, net.config.dModel]); // a batch of step-less examples
+  const { logits } = net.runChains(p, slots, b.N, b.T);
   const z = tf.tensor2d(b.target, [b.N, b.T]), w = tf.tensor2d(b.weight, [b.N, b.T]);
   // Stable BCE with logits: max(x,0) − x·z + log(1 + e^−|x|).
   const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
@@ -154,11 +161,16 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
 function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
   const N = exs.length, T = Math.max(1, ...exs.map((e) => e.steps.length));
   const steps: string[] = [];
+  const R = exs.reduce((a, e) => a + e.steps.length, 0);
+  const select = new Float32Array(N * T * R);
   const target = new Float32Array(N * T), weight = new Float32Array(N * T);
   const pairs = o.loss === 'rank' ? new Float32Array(N * T * T) : null;
   exs.forEach((e, n) => {
     for (let t = 0; t < T; t++) {
-      steps.push(e.steps[t] ?? '');
+      if (t < e.steps.length) {
+        select[(n * T + t) * R + steps.length] = 1;
+        steps.push(e.steps[t]!);
+      }
       const l = e.labels[t];
       if (t < e.steps.length && l !== null && l !== undefined) {
         target[n * T + t] = o.labels === 'hard' ? (l >= 0.5 ? 1 : 0) : l;
@@ -176,7 +188,7 @@ function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
       }
     }
   });
-  return { problems: exs.map((e) => e.problem), steps, N, T, target, weight, pairs };
+  return { problems: exs.map((e) => e.problem), steps, select, N, T, target, weight, pairs };
 }
 
 function validate(examples: readonly TrainExample[], opts: TrainOptions): Resolved {
