@@ -10,6 +10,7 @@
  *         [--arch '{"dModel":32,…}'] [--seed 1] [--train-minutes 20] [--json]
  * See benchmarks/README.md (PRM trained on real data) for the flags of a longer run and the figures.
  */
+import { shuffle } from '../src/core/shuffle.ts';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -311,13 +312,4 @@ else {
   const tuned = (method: string) => rows.filter((r) => r.method === method).map((r) => `${r.file} ${p(r.testTunedF1!)}`).join(', ');
   console.log(`\ndiagnostic only (τ tuned on the test file itself, not a result): F1 ours ${tuned('tfjs PRM (ours)')}; random ${tuned('random scores, τ calibrated')}`);
   console.log(`solution AUC (min aggregation), ours: ${rows.filter((r) => r.solutionAuc !== undefined).map((r) => `${r.file} ${r.solutionAuc!.toFixed(3)}`).join(', ')}`);
-}
-
-function shuffle<T>(a: readonly T[], r: () => number): T[] {
-  const out = a.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
+import { shuffle } from '../../core/shuffle.ts';
 import type { PRMNet } from './model.ts';
 
 /** One labelled trajectory. labels[i] ∈ [0, 1] is P(step i correct); null = unlabelled (no loss on it). */
@@ -220,12 +221,3 @@ function validate(examples: readonly TrainExample[], opts: TrainOptions): Resolv
 
 const sumOf = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
 const chunk = <T>(a: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, (i + 1) * n));
-
-function shuffle<T>(a: readonly T[], rng: () => number): T[] {
-  const out = a.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
