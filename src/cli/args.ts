@@ -23,14 +23,22 @@ export const STRATEGY_FLAGS: Record<string, [option: string, kind: 'int' | 'num'
   'widening-c': ['c', 'num'],
 };
 
-export function parse(argv: string[], own: Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>) {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { ...own };
-  for (const [flag, [, kind]] of Object.entries(STRATEGY_FLAGS)) options[flag] = { type: kind === 'bool' ? 'boolean' : 'string' };
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: string | boolean }>;
+
+/** Strict flag parsing for every command; an unknown or malformed flag is an InvalidOptionError. */
+export function parseFlags<S extends FlagSpec>(argv: string[], spec: S) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
   } catch (e) {
     throw new InvalidOptionError('argv', (e as Error).message);
   }
+}
+
+/** `solve`'s flags plus every strategy flag. */
+export function parse(argv: string[], own: FlagSpec) {
+  const options: FlagSpec = { ...own };
+  for (const [flag, [, kind]] of Object.entries(STRATEGY_FLAGS)) options[flag] = { type: kind === 'bool' ? 'boolean' : 'string' };
+  return parseFlags(argv, options);
 }
 
 export function number(flag: string, v: unknown, integer = false): number | undefined {
@@ -41,7 +49,7 @@ export function number(flag: string, v: unknown, integer = false): number | unde
 }
 
 /** Strategy options from the flags the user gave (only those: each strategy rejects what it does not know). */
-export function strategyOptions(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+export function strategyOptions(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let widening: Record<string, number> | undefined;
   for (const [flag, [opt, kind]] of Object.entries(STRATEGY_FLAGS)) {

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
 import { InvalidOptionError, ModelConfigError } from '../core/errors.ts';
 import { dataFormats, loadExamples, writeSteptreeJsonl, type DataFormat, type Example } from '../reward/data/index.ts';
@@ -11,7 +10,7 @@ import { scoreTrajectories } from '../reward/score-examples.ts';
 import { backendPrefs, createNet, loadNet, saveNet, selectBackend, TfjsPRM, trainPRM, type BackendPref } from '../reward/tfjs/index.ts';
 import type { PRM } from '../reward/types.ts';
 import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
-import { number } from './args.ts';
+import { number, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 
 /** The shipped default model, trained by `npm run train:arith-prm`. */
@@ -43,14 +42,7 @@ export async function prmCommand(argv: string[]): Promise<number> {
   return sub === undefined || sub === '--help' ? 0 : 2;
 }
 
-type Spec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-function args(argv: string[], spec: Spec) {
-  try {
-    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new InvalidOptionError('argv', (e as Error).message);
-  }
-}
+const args = parseFlags;
 const need = (v: unknown, flag: string): string => {
   if (typeof v !== 'string' || !v) throw new InvalidOptionError(`--${flag}`, 'is required');
   return v;
