@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { getAggregation, getSelection, type AggregationSpec, type Candidate, type SelectionName } from '../core/aggregate.ts';
 import { validateBudget, type Budget, type StopReason } from '../core/budget.ts';
-import { errorText, InvalidOptionError, PolicyError, PRMError, SearchFailedError } from '../core/errors.ts';
+import { InvalidOptionError, PolicyError, PRMError, SearchFailedError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
@@ -154,7 +154,7 @@ export function startSearch(o: SearchOptions): SearchRun {
         }
         stats.prmCalls += toScore.length;
         if (toScore.length) {
-          const reqs = toScore.map((n) => scoreRequest(store, o.problem, n, keyOf));
+          const reqs = toScore.map((n) => new LazyScoreRequest(store, o.problem, n, keyOf));
           let scores: number[] | void = undefined;
           try {
             inFlight = scheduler.score(o.prm, reqs);
@@ -242,10 +242,6 @@ function validProposal(p: StepProposal): boolean {
   return typeof p === 'object' && p !== null && typeof p.text === 'string' && typeof p.terminal === 'boolean' && Number.isFinite(p.tokens) && p.tokens >= 0 && (p.logprob === undefined || typeof p.logprob === 'number');
 }
 
-function scoreRequest(store: TreeStore, problem: Problem, n: NodeRec, keyOf: string): ScoreRequest {
-  return new LazyScoreRequest(store, problem, n, keyOf);
-}
-
 /** `prefix` is built only if the PRM reads it: an incremental PRM uses parentKey instead. */
 class LazyScoreRequest implements ScoreRequest {
   readonly step: string;
@@ -276,4 +272,3 @@ class LazyProposeRequest implements ProposeRequest {
   }
 }
 
-export { errorText };
