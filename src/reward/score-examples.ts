@@ -20,6 +20,13 @@ export async function scoreTrajectories(prm: PRM, items: readonly Trajectory[], 
   const total = items.reduce((a, t) => a + t.steps.length, 0);
   let done = 0;
   const keys: string[] = [];
+  // trajectories of the same problem share its id, so the PRM encodes each problem once
+  const problemIds = new Map<string, string>();
+  const problems = items.map((t) => {
+    let id = problemIds.get(t.problem);
+    if (id === undefined) problemIds.set(t.problem, (id = `${tag}p${problemIds.size}`));
+    return { id, text: t.problem };
+  });
   try {
     for (let d = 0; d < depth; d++) {
       const reqs: (ScoreRequest & { at: number })[] = [];
@@ -27,7 +34,7 @@ export async function scoreTrajectories(prm: PRM, items: readonly Trajectory[], 
         if (d >= t.steps.length) return;
         const key = `${tag}${i}.${d}`;
         keys.push(key);
-        reqs.push({ at: i, problem: { id: `${tag}${i}`, text: t.problem }, prefix: t.steps.slice(0, d), step: t.steps[d]!, key, parentKey: d ? `${tag}${i}.${d - 1}` : undefined });
+        reqs.push({ at: i, problem: problems[i]!, prefix: t.steps.slice(0, d), step: t.steps[d]!, key, parentKey: d ? `${tag}${i}.${d - 1}` : undefined });
       });
       for (let b = 0; b < reqs.length; b += batch) {
         const chunk = reqs.slice(b, b + batch);
