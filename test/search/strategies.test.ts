@@ -111,6 +111,15 @@ test('MCTS variants: UCT, uniform prior, widening, rollouts, parallel with virtu
   }
 });
 
+test('MCTS progressive widening keeps adding children to a node as its visits grow', async () => {
+  const problem = arithProblem(7, { length: 6 });
+  // a policy that errs often proposes varied steps, so widening has new children to find
+  const r = await search({ problem, policy: arithPolicy(0.7), prm: verifier(2), strategy: mcts({ simulations: 60, widening: { alpha: 0.5, c: 1 } }), seed: 1 });
+  // ⌈√N⌉ allowed: the root starts with one child and must have widened well past it
+  assert.ok(r.tree.root.children.length >= 4, `root has ${r.tree.root.children.length} children`);
+  assert.ok(r.tree.root.children.length <= Math.ceil(Math.sqrt(61)));
+});
+
 test('beam lookahead scores its lookahead steps too', async () => {
   const problem = arithProblem(2, { length: 6 });
   const r = await search({ problem, policy: arithPolicy(0.3), prm: verifier(0), strategy: beam({ n: 4, beamWidth: 2, lookahead: 2 }), seed: 2 });

@@ -54,11 +54,14 @@ function mctsConfig(o: MctsOptions) {
 }
 
 type Config = ReturnType<typeof mctsConfig>;
-type Sim = { path: NodeRec[]; tip: NodeRec };
+/** `before`: the tip's child count when its expansion was planned, to tell whether widening found anything new. */
+type Sim = { path: NodeRec[]; tip: NodeRec; before?: number };
 
 class Mcts implements Strategy {
   private expanded = new Set<NodeRec>();
   private exhausted = new Set<NodeRec>();
+  /** Widening calls in a row that brought no new child (a sampled duplicate is normal; three in a row is not). */
+  private misses = new Map<NodeRec, number>();
   private sims = 0;
   private pending: Sim[] = [];
   private rollouts: Sim[] = [];
@@ -74,12 +77,12 @@ class Mcts implements Strategy {
       this.pending = [];
       for (const path of paths) {
         const leaf = path[path.length - 1]!;
-        if (this.canGrow(leaf)) this.pending.push({ path, tip: leaf });
+        if (this.canGrow(leaf)) this.pending.push({ path, tip: leaf, before: leaf.children.length });
         else this.backup(ctx, path, leaf.value ?? 0);
       }
       if (this.pending.length) {
         const seen = new Set<NodeRec>();
-        return this.pending.filter((s) => !seen.has(s.tip) && seen.add(s.tip)).map((s) => ({ node: s.tip, k: this.width(s.tip) }));
+        return this.pending.filter((s) => !seen.has(s.tip) && seen.add(s.tip)).map((s) => ({ node: s.tip, k: this.want(s.tip) }));
       }
     }
     return null;
@@ -100,10 +103,14 @@ class Mcts implements Strategy {
     }
     for (const s of this.pending) {
       const r = byNode.get(s.tip);
-      const before = this.expanded.has(s.tip) ? s.tip.children.length : 0;
+      const widening = this.expanded.has(s.tip);
       this.expanded.add(s.tip);
       const kids = r ? [...r.children] : [];
-      if (r && kids.length <= before) this.exhausted.add(s.tip); // widening found nothing new
+      if (r && s.tip.children.length <= s.before!) {
+        const m = (this.misses.get(s.tip) ?? 0) + 1;
+        this.misses.set(s.tip, m);
+        if (!widening || m >= 3 || r.failed) this.exhausted.add(s.tip); // the policy has nothing new to give
+      } else this.misses.delete(s.tip);
       const best = kids.filter((k) => k.visits === 0).sort(byValue)[0] ?? kids.sort(byValue)[0];
       if (!best) {
         this.backup(ctx, s.path, s.tip.value ?? 0);
@@ -130,6 +137,11 @@ class Mcts implements Strategy {
     const qa = a.w / a.visits, qb = b.w / b.visits;
     if (this.c.finalPick === 'visits' && a.visits !== b.visits) return a.visits > b.visits;
     return qa > qb || (qa === qb && a.order < b.order);
+  }
+
+  /** Proposals to have asked for at a leaf: its width, and under widening always one more than already asked. */
+  private want(n: NodeRec): number {
+    return this.expanded.has(n) ? Math.max(this.width(n), n.requested + 1) : this.width(n);
   }
 
   private width(n: NodeRec): number {
