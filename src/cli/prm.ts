@@ -18,12 +18,12 @@ export const DEFAULT_MODEL = join(dirname(fileURLToPath(import.meta.url)), '../.
 
 const HELP = `steptree prm info  [--model DIR] [--backend auto|tensorflow|webgpu|wasm|cpu]
 steptree prm label --task arith --policy arith-sim [--error-rate p] --rollouts k [--estimate hard|soft]
-                   [--problems n] [--samples s] [--length L] [--seed n] --out FILE
+                   [--problems n] [--samples s] [--branch b (siblings per step)] [--length L] [--seed n] --out FILE
 steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
                    [--labels hard|soft] [--loss bce|rank] [--val-split f] [--calibration-split f] [--patience n]
                    [--epochs n] [--batch-size n] [--lr x] [--seed n] [--backend b] [--neutral 0|0.5|1]
                    [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--ffn n] [--patch n]
-                   [--max-step-tokens n] [--max-problem-tokens n]
+                   [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n]
 steptree prm eval  --model DIR --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
                    [--backend b] [--json]
 The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.`;
@@ -74,6 +74,7 @@ async function label(argv: string[]): Promise<number> {
   const { values } = args(argv, {
     task: { type: 'string' }, policy: { type: 'string' }, 'error-rate': { type: 'string' }, rollouts: { type: 'string' }, estimate: { type: 'string' },
     problems: { type: 'string' }, samples: { type: 'string' }, length: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+    branch: { type: 'string' },
   });
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
   if ((values.policy ?? 'arith-sim') !== 'arith-sim') throw new InvalidOptionError('--policy', `expected arith-sim, got ${JSON.stringify(values.policy)}`);
@@ -88,7 +89,7 @@ async function label(argv: string[]): Promise<number> {
   for (let i = 0; i < n; i++) {
     // problems are numbered from seed·1e6 so label sets for different seeds never share a problem
     const problem = arithProblem(seed * 1_000_000 + i, { length: number('length', values.length, true) ?? 10 });
-    const ex = await monteCarloLabels(problem, policy, { rollouts: number('rollouts', values.rollouts, true) ?? 16, samples: number('samples', values.samples, true) ?? 1, grade: gradeArith, seed: `${seed}/${i}`, estimate });
+    const ex = await monteCarloLabels(problem, policy, { rollouts: number('rollouts', values.rollouts, true) ?? 16, samples: number('samples', values.samples, true) ?? 1, branch: number('branch', values.branch, true) ?? 0, grade: gradeArith, seed: `${seed}/${i}`, estimate });
     examples.push(...ex);
     bar.update(i + 1, n);
   }
@@ -114,6 +115,7 @@ async function train(argv: string[]): Promise<number> {
     'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, neutral: { type: 'string' },
     'prmbench-originals': { type: 'boolean' }, 'd-model': { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
     hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' }, 'max-problem-tokens': { type: 'string' }, patch: { type: 'string' }, ffn: { type: 'string' },
+    places: { type: 'string' }, numbers: { type: 'string' },
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
   if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
@@ -125,7 +127,7 @@ async function train(argv: string[]): Promise<number> {
   const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
   const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
   const arch = Object.fromEntries(
-    ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn']] as const)
+    ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers']] as const)
       .map(([k, f]) => [k, number(f, values[f], true)]).filter(([, v]) => v !== undefined),
   );
   const net = createNet({ arch, seed });

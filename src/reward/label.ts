@@ -23,6 +23,13 @@ export interface MonteCarloOptions {
   readonly grade: (p: Problem, answer: string | null) => boolean;
   /** hard (Math-Shepherd HE): 1 if any rollout reaches the answer; soft (SE): the fraction. Default soft. */
   readonly estimate?: 'hard' | 'soft';
+  /**
+   * Siblings per step (default 0): at every prefix of a sampled trajectory, `branch` more next steps are sampled;
+   * each one that differs from the trajectory's own step is labelled by its own rollouts and written as an example
+   * of its own (prefix + sibling). Tree-shaped labels in the spirit of OmegaPRM: siblings share a prefix and a
+   * depth, so only the step itself can tell their labels apart.
+   */
+  readonly branch?: number;
 }
 
 /**
@@ -33,6 +40,8 @@ export interface MonteCarloOptions {
  */
 export async function monteCarloLabels(problem: Problem, policy: Policy, o: MonteCarloOptions): Promise<LabelledExample[]> {
   if (!Number.isInteger(o.rollouts) || o.rollouts < 1) throw new InvalidOptionError('rollouts', `expected an integer ≥ 1, got ${o.rollouts}`);
+  const branch = o.branch ?? 0;
+  if (!Number.isInteger(branch) || branch < 0) throw new InvalidOptionError('branch', `expected an integer ≥ 0, got ${o.branch}`);
   const samples = o.samples ?? 1;
   const maxDepth = o.maxDepth ?? 64;
   const seed = String(o.seed ?? 0);
@@ -57,19 +66,40 @@ export async function monteCarloLabels(problem: Problem, policy: Policy, o: Mont
 
   const trajectories = await complete(Array.from({ length: samples }, (_, i) => ({ steps: [], tag: `t${i}`, answer: null, done: false })));
   const out: LabelledExample[] = [];
+  /** Label of the last step of each prefix: graded if terminal, else estimated from `rollouts` completions. */
+  async function labelPrefixes(prefixes: { steps: string[]; terminal: boolean; answer: string | null; tag: string }[]): Promise<number[]> {
+    const open = prefixes.filter((p) => !p.terminal);
+    const jobs = open.flatMap((p) => Array.from({ length: o.rollouts }, (_, r) => ({ steps: p.steps, tag: `${p.tag}/r${r}`, answer: null as string | null, done: false })));
+    const done = await complete(jobs);
+    let j = 0;
+    return prefixes.map((p) => {
+      if (p.terminal) return o.grade(problem, p.answer) ? 1 : 0;
+      const hits = done.slice(j * o.rollouts, ++j * o.rollouts).filter((c) => o.grade(problem, c.answer)).length;
+      return o.estimate === 'hard' ? (hits > 0 ? 1 : 0) : hits / o.rollouts;
+    });
+  }
+
+  const source = `mc:${policy.name}:k=${o.rollouts}`;
   for (const [ti, t] of trajectories.entries()) {
     if (!t.steps.length) continue;
     const last = t.steps.length - 1;
     // every non-final prefix gets `rollouts` completions; the final step is graded directly
-    const jobs = t.steps.slice(0, last).flatMap((_, i) => Array.from({ length: o.rollouts }, (_, r) => ({ steps: t.steps.slice(0, i + 1), tag: `t${ti}/p${i}/r${r}`, answer: null as string | null, done: false })));
-    const done = await complete(jobs);
-    const labels = t.steps.map((_, i) => {
-      if (i === last) return o.grade(problem, t.answer) ? 1 : 0;
-      const mine = done.slice(i * o.rollouts, (i + 1) * o.rollouts);
-      const hits = mine.filter((j) => o.grade(problem, j.answer)).length;
-      return o.estimate === 'hard' ? (hits > 0 ? 1 : 0) : hits / o.rollouts;
-    });
-    out.push({ id: `${problem.id}/t${ti}`, problem: problem.text, steps: t.steps, labels, source: `mc:${policy.name}:k=${o.rollouts}` });
+    const labels = await labelPrefixes(t.steps.map((_, i) => ({ steps: t.steps.slice(0, i + 1), terminal: i === last, answer: t.answer, tag: `t${ti}/p${i}` })));
+    out.push({ id: `${problem.id}/t${ti}`, problem: problem.text, steps: t.steps, labels, source });
+    if (!branch) continue;
+    const sibs: { steps: string[]; terminal: boolean; answer: string | null; tag: string; at: number }[] = [];
+    for (let i = 0; i <= last; i++) {
+      const prefix = t.steps.slice(0, i);
+      const props = await policy.propose({ problem, steps: prefix, k: branch, seed: `${seed}/t${ti}/b${i}`, nodeId: `t${ti}/b${i}`, signal });
+      const seen = new Set([t.steps[i]]);
+      for (const s of props) {
+        if (seen.has(s.text)) continue;
+        seen.add(s.text);
+        sibs.push({ steps: [...prefix, s.text], terminal: Boolean(s.terminal), answer: s.answer ?? null, tag: `t${ti}/b${i}/${sibs.length}`, at: i });
+      }
+    }
+    const sibLabels = await labelPrefixes(sibs);
+    sibs.forEach((s, j) => out.push({ id: `${problem.id}/t${ti}/b${s.at}.${j}`, problem: problem.text, steps: s.steps, labels: [...labels.slice(0, s.at), sibLabels[j]!], source: `${source}:sibling` }));
   }
   return out;
 }

@@ -36,4 +36,31 @@ test('Monte-Carlo labels are deterministic per seed', async () => {
   assert.is(a.length, 2);
 });
 
+test('branch: siblings share the prefix and its labels, differ from the trajectory step, and are labelled by their own truth', async () => {
+  const policy = new ArithPolicy({ errorRate: 0.3 });
+  let siblings = 0, agree = 0;
+  for (let s = 0; s < 10; s++) {
+    const p = arithProblem(s, { length: 5 });
+    const [main, ...sibs] = await monteCarloLabels(p, policy, { rollouts: 8, branch: 3, grade: gradeArith, seed: s, estimate: 'hard' });
+    const plain = await monteCarloLabels(p, policy, { rollouts: 8, grade: gradeArith, seed: s, estimate: 'hard' });
+    assert.equal(main, plain[0], 'the trajectory and its labels do not depend on branch');
+    for (const sib of sibs) {
+      const at = sib.steps.length - 1;
+      assert.equal(sib.steps.slice(0, at), main!.steps.slice(0, at));
+      assert.equal(sib.labels.slice(0, at), main!.labels.slice(0, at));
+      assert.is.not(sib.steps[at], main!.steps[at]);
+      assert.ok(sib.source.endsWith(':sibling'));
+      const prefixOk = sib.steps.every((st, i) => checkStep(arithMeta(p), sib.steps.slice(0, i), st));
+      siblings++;
+      if ((sib.labels[at] === 1) === prefixOk) agree++;
+    }
+    const depths = sibs.map((x) => x.steps.length - 1);
+    assert.equal(depths, [...depths].sort((a, b) => a - b));
+  }
+  assert.ok(siblings > 10, `${siblings} siblings`);
+  assert.ok(agree / siblings > 0.85, `sibling labels agree with truth ${agree}/${siblings}`);
+  const err = await monteCarloLabels(arithProblem(1), policy, { rollouts: 2, branch: -1, grade: gradeArith }).catch((e: Error) => e);
+  assert.match(String(err), /branch/);
+});
+
 test.run();

@@ -89,6 +89,7 @@ export async function loadNet(dir: string): Promise<PRMNet> {
   const tokenizer = await loadTokenizer(dir, cfg.tokenizer, cfgPath);
   if (tokenizer.vocabSize !== arch.vocabSize)
     throw bad(`architecture.vocabSize is ${arch.vocabSize} but the tokenizer has ${tokenizer.vocabSize} ids`);
+  if (arch.places && tokenizer.spec.type !== 'bytes') throw bad('architecture.places: digit place embeddings need the byte tokenizer');
   const config = arch as unknown as ArchConfig;
 
   const artifacts = await fileIOHandler(dir).load!();

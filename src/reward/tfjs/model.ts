@@ -9,11 +9,14 @@
  * re-encoded. The initial state is a function of the problem. Output: sigmoid(linear(h)) = P(step correct).
  * `runChains` (full trajectories, used by training and by the prefix fallback) runs the very same step
  * encoder and GRU cell, so full and incremental scores agree to float rounding (tested within 1e-5).
+ * Inference runs on weights derived for speed (infer.ts: folded LayerNorms, one kernel per dense layer, input
+ * lookups in JS); training runs the plain graph, with matmul gradients that avoid wasm's slow transposed matmul.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { InvalidOptionError } from '../../core/errors.ts';
-import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
+import { BYTE_OFFSET, ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
+import { buildInference, denseKernel, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
 
 export interface ArchConfig {
   readonly encoder: 'transformer';
@@ -32,7 +35,22 @@ export interface ArchConfig {
    * encoder's cost several-fold for byte tokens; use 1 for word-piece tokenizers.
    */
   readonly patch: number;
+  /**
+   * Digit place embeddings ("Abacus", McLeish et al. 2024): each digit byte also gets a learned vector for its
+   * place in its number counted from the right (units, tens, …; places beyond this share the last), so digits of
+   * equal significance line up across numbers, which arithmetic checks need. 0 or absent = off. Bytes only.
+   */
+  readonly places?: number;
+  /**
+   * With places: the embedding is per (number, place), where number counts the text's numbers from its end (in
+   * "a + b = c", c is 1), capped at this; lets attention find "the units digit of the second-last number". 0 or
+   * absent = one number slot.
+   */
+  readonly numbers?: number;
 }
+
+/** Rows of the digit embedding table: one per (number slot, place). */
+export const placeRows = (c: ArchConfig): number => (c.places ?? 0) * Math.max(1, c.numbers ?? 0);
 
 export const defaultArch = (vocabSize: number): ArchConfig => ({
   encoder: 'transformer', vocabSize, dModel: 64, heads: 2, layers: 1, ffn: 128, hidden: 64, maxStepTokens: 256, maxProblemTokens: 512, patch: 4,
@@ -56,6 +74,7 @@ export function paramShapes(c: ArchConfig): Record<string, number[]> {
     'gru.w': [d, 3 * H], 'gru.b': [3 * H], 'gru.u': [H, 3 * H], 'gru.ub': [3 * H], 'out.w': [H, 1], 'out.b': [1],
   };
   if (c.patch > 1) Object.assign(s, { 'patch.w': [c.patch * d, d], 'patch.b': [d] });
+  if (c.places) s.place = [placeRows(c), d];
   for (let l = 0; l < c.layers; l++) {
     for (const n of ['ln1', 'ln2']) Object.assign(s, { [`l${l}.${n}.g`]: [d], [`l${l}.${n}.b`]: [d] });
     for (const n of ['q', 'k', 'v', 'o']) Object.assign(s, { [`l${l}.w${n}`]: [d, d], [`l${l}.b${n}`]: [d] });
@@ -74,7 +93,7 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
     if (last === 'g') vals.fill(1);
     else if (shape.length === 2) {
       const rng = seedrandom(`${seed}/${name}`);
-      const lim = name === 'embed' || name === 'pos' ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
+      const lim = name === 'embed' || name === 'pos' || name === 'place' ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
       for (let i = 0; i < size; i++) vals[i] = (rng() * 2 - 1) * lim;
     }
     const t = tf.tensor(vals, shape);
@@ -90,7 +109,33 @@ export const countParams = (p: Params): number => Object.values(p).reduce((a, v)
  * Token ids padded to a common length L (a multiple of 8, so of any patch size, and so backends that compile
  * per shape see few shapes). Padding is PAD_ID, which keeps a partly filled last patch identical in any batch.
  */
-export interface TokenBatch { ids: Int32Array; lengths: number[]; B: number; L: number }
+export interface TokenBatch {
+  ids: Int32Array;
+  lengths: number[];
+  B: number;
+  L: number;
+  /** Per token: the digit's place from the right (1 = units), 0 for non-digits; set when the arch uses places. */
+  places?: Int32Array;
+}
+
+const DIGIT_0 = 48 + BYTE_OFFSET, DIGIT_9 = 57 + BYTE_OFFSET;
+/**
+ * Per byte token: 1 + the digit's row in the place table (see ArchConfig.places/numbers), 0 for non-digits. The place
+ * counts from the right within a run of digits, the number slot counts runs from the text's end; both are capped.
+ */
+export function digitPlaces(batch: TokenBatch, places: number, numbers = 0): Int32Array {
+  const out = new Int32Array(batch.ids.length);
+  for (let b = 0; b < batch.B; b++) {
+    let run = 0, ordinal = 0;
+    for (let i = b * batch.L + batch.L - 1; i >= b * batch.L; i--) {
+      const id = batch.ids[i]!;
+      run = id >= DIGIT_0 && id <= DIGIT_9 ? run + 1 : 0;
+      if (run === 1) ordinal++;
+      out[i] = run && (Math.min(Math.max(ordinal, 1), Math.max(1, numbers)) - 1) * places + Math.min(run, places);
+    }
+  }
+  return out;
+}
 
 export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): TokenBatch {
   const longest = Math.max(1, ...seqs.map((s) => s.length));
@@ -105,30 +150,53 @@ export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): 
   return { ids, lengths, B, L };
 }
 
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, training: boolean): tf.Tensor {
+/** (x − mean) / sqrt(var + ε) over the last axis; training keeps tf.moments so its gradient graph is unchanged. */
+function normalize(x: tf.Tensor, training: boolean): tf.Tensor {
   if (training) {
     const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
   }
-  // Inference: the same values bit for bit with 2 kernels fewer (tf.moments casts x to float32, a copy, and x − mean
-  // was computed twice). Training keeps tf.moments so its gradient graph is unchanged.
-  const mean = tf.mean(x, -1, true);
-  const dev = tf.sub(x, mean);
-  return tf.add(tf.mul(tf.mul(dev, tf.rsqrt(tf.add(tf.mean(tf.square(dev), -1, true), 1e-5))), g), b);
+  // 2 kernels fewer than tf.moments (which casts x, a copy, and computes x − mean twice), same values
+  const dev = tf.sub(x, tf.mean(x, -1, true));
+  return tf.mul(dev, tf.rsqrt(tf.add(tf.mean(tf.square(dev), -1, true), 1e-5)));
 }
 
-const dense = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
+const swapLast = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [...t.shape.keys()].map((i, _, a) => (i < a.length - 2 ? i : 2 * a.length - 3 - i)));
+
+/**
+ * a·b whose gradients are plain matmuls of explicit transposes. tfjs's stock gradient uses transposed matmuls, which
+ * tfjs-wasm runs 5–7× slower than a transpose plus a plain matmul (xᵀ·dy, [5120, 64]: 25.9 vs 5.5 ms; dy·Wᵀ:
+ * 28.5 vs 4.0 ms): training spent most of its time there.
+ */
+export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sb!)), tf.matMul(swapLast(sa!), dy)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** x·w + b (then relu) for training (every op here has gradients on every backend). x is [..., K]. */
+function denseTrain(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor {
+  const K = x.shape[x.rank - 1]!, x2 = x.rank === 2 ? x : tf.reshape(x, [x.size / K, K]);
+  const y = tf.add(mm(x2, w), b);
+  const out = activation === 'relu' ? tf.relu(y) : y;
+  return x.rank === 2 ? out : tf.reshape(out, [...x.shape.slice(0, -1), w.shape[1]!]);
+}
 
 export class PRMNet {
   /** Set by trainPRM: the encoder then only uses ops with gradients on the current backend. */
   training = false;
-  private hostEmbed: { dataId: object; data: Float32Array } | null = null;
+  private inf: { ids: object[]; backend: string; weights: InferenceWeights } | null = null;
+  private readonly paramList: tf.Variable[];
   constructor(
     readonly config: ArchConfig,
     readonly params: Params,
     readonly tokenizer: TextTokenizer,
     readonly stepFormat: StepFormat = defaultStepFormat,
-  ) {}
+  ) {
+    this.paramList = Object.values(params);
+  }
 
   private p(name: string): tf.Variable {
     const v = this.params[name];
@@ -136,77 +204,126 @@ export class PRMNet {
     return v;
   }
 
+  /** Inference weights (infer.ts), rebuilt when a weight changed (training's assign() swaps dataIds) or the backend did. */
+  private inference(): InferenceWeights {
+    const cur = this.inf, backend = tf.getBackend();
+    if (cur && cur.backend === backend && this.paramList.every((v, i) => v.dataId === cur.ids[i])) return cur.weights;
+    this.disposeInference();
+    const weights = buildInference(this.config, (n) => this.p(n), backend === 'wasm' || backend === 'cpu');
+    for (const t of Object.values(weights.w)) tf.keep(t); // outlives the caller's tidy
+    this.inf = { ids: this.paramList.map((v) => v.dataId), backend, weights };
+    return weights;
+  }
+
+  private disposeInference(): void {
+    for (const t of Object.values(this.inf?.weights.w ?? {})) t.dispose();
+    this.inf = null;
+  }
+
   tokenize(texts: readonly string[], maxTokens: number): TokenBatch {
     const norm = this.stepFormat.trim ? (t: string) => t.trim() : (t: string) => t;
-    return padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
+    const batch = padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
+    if (this.config.places) batch.places = digitPlaces(batch, this.config.places, this.config.numbers);
+    return batch;
+  }
+
+  /** Dense layer: one fused kernel in inference, matmul + add (with gradients) in training. */
+  private dense(x: tf.Tensor, w: string, b: string, activation: 'linear' | 'relu' = 'linear'): tf.Tensor {
+    const inf = this.training ? null : this.inference().w;
+    return inf ? denseKernel(x, inf[w]!, inf[b] ?? this.p(b), activation) : denseTrain(x, this.p(w), this.p(b), activation);
   }
 
   /**
-   * Token embeddings [B, L, d]. Inference on wasm/cpu copies rows in JS from a host copy of the table (wasm's
-   * Gather kernel took 15% of encode time); training uses gather, or one-hot × table where the backend has no
-   * gather gradient (wasm lacks UnsortedSegmentSum).
+   * The encoder's input: embeddings (+ digit places), patch projection and positions, [B, L, d] for L positions.
+   * wasm/cpu inference looks it all up in JS tables (infer.ts); training embeds by gather, or one-hot × table where
+   * the backend has no gather gradient (wasm lacks UnsortedSegmentSum).
    */
-  private embed(batch: TokenBatch): tf.Tensor {
-    const { B, L } = batch, d = this.config.dModel, table = this.p('embed');
-    if (this.training) {
-      const ids = tf.tensor1d(batch.ids, 'int32');
-      if (tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined) return tf.reshape(tf.gather(table, ids), [B, L, d]);
-      return tf.reshape(tf.matMul(tf.oneHot(ids, this.config.vocabSize), table), [B, L, d]);
+  private input(batch: TokenBatch): { x: tf.Tensor; normed: tf.Tensor | null } {
+    const c = this.config, { B } = batch, L = batch.L / c.patch, d = c.dModel, backend = tf.getBackend();
+    const host = this.training ? null : this.inference().host;
+    if (host) {
+      const rows = hostInputRows(host, c, batch);
+      return { x: tf.tensor3d(rows, [B, L, d]), normed: tf.tensor3d(normalizeRows(rows, d), [B, L, d]) };
     }
-    const backend = tf.getBackend();
-    if (backend !== 'wasm' && backend !== 'cpu') return tf.reshape(tf.gather(table, tf.tensor1d(batch.ids, 'int32')), [B, L, d]);
-    if (this.hostEmbed?.dataId !== table.dataId) this.hostEmbed = { dataId: table.dataId, data: table.dataSync() as Float32Array }; // assign() swaps dataId
-    const src = this.hostEmbed.data, out = new Float32Array(B * L * d);
-    for (let i = 0; i < B * L; i++) out.set(src.subarray(batch.ids[i]! * d, batch.ids[i]! * d + d), i * d);
-    return tf.tensor3d(out, [B, L, d]);
+    const ids = tf.tensor1d(batch.ids, 'int32'), table = this.p('embed');
+    let x = this.training && tf.getKernel('UnsortedSegmentSum', backend) === undefined ? mm(tf.oneHot(ids, c.vocabSize), table) : tf.gather(table, ids);
+    // place p selects row p − 1; oneHot of −1 (a non-digit) is a zero row
+    if (batch.places) x = tf.add(x, (this.training ? mm : tf.matMul)(tf.oneHot(tf.tensor1d(batch.places.map((p) => p - 1), 'int32'), placeRows(c)), this.p('place')));
+    x = c.patch > 1 ? this.dense(tf.reshape(x, [B * L, c.patch * d]), 'patch.w', 'patch.b') : x;
+    return { x: tf.add(tf.reshape(x, [B, L, d]), tf.slice(this.p('pos'), [0, 0], [L, d])), normed: null };
   }
 
   /** Pooled text vectors [B, d]. Call inside tf.tidy. */
   encode(batch: TokenBatch): tf.Tensor2D {
     const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
     const lengths = batch.lengths.map((n) => Math.ceil(n / P));
-    // the padding mask and the attention key bias (mask − 1)·1e9 (0 or −1e9, exact in float32), built in JS
-    const pm = new Float32Array(B * L), kb = new Float32Array(B * L).fill(-1e9);
-    lengths.forEach((n, b) => (pm.fill(1, b * L, b * L + n), kb.fill(0, b * L, b * L + n)));
-    const mask = tf.tensor3d(pm, [B, L, 1]);
-    let x = this.embed(batch);
-    if (P > 1) x = tf.reshape(dense(tf.reshape(x, [B * L, P * d]), this.p('patch.w'), this.p('patch.b')), [B, L, d]);
-    x = tf.add(x, tf.slice(this.p('pos'), [0, 0], [L, d]));
-    const keyBias = tf.tensor4d(kb, [B, 1, 1, L]);
-    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), [0, 2, 1, 3]);
-    for (let l = 0; l < c.layers; l++) {
-      const h = tf.reshape(layerNorm(x, this.p(`l${l}.ln1.g`), this.p(`l${l}.ln1.b`), this.training), [B * L, d]);
-      const q = heads(dense(h, this.p(`l${l}.wq`), this.p(`l${l}.bq`)));
-      const k = heads(dense(h, this.p(`l${l}.wk`), this.p(`l${l}.bk`)));
-      const v = heads(dense(h, this.p(`l${l}.wv`), this.p(`l${l}.bv`)));
-      const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyBias));
-      const o = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B * L, d]);
-      x = tf.add(x, tf.reshape(dense(o, this.p(`l${l}.wo`), this.p(`l${l}.bo`)), [B, L, d]));
-      const f = tf.reshape(layerNorm(x, this.p(`l${l}.ln2.g`), this.p(`l${l}.ln2.b`), this.training), [B * L, d]);
-      const f2 = dense(tf.relu(dense(f, this.p(`l${l}.f1.w`), this.p(`l${l}.f1.b`))), this.p(`l${l}.f2.w`), this.p(`l${l}.f2.b`));
-      x = tf.add(x, tf.reshape(f2, [B, L, d]));
+    const folded = !this.training; // inference weights carry the LayerNorm gains and the attention scale
+    const ln = (t: tf.Tensor, name: string) => (folded ? normalize(t, false) : tf.add(tf.mul(normalize(t, true), this.p(`${name}.g`)), this.p(`${name}.b`)));
+    // Padding mask and attention key bias (mask − 1)·1e9 (0 or −1e9, exact in float32), built in JS. When no row is
+    // padded both are identities (x·1 and x + 0 are exact), so they are skipped: same values, fewer kernels.
+    let mask: tf.Tensor | null = null, keyBias: tf.Tensor | null = null;
+    if (lengths.some((n) => n < L)) {
+      const pm = new Float32Array(B * L), kb = new Float32Array(B * L).fill(-1e9);
+      lengths.forEach((n, b) => (pm.fill(1, b * L, b * L + n), kb.fill(0, b * L, b * L + n)));
+      mask = tf.tensor3d(pm, [B, L, 1]);
+      keyBias = tf.tensor4d(kb, [B, 1, 1, L]);
     }
-    x = layerNorm(x, this.p('lnf.g'), this.p('lnf.b'), this.training);
-    const summed = tf.sum(tf.mul(x, mask), 1);
+    // [1, B·L, d] in inference: a dense layer is then one kernel with no reshapes
+    const input = this.input(batch);
+    let x = input.x;
+    if (folded) x = tf.reshape(x, [1, B * L, d]);
+    // [B, nh, L, dh]; keys as [B, nh, dh, L]: an explicit transpose, since wasm's transposed matmul is slow (see mm)
+    const heads = (t: tf.Tensor, perm = [0, 2, 1, 3]) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), perm);
+    const matMul = this.training ? mm : (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b);
+    for (let l = 0; l < c.layers; l++) {
+      const h = l === 0 && input.normed ? tf.reshape(input.normed, x.shape) : ln(x, `l${l}.ln1`);
+      const q = heads(this.dense(h, `l${l}.wq`, `l${l}.bq`));
+      const kT = heads(this.dense(h, `l${l}.wk`, `l${l}.bk`), [0, 2, 3, 1]);
+      const v = heads(this.dense(h, `l${l}.wv`, `l${l}.bv`));
+      let scores = matMul(q, kT);
+      if (!folded) scores = tf.mul(scores, 1 / Math.sqrt(dh));
+      const att = tf.softmax(keyBias ? tf.add(scores, keyBias) : scores);
+      const o = tf.reshape(tf.transpose(matMul(att, v), [0, 2, 1, 3]), x.shape);
+      x = tf.add(x, this.dense(o, `l${l}.wo`, `l${l}.bo`));
+      x = tf.add(x, this.dense(this.dense(ln(x, `l${l}.ln2`), `l${l}.f1.w`, `l${l}.f1.b`, 'relu'), `l${l}.f2.w`, `l${l}.f2.b`));
+    }
+    // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
+    const xn = tf.reshape(normalize(x, this.training), [B, L, d]);
+    const summed = tf.sum(mask ? tf.mul(xn, mask) : xn, 1);
     const counts = tf.tensor2d(lengths.map((n) => Math.max(n, 1)), [B, 1]);
-    return tf.div(summed, counts) as tf.Tensor2D;
+    return tf.add(tf.mul(tf.div(summed, counts), this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
   }
 
   /** GRU initial state from the problem vector [B, d] → [B, H]. */
   initialState(problemVec: tf.Tensor): tf.Tensor2D {
-    return tf.tanh(dense(problemVec, this.p('h0.w'), this.p('h0.b'))) as tf.Tensor2D;
+    return tf.tanh(this.dense(problemVec, 'h0.w', 'h0.b')) as tf.Tensor2D;
   }
 
-  /** One aggregator step: step vectors, problem vectors [B, d], parent states [B, H] → new states, logits [B, 1]. */
-  step(stepVec: tf.Tensor, problemVec: tf.Tensor, h: tf.Tensor): { h: tf.Tensor2D; logit: tf.Tensor2D } {
-    const u = tf.tanh(dense(tf.concat([stepVec, problemVec, tf.mul(stepVec, problemVec)], 1), this.p('cond.w'), this.p('cond.b')));
-    const [xz, xr, xn] = tf.split(dense(u, this.p('gru.w'), this.p('gru.b')), 3, 1);
-    const [hz, hr, hn] = tf.split(dense(h, this.p('gru.u'), this.p('gru.ub')), 3, 1);
-    const z = tf.sigmoid(tf.add(xz!, hz!));
-    const r = tf.sigmoid(tf.add(xr!, hr!));
-    const n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
-    const hNew = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
-    return { h: hNew, logit: dense(hNew, this.p('out.w'), this.p('out.b')) as tf.Tensor2D };
+  /**
+   * One aggregator step: step vectors, problem vectors [..., d], parent states [..., H] → new states, logits [..., 1]
+   * (any leading shape; the PRM passes [1, B, ·] so no dense layer needs a reshape).
+   */
+  step(stepVec: tf.Tensor, problemVec: tf.Tensor, h: tf.Tensor): { h: tf.Tensor; logit: tf.Tensor } {
+    const H = this.config.hidden;
+    const pre = this.dense(tf.concat([stepVec, problemVec, tf.mul(stepVec, problemVec)], -1), 'cond.w', 'cond.b');
+    let z: tf.Tensor, r: tf.Tensor, xn: tf.Tensor, hn: tf.Tensor;
+    if (this.training) {
+      let xzr: tf.Tensor, hzr: tf.Tensor;
+      [xzr, xn] = tf.split(this.dense(tf.tanh(pre), 'gru.w', 'gru.b'), [2 * H, H], -1) as [tf.Tensor, tf.Tensor];
+      [hzr, hn] = tf.split(this.dense(h, 'gru.u', 'gru.ub'), [2 * H, H], -1) as [tf.Tensor, tf.Tensor];
+      [z, r] = tf.split(tf.sigmoid(tf.add(xzr, hzr)), 2, -1) as [tf.Tensor, tf.Tensor];
+    } else {
+      // infer.ts's weights: pre is 2× the training one and tanh = 2σ(2x) − 1 is folded into the GRU's input weights
+      // (wasm's tanh kernel is 5× slower than its sigmoid); the GRU's gates have a matrix each (SplitV copies slowly)
+      const u = tf.sigmoid(pre);
+      const gate = (g: string) => [this.dense(u, `gru.w.${g}`, `gru.b.${g}`), this.dense(h, `gru.u.${g}`, `gru.ub.${g}`)] as const;
+      const [xz, hz] = gate('z'), [xr, hr] = gate('r');
+      [z, r] = [tf.sigmoid(tf.add(xz, hz)), tf.sigmoid(tf.add(xr, hr))];
+      [xn, hn] = gate('n');
+    }
+    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    const hNew = tf.add(n, tf.mul(z, tf.sub(h, n))); // (1 − z)·n + z·h
+    return { h: hNew, logit: this.dense(hNew, 'out.w', 'out.b') };
   }
 
   /**
@@ -241,6 +358,7 @@ export class PRMNet {
   }
 
   dispose(): void {
+    this.disposeInference();
     for (const v of Object.values(this.params)) v.dispose();
   }
 }
@@ -259,6 +377,7 @@ export function createNet(opts: CreateNetOptions = {}): PRMNet {
   const base = { ...defaultArch(tokenizer.vocabSize), ...(tokenizer.spec.type === 'bytes' ? {} : { patch: 1 }) };
   const config = { ...base, ...opts.arch, vocabSize: tokenizer.vocabSize };
   validateArch(config, 'arch');
+  if (config.places && tokenizer.spec.type !== 'bytes') throw new InvalidOptionError('arch.places', 'digit place embeddings need the byte tokenizer');
   return new PRMNet(config, initParams(config, opts.seed ?? 0), tokenizer, opts.stepFormat ?? defaultStepFormat);
 }
 
@@ -268,6 +387,8 @@ export function archProblems(c: Record<string, unknown>): { field: string; detai
   if (c.encoder !== 'transformer') out.push({ field: 'encoder', detail: `expected "transformer", got ${JSON.stringify(c.encoder)}` });
   for (const k of ['vocabSize', 'dModel', 'heads', 'layers', 'ffn', 'hidden', 'maxStepTokens', 'maxProblemTokens'])
     if (!Number.isInteger(c[k]) || (c[k] as number) < 1) out.push({ field: k, detail: `expected an integer ≥ 1, got ${JSON.stringify(c[k])}` });
+  for (const k of ['places', 'numbers'])
+    if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= 0)) out.push({ field: k, detail: `expected an integer ≥ 0, got ${JSON.stringify(c[k])}` });
   if (![1, 2, 4, 8].includes(c.patch as number)) out.push({ field: 'patch', detail: `expected 1, 2, 4 or 8, got ${JSON.stringify(c.patch)}` });
   if (out.length === 0 && (c.dModel as number) % (c.heads as number) !== 0)
     out.push({ field: 'heads', detail: `dModel (${c.dModel}) must be divisible by heads (${c.heads})` });

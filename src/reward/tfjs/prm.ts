@@ -70,18 +70,20 @@ export class TfjsPRM implements PRM {
     const pv = new Float32Array(B * d), hv = new Float32Array(B * H);
     for (let i = 0; i < B; i++) pv.set(probs[i]!.vec, i * d), hv.set(parents[i]!, i * H);
     const batch = this.count(this.net.tokenize(texts, this.net.config.maxStepTokens), 'tokensEncoded');
-    const res = tf.tidy(() => {
+    const [hs, logits] = tf.tidy(() => {
       const uniq = this.net.encode(batch);
       const steps = texts.length === B && index.every((v, i) => v === i) ? uniq : tf.gather(uniq, tf.tensor1d(index, 'int32'));
-      const o = this.net.step(steps, tf.tensor2d(pv, [B, d]), tf.tensor2d(hv, [B, H]));
-      return tf.concat([o.h, tf.sigmoid(o.logit)], 1); // one download for states and scores
+      // [1, B, ·]: the step's dense layers then run without reshapes
+      const o = this.net.step(tf.reshape(steps, [1, B, d]), tf.tensor3d(pv, [1, B, d]), tf.tensor3d(hv, [1, B, H]));
+      return [o.h, o.logit];
     });
-    const data = (await res.data()) as Float32Array;
-    res.dispose();
+    const data = (await hs!.data()) as Float32Array, logit = (await logits!.data()) as Float32Array;
+    hs!.dispose();
+    logits!.dispose();
     const scores = new Array<number>(B);
     for (let i = 0; i < B; i++) {
-      this.states.set(reqs[i]!.key, data.slice(i * (H + 1), i * (H + 1) + H));
-      scores[i] = data[i * (H + 1) + H]!;
+      this.states.set(reqs[i]!.key, data.slice(i * H, (i + 1) * H));
+      scores[i] = 1 / (1 + Math.exp(-logit[i]!));
     }
     return scores;
   }

@@ -16,7 +16,7 @@ export const PAD_ID = 0;
 export const BOS_ID = 1;
 export const EOS_ID = 2;
 export const UNK_ID = 3;
-const BYTE_OFFSET = 4;
+export const BYTE_OFFSET = 4;
 
 /** Default tokenizer: BOS + UTF-8 bytes. Needs no vocabulary file, so any model dir is self-contained. */
 export class ByteTokenizer implements TextTokenizer {

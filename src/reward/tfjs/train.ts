@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
 import { shuffle } from '../../core/shuffle.ts';
-import type { PRMNet } from './model.ts';
+import { mm, type PRMNet } from './model.ts';
 
 /** One labelled trajectory. labels[i] ∈ [0, 1] is P(step i correct); null = unlabelled (no loss on it). */
 export interface TrainExample {
@@ -143,7 +143,7 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
   // Padding slots (past a trajectory's end) come after its real steps, so the causal GRU never lets them touch a
   // real step's logit, and their weight is 0: they get zero vectors instead of an encoding of ''.
   const slots = b.steps.length
-    ? (tf.matMul(tf.tensor2d(b.select, [b.N * b.T, b.steps.length]), net.encode(net.tokenize(b.steps, net.config.maxStepTokens))) as tf.Tensor2D)
+    ? (mm(tf.tensor2d(b.select, [b.N * b.T, b.steps.length]), net.encode(net.tokenize(b.steps, net.config.maxStepTokens))) as tf.Tensor2D)
     : tf.zeros<tf.Rank.R2>([b.N * b.T, net.config.dModel]); // a batch of step-less examples
   const { logits } = net.runChains(p, slots, b.N, b.T);
   const z = tf.tensor2d(b.target, [b.N, b.T]), w = tf.tensor2d(b.weight, [b.N, b.T]);

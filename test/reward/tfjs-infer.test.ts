@@ -1,0 +1,72 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs-core';
+import seedrandom from 'seedrandom';
+import { createNet, digitPlaces, padBatch, selectBackend, TfjsPRM, type PRMNet } from '../../src/reward/tfjs/index.ts';
+import { InvalidOptionError } from '../../src/core/errors.ts';
+import { BYTE_OFFSET } from '../../src/reward/tfjs/tokenizer.ts';
+import { tinyArch } from './tfjs-helpers.ts';
+
+const problem = 'Start with 17. Add 5, then multiply by 3.';
+const steps = ['17 + 5 = 22', '22 * 3 = 66', 'The answer is 66.'];
+
+test.before(async () => {
+  await selectBackend('wasm');
+});
+
+/** Every weight set to seeded noise: fresh LayerNorms (gain 1, bias 0) would hide a wrong fold. */
+function randomize(net: PRMNet, seed: string): void {
+  const rng = seedrandom(seed);
+  for (const v of Object.values(net.params)) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => (rng() * 2 - 1) * 0.5), v.shape));
+}
+
+/** Scores by the training graph (unfolded weights, gather/one-hot input, matmul + add) and by the inference path. */
+async function bothPaths(net: PRMNet): Promise<{ train: number[]; infer: number[] }> {
+  net.training = true;
+  const train = await net.scoreTrajectory(problem, steps);
+  net.training = false;
+  return { train, infer: await net.scoreTrajectory(problem, steps) };
+}
+
+test('the inference path (folded LayerNorms, fused kernels, host input tables) computes the training graph', async () => {
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, places: 3 }, { ...tinyArch, patch: 2, places: 4, numbers: 3 }]) {
+    const net = createNet({ seed: 5, arch });
+    randomize(net, 'a');
+    const a = await bothPaths(net);
+    assert.ok(a.train.every((s, i) => Math.abs(s - a.infer[i]!) < 1e-5), `${JSON.stringify(arch)}: ${a.train} vs ${a.infer}`);
+    // new weights (as after training) must rebuild the derived inference weights, not reuse stale ones
+    randomize(net, 'b');
+    const b = await bothPaths(net);
+    assert.ok(b.train.every((s, i) => Math.abs(s - b.infer[i]!) < 1e-5), `after new weights: ${b.train} vs ${b.infer}`);
+    assert.ok(b.infer.some((s, i) => Math.abs(s - a.infer[i]!) > 1e-3), 'the scores moved with the weights');
+    net.dispose();
+  }
+});
+
+test('inference weights are built once per weight version, and dispose() frees them', async () => {
+  const before = tf.memory().numTensors;
+  const net = createNet({ seed: 5, arch: tinyArch });
+  const prm = new TfjsPRM(net);
+  await prm.score([{ problem: { id: 'p', text: problem }, prefix: [], step: steps[0]!, key: 'a' }]);
+  const warm = tf.memory().numTensors;
+  for (let i = 0; i < 20; i++) await prm.score([{ problem: { id: 'p', text: problem }, prefix: [steps[0]!], step: `${i}`, key: `k${i}`, parentKey: 'a' }]);
+  assert.is(tf.memory().numTensors, warm);
+  prm.dispose();
+  assert.is(tf.memory().numTensors, before);
+});
+
+test('digit places count from the right within each run of digits, and number slots from the end, capped', () => {
+  const enc = (s: string) => [1, ...[...Buffer.from(s)].map((b) => b + BYTE_OFFSET)];
+  const batch = padBatch([enc('x 120 + 7 = 12345'), enc('9')], 32);
+  const places = digitPlaces(batch, 4);
+  const row = (b: number, n: number) => Array.from(places.subarray(b * batch.L, b * batch.L + n));
+  // BOS, x, ' ', 1 2 0, ' ', +, ' ', 7, ' ', =, ' ', 1 2 3 4 5 (the 5th place is capped at 4)
+  assert.equal(row(0, 18), [0, 0, 0, 3, 2, 1, 0, 0, 0, 1, 0, 0, 0, 4, 4, 3, 2, 1]);
+  assert.equal(row(1, 3), [0, 1, 0]);
+  // with number slots (counted from the end: 12345 is 1, 7 is 2, 120 is 3) the row is slot·places + place
+  const joint = digitPlaces(batch, 4, 3);
+  assert.equal(Array.from(joint.subarray(0, 18)), [0, 0, 0, 11, 10, 9, 0, 0, 0, 5, 0, 0, 0, 4, 4, 3, 2, 1]);
+  assert.throws(() => createNet({ arch: { places: -1 } }), (e: unknown) => e instanceof InvalidOptionError && /places/.test((e as Error).message));
+});
+
+test.run();
