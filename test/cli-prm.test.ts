@@ -42,6 +42,31 @@ test('prm label → train → info → eval, as a user runs them', () => {
   assert.type(rep.baselines.allCorrect.f1, 'number');
 });
 
+test('prm label --branch writes siblings; train --places/--numbers; train --init continues a model', () => {
+  const data = join(dir, 'branch.jsonl');
+  let r = run('prm', 'label', '--task', 'arith', '--policy', 'arith-sim', '--error-rate', '0.3', '--rollouts', '2', '--problems', '8', '--length', '3', '--branch', '2', '--seed', '4', '--out', data);
+  assert.is(r.status, 0, r.stderr);
+  const rows = readFileSync(data, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const sibs = rows.filter((x) => x.source.endsWith(':sibling'));
+  assert.is(rows.length - sibs.length, 8);
+  assert.ok(sibs.length > 0);
+  const first = join(dir, 'digits');
+  const small = ['--d-model', '16', '--hidden', '16', '--ffn', '32'];
+  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', first, '--epochs', '1', '--seed', '1', ...small, '--places', '2', '--numbers', '2', '--patch', '1');
+  assert.is(r.status, 0, r.stderr);
+  const cfg = (m: string) => JSON.parse(readFileSync(join(m, 'config.json'), 'utf8'));
+  assert.equal([cfg(first).architecture.places, cfg(first).architecture.numbers], [2, 2]);
+  const second = join(dir, 'digits-more');
+  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', second, '--epochs', '1', '--seed', '1', '--init', first);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(cfg(second).architecture, cfg(first).architecture);
+  assert.is(cfg(second).meta.init.from, first);
+  assert.is(cfg(second).meta.init.meta.epochs, 1);
+  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', join(dir, 'x'), '--init', first, '--d-model', '8');
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--init.*--d-model/);
+});
+
 test('prm errors name the flag or the file', () => {
   let r = run('prm', 'train', '--format', 'steptree', '--out', join(dir, 'x'));
   assert.is(r.status, 2);

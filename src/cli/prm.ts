@@ -23,7 +23,7 @@ steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
                    [--labels hard|soft] [--loss bce|rank] [--val-split f] [--calibration-split f] [--patience n]
                    [--epochs n] [--batch-size n] [--lr x] [--seed n] [--backend b] [--neutral 0|0.5|1]
                    [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--ffn n] [--patch n]
-                   [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n]
+                   [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n] [--init DIR (continue a model)]
 steptree prm eval  --model DIR --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
                    [--backend b] [--json]
 The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.`;
@@ -115,7 +115,7 @@ async function train(argv: string[]): Promise<number> {
     'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, neutral: { type: 'string' },
     'prmbench-originals': { type: 'boolean' }, 'd-model': { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
     hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' }, 'max-problem-tokens': { type: 'string' }, patch: { type: 'string' }, ffn: { type: 'string' },
-    places: { type: 'string' }, numbers: { type: 'string' },
+    places: { type: 'string' }, numbers: { type: 'string' }, init: { type: 'string' },
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
   if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
@@ -130,7 +130,11 @@ async function train(argv: string[]): Promise<number> {
     ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers']] as const)
       .map(([k, f]) => [k, number(f, values[f], true)]).filter(([, v]) => v !== undefined),
   );
-  const net = createNet({ arch, seed });
+  // --init continues training a saved model (its architecture and tokenizer come with it)
+  const init = values.init as string | undefined;
+  if (init && Object.keys(arch).length) throw new InvalidOptionError('--init', `the architecture comes from ${init}; drop --${Object.keys(arch).map((k) => k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', --')}`);
+  const net = init ? await loadNet(init) : createNet({ arch, seed });
+  const before = init ? (JSON.parse(readFileSync(join(init, 'config.json'), 'utf8')).meta ?? null) : null;
   console.error(`backend ${backend}; ${trainSet.length} training / ${calib.length} calibration trajectories; warnings ${JSON.stringify(warnings)}`);
   const bar = progressBar('train');
   const t0 = Date.now();
@@ -147,7 +151,7 @@ async function train(argv: string[]): Promise<number> {
   const scores = await scoreTrajectories(prm, calib);
   const calibration = calibrate(calib, scores);
   mkdirSync(out, { recursive: true });
-  await saveNet(net, out, { trainedOn: files, format, seed, epochs: log.length, trainMs: Date.now() - t0, backend, calibration });
+  await saveNet(net, out, { trainedOn: files, format, seed, epochs: log.length, trainMs: Date.now() - t0, backend, calibration, ...(init ? { init: { from: init, meta: before } } : {}) });
   writeFileSync(join(out, 'loss-log.jsonl'), log.map((l) => JSON.stringify(l)).join('\n') + '\n');
   console.log(JSON.stringify({ out, epochs: log.length, last: log[log.length - 1], calibration }));
   return 0;
