@@ -13,7 +13,8 @@
  *   The first LayerNorm of those rows is computed there too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ArchConfig, TokenBatch } from './model.ts';
+import type { ArchConfig } from './model.ts';
+import type { TokenBatch } from './batch.ts';
 
 export interface HostInput {
   /** Per patch slot j: T_j = E·W_j (E itself when patch = 1), [vocab, d] row-major. */

@@ -15,7 +15,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { InvalidOptionError } from '../../core/errors.ts';
-import { BYTE_OFFSET, ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
+import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
+import { digitPlaces, padBatch, type TokenBatch } from './batch.ts';
+import { denseTrain, mm, normalize } from './layers.ts';
 import { buildInference, denseKernel, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
 
 export interface ArchConfig {
@@ -104,85 +106,6 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
 }
 
 export const countParams = (p: Params): number => Object.values(p).reduce((a, v) => a + v.size, 0);
-
-/**
- * Token ids padded to a common length L (a multiple of 8, so of any patch size, and so backends that compile
- * per shape see few shapes). Padding is PAD_ID, which keeps a partly filled last patch identical in any batch.
- */
-export interface TokenBatch {
-  ids: Int32Array;
-  lengths: number[];
-  B: number;
-  L: number;
-  /** Per token: the digit's place from the right (1 = units), 0 for non-digits; set when the arch uses places. */
-  places?: Int32Array;
-}
-
-const DIGIT_0 = 48 + BYTE_OFFSET, DIGIT_9 = 57 + BYTE_OFFSET;
-/**
- * Per byte token: 1 + the digit's row in the place table (see ArchConfig.places/numbers), 0 for non-digits. The place
- * counts from the right within a run of digits, the number slot counts runs from the text's end; both are capped.
- */
-export function digitPlaces(batch: TokenBatch, places: number, numbers = 0): Int32Array {
-  const out = new Int32Array(batch.ids.length);
-  for (let b = 0; b < batch.B; b++) {
-    let run = 0, ordinal = 0;
-    for (let i = b * batch.L + batch.L - 1; i >= b * batch.L; i--) {
-      const id = batch.ids[i]!;
-      run = id >= DIGIT_0 && id <= DIGIT_9 ? run + 1 : 0;
-      if (run === 1) ordinal++;
-      out[i] = run && (Math.min(Math.max(ordinal, 1), Math.max(1, numbers)) - 1) * places + Math.min(run, places);
-    }
-  }
-  return out;
-}
-
-export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): TokenBatch {
-  const longest = Math.max(1, ...seqs.map((s) => s.length));
-  const L = Math.ceil(Math.min(maxLen, longest) / 8) * 8;
-  const B = seqs.length;
-  const ids = new Int32Array(B * L);
-  const lengths = seqs.map((s, b) => {
-    const n = Math.min(s.length, L);
-    for (let i = 0; i < n; i++) ids[b * L + i] = s[i]!;
-    return n;
-  });
-  return { ids, lengths, B, L };
-}
-
-/** (x − mean) / sqrt(var + ε) over the last axis; training keeps tf.moments so its gradient graph is unchanged. */
-function normalize(x: tf.Tensor, training: boolean): tf.Tensor {
-  if (training) {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
-  }
-  // 2 kernels fewer than tf.moments (which casts x, a copy, and computes x − mean twice), same values
-  const dev = tf.sub(x, tf.mean(x, -1, true));
-  return tf.mul(dev, tf.rsqrt(tf.add(tf.mean(tf.square(dev), -1, true), 1e-5)));
-}
-
-const swapLast = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [...t.shape.keys()].map((i, _, a) => (i < a.length - 2 ? i : 2 * a.length - 3 - i)));
-
-/**
- * a·b whose gradients are plain matmuls of explicit transposes. tfjs's stock gradient uses transposed matmuls, which
- * tfjs-wasm runs 5–7× slower than a transpose plus a plain matmul (xᵀ·dy, [5120, 64]: 25.9 vs 5.5 ms; dy·Wᵀ:
- * 28.5 vs 4.0 ms): training spent most of its time there.
- */
-export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sb!)), tf.matMul(swapLast(sa!), dy)],
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-
-/** x·w + b (then relu) for training (every op here has gradients on every backend). x is [..., K]. */
-function denseTrain(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor {
-  const K = x.shape[x.rank - 1]!, x2 = x.rank === 2 ? x : tf.reshape(x, [x.size / K, K]);
-  const y = tf.add(mm(x2, w), b);
-  const out = activation === 'relu' ? tf.relu(y) : y;
-  return x.rank === 2 ? out : tf.reshape(out, [...x.shape.slice(0, -1), w.shape[1]!]);
-}
 
 export class PRMNet {
   /** Set by trainPRM: the encoder then only uses ops with gradients on the current backend. */

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Problem } from '../../core/problem.ts';
 import { InvalidOptionError } from '../../core/errors.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
-import { countParams, type PRMNet, type TokenBatch } from './model.ts';
+import { countParams, type PRMNet } from './model.ts';
+import type { TokenBatch } from './batch.ts';
 import { selectBackend, type BackendDeps, type BackendPref } from './backend.ts';
 import { loadNet } from './io.ts';
 

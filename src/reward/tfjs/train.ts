@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
 import { shuffle } from '../../core/shuffle.ts';
-import { mm, type PRMNet } from './model.ts';
+import { mm } from './layers.ts';
+import type { PRMNet } from './model.ts';
 
 /** One labelled trajectory. labels[i] ∈ [0, 1] is P(step i correct); null = unlabelled (no loss on it). */
 export interface TrainExample {
