@@ -5,6 +5,7 @@ import seedrandom from 'seedrandom';
 import { createNet, digitPlaces, padBatch, selectBackend, TfjsPRM, type PRMNet } from '../../src/reward/tfjs/index.ts';
 import { InvalidOptionError } from '../../src/core/errors.ts';
 import { BYTE_OFFSET } from '../../src/reward/tfjs/tokenizer.ts';
+import { hostInputBackends } from '../../src/reward/tfjs/infer.ts';
 import { tinyArch } from './tfjs-helpers.ts';
 
 const problem = 'Start with 17. Add 5, then multiply by 3.';
@@ -40,6 +41,24 @@ test('the inference path (folded LayerNorms, fused kernels, host input tables) c
     assert.ok(b.train.every((s, i) => Math.abs(s - b.infer[i]!) < 1e-5), `after new weights: ${b.train} vs ${b.infer}`);
     assert.ok(b.infer.some((s, i) => Math.abs(s - a.infer[i]!) > 1e-3), 'the scores moved with the weights');
     net.dispose();
+  }
+});
+
+test('the device-side input path (GPU backends: gather, patch kernel, positions) equals the host lookup', async () => {
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, places: 3, numbers: 2 }]) {
+    const make = () => { const n = createNet({ seed: 9, arch }); randomize(n, 'c'); return n; };
+    const host = make();
+    const a = await host.scoreTrajectory(problem, steps);
+    hostInputBackends.delete('wasm');
+    try {
+      const device = make();
+      const b = await device.scoreTrajectory(problem, steps);
+      assert.ok(a.every((s, i) => Math.abs(s - b[i]!) < 1e-5), `${JSON.stringify(arch)}: ${a} vs ${b}`);
+      device.dispose();
+    } finally {
+      hostInputBackends.add('wasm');
+    }
+    host.dispose();
   }
 });
 

@@ -34,6 +34,9 @@ export interface InferenceWeights {
 
 const DENSE = ['patch.w', 'h0.w', 'out.w'];
 
+/** Backends whose input layer is looked up in JS (their tensors live in host memory); others gather on the device. */
+export const hostInputBackends = new Set(['wasm', 'cpu']);
+
 /** Build the inference weights from the trained ones; the caller owns (keeps, later disposes) the tensors in `w`. */
 export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, withHost: boolean): InferenceWeights {
   const w = tf.tidy(() => {

@@ -18,7 +18,7 @@ import { InvalidOptionError } from '../../core/errors.ts';
 import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
 import { digitPlaces, padBatch, type TokenBatch } from './batch.ts';
 import { denseTrain, mm, normalize } from './layers.ts';
-import { buildInference, denseKernel, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
+import { buildInference, denseKernel, hostInputBackends, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
 
 export interface ArchConfig {
   readonly encoder: 'transformer';
@@ -132,7 +132,7 @@ export class PRMNet {
     const cur = this.inf, backend = tf.getBackend();
     if (cur && cur.backend === backend && this.paramList.every((v, i) => v.dataId === cur.ids[i])) return cur.weights;
     this.disposeInference();
-    const weights = buildInference(this.config, (n) => this.p(n), backend === 'wasm' || backend === 'cpu');
+    const weights = buildInference(this.config, (n) => this.p(n), hostInputBackends.has(backend));
     for (const t of Object.values(weights.w)) tf.keep(t); // outlives the caller's tidy
     this.inf = { ids: this.paramList.map((v) => v.dataId), backend, weights };
     return weights;
