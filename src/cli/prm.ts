@@ -126,15 +126,14 @@ async function train(argv: string[]): Promise<number> {
   const backend = await selectBackend(backendOf(values.backend));
   const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
   const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
-  const arch = Object.fromEntries(
-    ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers']] as const)
-      .map(([k, f]) => [k, number(f, values[f], true)]).filter(([, v]) => v !== undefined),
-  );
+  const archFlags = ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers']] as const)
+    .filter(([, f]) => values[f] !== undefined);
+  const arch = Object.fromEntries(archFlags.map(([k, f]) => [k, number(f, values[f], true)]));
   // --init continues training a saved model (its architecture and tokenizer come with it)
   const init = values.init as string | undefined;
-  if (init && Object.keys(arch).length) throw new InvalidOptionError('--init', `the architecture comes from ${init}; drop --${Object.keys(arch).map((k) => k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', --')}`);
+  if (init && archFlags.length) throw new InvalidOptionError('--init', `the architecture comes from ${init}; drop --${archFlags.map(([, f]) => f).join(', --')}`);
   const net = init ? await loadNet(init) : createNet({ arch, seed });
-  const before = init ? (JSON.parse(readFileSync(join(init, 'config.json'), 'utf8')).meta ?? null) : null;
+  const before = init ? savedMeta(init) : null;
   console.error(`backend ${backend}; ${trainSet.length} training / ${calib.length} calibration trajectories; warnings ${JSON.stringify(warnings)}`);
   const bar = progressBar('train');
   const t0 = Date.now();

@@ -32,8 +32,6 @@ export interface InferenceWeights {
   readonly host: HostInput | null;
 }
 
-const DENSE = ['patch.w', 'h0.w', 'out.w'];
-
 /** Backends whose input layer is looked up in JS (their tensors live in host memory); others gather on the device. */
 export const hostInputBackends = new Set(['wasm', 'cpu']);
 
@@ -47,15 +45,15 @@ export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, wi
       out[wn] = as3(tf.mul(tf.mul(tf.reshape(p(`${ln}.g`), [-1, 1]), W), scale));
       out[bn] = tf.mul(tf.add(tf.squeeze(tf.matMul(tf.reshape(p(`${ln}.b`), [1, -1]), W as tf.Tensor2D), [0]), p(bn)), scale);
     };
+    const unfolded = ['h0.w', 'out.w', ...(c.patch > 1 ? ['patch.w'] : [])];
     for (let l = 0; l < c.layers; l++) {
       fold(`l${l}.ln1`, `l${l}.wq`, `l${l}.bq`, 1 / Math.sqrt(c.dModel / c.heads));
       fold(`l${l}.ln1`, `l${l}.wk`, `l${l}.bk`);
       fold(`l${l}.ln1`, `l${l}.wv`, `l${l}.bv`);
       fold(`l${l}.ln2`, `l${l}.f1.w`, `l${l}.f1.b`);
-      out[`l${l}.wo`] = as3(p(`l${l}.wo`));
-      out[`l${l}.f2.w`] = as3(p(`l${l}.f2.w`));
+      unfolded.push(`l${l}.wo`, `l${l}.f2.w`);
     }
-    for (const n of DENSE) if (n !== 'patch.w' || c.patch > 1) out[n] = as3(p(n));
+    for (const n of unfolded) out[n] = as3(p(n));
     // u = tanh(pre) = 2σ(2·pre) − 1: cond computes 2·pre, and u·W + b = σ·(2W) + (b − 1·W) feeds the GRU
     out['cond.w'] = as3(tf.mul(p('cond.w'), 2));
     out['cond.b'] = tf.mul(p('cond.b'), 2);

@@ -34,3 +34,6 @@ export function denseTrain(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation:
   const out = activation === 'relu' ? tf.relu(y) : y;
   return x.rank === 2 ? out : tf.reshape(out, [...x.shape.slice(0, -1), w.shape[1]!]);
 }
+
+/** The matmul of a graph: `mm` when training (its gradients avoid transposed matmuls), plain tf.matMul otherwise. */
+export const matMulFor = (training: boolean): ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (training ? mm : (a, b) => tf.matMul(a, b));

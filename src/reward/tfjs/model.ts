@@ -17,7 +17,7 @@ import seedrandom from 'seedrandom';
 import { InvalidOptionError } from '../../core/errors.ts';
 import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
 import { digitPlaces, padBatch, type TokenBatch } from './batch.ts';
-import { denseTrain, mm, normalize } from './layers.ts';
+import { denseTrain, matMulFor, mm, normalize } from './layers.ts';
 import { buildInference, denseKernel, hostInputBackends, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
 
 export interface ArchConfig {
@@ -171,7 +171,7 @@ export class PRMNet {
     const ids = tf.tensor1d(batch.ids, 'int32'), table = this.p('embed');
     let x = this.training && tf.getKernel('UnsortedSegmentSum', backend) === undefined ? mm(tf.oneHot(ids, c.vocabSize), table) : tf.gather(table, ids);
     // place p selects row p − 1; oneHot of −1 (a non-digit) is a zero row
-    if (batch.places) x = tf.add(x, (this.training ? mm : tf.matMul)(tf.oneHot(tf.tensor1d(batch.places.map((p) => p - 1), 'int32'), placeRows(c)), this.p('place')));
+    if (batch.places) x = tf.add(x, matMulFor(this.training)(tf.oneHot(tf.tensor1d(batch.places.map((p) => p - 1), 'int32'), placeRows(c)), this.p('place')));
     x = c.patch > 1 ? this.dense(tf.reshape(x, [B * L, c.patch * d]), 'patch.w', 'patch.b') : x;
     return { x: tf.add(tf.reshape(x, [B, L, d]), tf.slice(this.p('pos'), [0, 0], [L, d])), normed: null };
   }
@@ -197,7 +197,7 @@ export class PRMNet {
     if (folded) x = tf.reshape(x, [1, B * L, d]);
     // [B, nh, L, dh]; keys as [B, nh, dh, L]: an explicit transpose, since wasm's transposed matmul is slow (see mm)
     const heads = (t: tf.Tensor, perm = [0, 2, 1, 3]) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), perm);
-    const matMul = this.training ? mm : (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b);
+    const matMul = matMulFor(this.training);
     for (let l = 0; l < c.layers; l++) {
       const h = l === 0 && input.normed ? tf.reshape(input.normed, x.shape) : ln(x, `l${l}.ln1`);
       const q = heads(this.dense(h, `l${l}.wq`, `l${l}.bq`));
