@@ -30,7 +30,7 @@ async function bothPaths(net: PRMNet): Promise<{ train: number[]; infer: number[
 }
 
 test('the inference path (folded LayerNorms, fused kernels, host input tables) computes the training graph', async () => {
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, places: 3 }, { ...tinyArch, patch: 2, places: 4, numbers: 3 }]) {
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, places: 3 }, { ...tinyArch, patch: 2, places: 4, numbers: 3 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16 }]) {
     const net = createNet({ seed: 5, arch });
     randomize(net, 'a');
     const a = await bothPaths(net);
@@ -45,7 +45,7 @@ test('the inference path (folded LayerNorms, fused kernels, host input tables) c
 });
 
 test('the device-side input path (GPU backends: gather, patch kernel, positions) equals the host lookup', async () => {
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, places: 3, numbers: 2 }]) {
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, places: 3, numbers: 2 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16 }]) {
     const make = () => { const n = createNet({ seed: 9, arch }); randomize(n, 'c'); return n; };
     const host = make();
     const a = await host.scoreTrajectory(problem, steps);
@@ -85,7 +85,25 @@ test('digit places count from the right within each run of digits, and number sl
   // with number slots (counted from the end: 12345 is 1, 7 is 2, 120 is 3) the row is slot·places + place
   const joint = digitPlaces(batch, 4, 3);
   assert.equal(Array.from(joint.subarray(0, 18)), [0, 0, 0, 11, 10, 9, 0, 0, 0, 5, 0, 0, 0, 4, 4, 3, 2, 1]);
+  // bound: one row per (slot, place, digit value), 1 + row·10 + digit
+  const bound = digitPlaces(batch, 4, 3, true);
+  assert.equal(Array.from(bound.subarray(0, 18)), [0, 0, 0, 102, 93, 81, 0, 0, 0, 48, 0, 0, 0, 32, 33, 24, 15, 6]);
   assert.throws(() => createNet({ arch: { places: -1 } }), (e: unknown) => e instanceof InvalidOptionError && /places/.test((e as Error).message));
+});
+
+test('the bag head starts as a no-op (zero output layer), so adding it leaves an untrained net unchanged', async () => {
+  const arch = { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true };
+  const plain = createNet({ seed: 4, arch }), headed = createNet({ seed: 4, arch: { ...arch, head: 16 } });
+  const a = await plain.scoreTrajectory(problem, steps), b = await headed.scoreTrajectory(problem, steps);
+  assert.ok(a.every((s, i) => Math.abs(s - b[i]!) < 1e-6), `${a} vs ${b}`);
+  randomize(headed, 'h'); // and once trained it is part of the score
+  const c = await headed.scoreTrajectory(problem, steps);
+  headed.params['head.w2']!.assign(tf.zerosLike(headed.params['head.w2']!));
+  const d = await headed.scoreTrajectory(problem, steps);
+  assert.ok(c.some((s, i) => Math.abs(s - d[i]!) > 1e-3), 'the head moves the scores');
+  plain.dispose();
+  headed.dispose();
+  assert.throws(() => createNet({ arch: { bindDigits: 1 as never } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits/.test((e as Error).message));
 });
 
 test.run();

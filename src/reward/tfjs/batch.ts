@@ -18,8 +18,9 @@ const DIGIT_0 = 48 + BYTE_OFFSET, DIGIT_9 = 57 + BYTE_OFFSET;
 /**
  * Per byte token: 1 + the digit's row in the place table (see ArchConfig.places/numbers), 0 for non-digits. The place
  * counts from the right within a run of digits, the number slot counts runs from the text's end; both are capped.
+ * `bind`: the row is per (number slot, place, digit value).
  */
-export function digitPlaces(batch: TokenBatch, places: number, numbers = 0): Int32Array {
+export function digitPlaces(batch: TokenBatch, places: number, numbers = 0, bind = false): Int32Array {
   const out = new Int32Array(batch.ids.length);
   for (let b = 0; b < batch.B; b++) {
     let run = 0, ordinal = 0;
@@ -27,7 +28,8 @@ export function digitPlaces(batch: TokenBatch, places: number, numbers = 0): Int
       const id = batch.ids[i]!;
       run = id >= DIGIT_0 && id <= DIGIT_9 ? run + 1 : 0;
       if (run === 1) ordinal++;
-      out[i] = run && (Math.min(Math.max(ordinal, 1), Math.max(1, numbers)) - 1) * places + Math.min(run, places);
+      const row = (Math.min(Math.max(ordinal, 1), Math.max(1, numbers)) - 1) * places + Math.min(run, places) - 1;
+      out[i] = run && 1 + (bind ? row * 10 + id - DIGIT_0 : row);
     }
   }
   return out;

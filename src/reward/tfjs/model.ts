@@ -49,10 +49,24 @@ export interface ArchConfig {
    * absent = one number slot.
    */
   readonly numbers?: number;
+  /**
+   * With places: the row is per (number, place, digit value), binding each digit to its slot in the token itself. With
+   * place and digit added as separate vectors, a step's mean (and a uniform attention average) loses which digit
+   * sat where, so only learned attention can bring "v's units digit" to "r's units digit", and that attention gets no
+   * gradient until the check downstream exists: a plateau. Bound, even a uniform average carries the whole layout.
+   */
+  readonly bindDigits?: boolean;
+  /**
+   * Hidden units of a "bag" head: the text vector gets W2·relu(W1·norm(mean input embedding)) added; 0 or absent =
+   * none. With bound digits the mean embedding holds the whole digit layout, and a wide ReLU layer on it learns
+   * checks that need several tokens at once (the units-digit check in ~4k batches of 64), where the per-token FFN
+   * after attention stalls (AUC 0.70 after 15 epochs of 16k steps).
+   */
+  readonly head?: number;
 }
 
-/** Rows of the digit embedding table: one per (number slot, place). */
-export const placeRows = (c: ArchConfig): number => (c.places ?? 0) * Math.max(1, c.numbers ?? 0);
+/** Rows of the digit embedding table: one per (number slot, place[, digit]). */
+export const placeRows = (c: ArchConfig): number => (c.places ?? 0) * Math.max(1, c.numbers ?? 0) * (c.bindDigits ? 10 : 1);
 
 export const defaultArch = (vocabSize: number): ArchConfig => ({
   encoder: 'transformer', vocabSize, dModel: 64, heads: 2, layers: 1, ffn: 128, hidden: 64, maxStepTokens: 256, maxProblemTokens: 512, patch: 4,
@@ -77,6 +91,7 @@ export function paramShapes(c: ArchConfig): Record<string, number[]> {
   };
   if (c.patch > 1) Object.assign(s, { 'patch.w': [c.patch * d, d], 'patch.b': [d] });
   if (c.places) s.place = [placeRows(c), d];
+  if (c.head) Object.assign(s, { 'head.w1': [d, c.head], 'head.b1': [c.head], 'head.w2': [c.head, d], 'head.b2': [d] });
   for (let l = 0; l < c.layers; l++) {
     for (const n of ['ln1', 'ln2']) Object.assign(s, { [`l${l}.${n}.g`]: [d], [`l${l}.${n}.b`]: [d] });
     for (const n of ['q', 'k', 'v', 'o']) Object.assign(s, { [`l${l}.w${n}`]: [d, d], [`l${l}.b${n}`]: [d] });
@@ -93,7 +108,9 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
     const vals = new Float32Array(size);
     const last = name.split('.').pop()!;
     if (last === 'g') vals.fill(1);
-    else if (shape.length === 2) {
+    else if (name === 'head.w2') {
+      // zero: the head starts as a no-op and grows in, so it does not swamp the pooled vector at init
+    } else if (shape.length === 2) {
       const rng = seedrandom(`${seed}/${name}`);
       const lim = name === 'embed' || name === 'pos' || name === 'place' ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
       for (let i = 0; i < size; i++) vals[i] = (rng() * 2 - 1) * lim;
@@ -103,6 +120,12 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
     t.dispose();
   }
   return out;
+}
+
+/** Mean over each row's real positions: [B, L, d] → [B, d]. */
+function meanPool(x: tf.Tensor, mask: tf.Tensor | null, lengths: readonly number[]): tf.Tensor {
+  const summed = tf.sum(mask ? tf.mul(x, mask) : x, 1);
+  return tf.div(summed, tf.tensor2d(lengths.map((n) => Math.max(n, 1)), [lengths.length, 1]));
 }
 
 export const countParams = (p: Params): number => Object.values(p).reduce((a, v) => a + v.size, 0);
@@ -146,7 +169,7 @@ export class PRMNet {
   tokenize(texts: readonly string[], maxTokens: number): TokenBatch {
     const norm = this.stepFormat.trim ? (t: string) => t.trim() : (t: string) => t;
     const batch = padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
-    if (this.config.places) batch.places = digitPlaces(batch, this.config.places, this.config.numbers);
+    if (this.config.places) batch.places = digitPlaces(batch, this.config.places, this.config.numbers, this.config.bindDigits);
     return batch;
   }
 
@@ -178,6 +201,14 @@ export class PRMNet {
 
   /** Pooled text vectors [B, d]. Call inside tf.tidy. */
   encode(batch: TokenBatch): tf.Tensor2D {
+    const { xn, mask, lengths, bag } = this.positions(batch);
+    // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
+    const v = tf.add(tf.mul(meanPool(xn, mask, lengths), this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
+    return bag ? (tf.add(v, this.dense(this.dense(normalize(bag, this.training), 'head.w1', 'head.b1', 'relu'), 'head.w2', 'head.b2')) as tf.Tensor2D) : v;
+  }
+
+  /** The encoder's positions, normalized without the final gain: xn [B, L, d], padding mask [B, L, 1] or null. */
+  private positions(batch: TokenBatch): { xn: tf.Tensor; mask: tf.Tensor | null; lengths: number[]; bag: tf.Tensor | null } {
     const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
     const lengths = batch.lengths.map((n) => Math.ceil(n / P));
     const folded = !this.training; // inference weights carry the LayerNorm gains and the attention scale
@@ -194,6 +225,7 @@ export class PRMNet {
     // [1, B·L, d] in inference: a dense layer is then one kernel with no reshapes
     const input = this.input(batch);
     let x = input.x;
+    const bag = c.head ? meanPool(x, mask, lengths) : null; // the mean input embedding, for the head
     if (folded) x = tf.reshape(x, [1, B * L, d]);
     // [B, nh, L, dh]; keys as [B, nh, dh, L]: an explicit transpose, since wasm's transposed matmul is slow (see mm)
     const heads = (t: tf.Tensor, perm = [0, 2, 1, 3]) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), perm);
@@ -210,11 +242,7 @@ export class PRMNet {
       x = tf.add(x, this.dense(o, `l${l}.wo`, `l${l}.bo`));
       x = tf.add(x, this.dense(this.dense(ln(x, `l${l}.ln2`), `l${l}.f1.w`, `l${l}.f1.b`, 'relu'), `l${l}.f2.w`, `l${l}.f2.b`));
     }
-    // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
-    const xn = tf.reshape(normalize(x, this.training), [B, L, d]);
-    const summed = tf.sum(mask ? tf.mul(xn, mask) : xn, 1);
-    const counts = tf.tensor2d(lengths.map((n) => Math.max(n, 1)), [B, 1]);
-    return tf.add(tf.mul(tf.div(summed, counts), this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
+    return { xn: tf.reshape(normalize(x, this.training), [B, L, d]), mask, lengths, bag };
   }
 
   /** GRU initial state from the problem vector [B, d] → [B, H]. */
@@ -310,7 +338,8 @@ export function archProblems(c: Record<string, unknown>): { field: string; detai
   if (c.encoder !== 'transformer') out.push({ field: 'encoder', detail: `expected "transformer", got ${JSON.stringify(c.encoder)}` });
   for (const k of ['vocabSize', 'dModel', 'heads', 'layers', 'ffn', 'hidden', 'maxStepTokens', 'maxProblemTokens'])
     if (!Number.isInteger(c[k]) || (c[k] as number) < 1) out.push({ field: k, detail: `expected an integer ≥ 1, got ${JSON.stringify(c[k])}` });
-  for (const k of ['places', 'numbers'])
+  if (c.bindDigits !== undefined && typeof c.bindDigits !== 'boolean') out.push({ field: 'bindDigits', detail: `expected true or false, got ${JSON.stringify(c.bindDigits)}` });
+  for (const k of ['places', 'numbers', 'head'])
     if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= 0)) out.push({ field: k, detail: `expected an integer ≥ 0, got ${JSON.stringify(c[k])}` });
   if (![1, 2, 4, 8].includes(c.patch as number)) out.push({ field: 'patch', detail: `expected 1, 2, 4 or 8, got ${JSON.stringify(c.patch)}` });
   if (out.length === 0 && (c.dModel as number) % (c.heads as number) !== 0)
