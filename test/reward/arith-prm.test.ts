@@ -46,9 +46,11 @@ test('shipped models/arith-prm: small, with its training record, and separates r
     }
   }
   console.log(`    shipped arith PRM: step AUC vs ground truth ${auc.toFixed(3)} on ${pairs.length} held-out steps; right sibling above its slip ${wins}/${n}`);
-  // measured 0.91 and 0.68: it checks some of the arithmetic (last digits), not all of it
-  assert.ok(auc > 0.85, `AUC ${auc}`);
-  assert.ok(wins / n > 0.6, `siblings ${wins}/${n}`);
+  // measured 0.854 and 248/300: it beats 92–94 % of slips of odd size (the last digit's parity changes), 60 % of +2
+  // slips, and ±10/±20 slips at chance (benchmarks/README.md). The previous model (0.910, 209/300: more AUC from
+  // depth cues, worse between siblings) fails the sibling bound.
+  assert.ok(auc > 0.8, `AUC ${auc}`);
+  assert.ok(wins / n > 0.75, `siblings ${wins}/${n}`);
   const meta = JSON.parse(readFileSync(`${DEFAULT_MODEL}/config.json`, 'utf8')).meta;
   assert.type(meta.calibration.stepAuc, 'number'); // the held-out step AUC recorded at training
 });
