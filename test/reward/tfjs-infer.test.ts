@@ -104,6 +104,7 @@ test('the bag head starts as a no-op (zero output layer), so adding it leaves an
   plain.dispose();
   headed.dispose();
   assert.throws(() => createNet({ arch: { bindDigits: 1 as never } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits/.test((e as Error).message));
+  assert.throws(() => createNet({ arch: { bindDigits: true } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits.*places/.test((e as Error).message));
 });
 
 test.run();
