@@ -21,7 +21,7 @@ import {
   type ProcessBenchMetrics, type ScoredSample,
 } from '../src/reward/eval.ts';
 import { createNet, loadNet, PRMNet, saveNet, selectBackend, trainPRM, type ArchConfig, type TrainExample } from '../src/reward/tfjs/index.ts';
-import { countParams } from '../src/reward/tfjs/model.ts';
+import { countParams } from '../src/reward/tfjs/arch.ts';
 
 // ---------- flags ----------
 const argv = process.argv.slice(2);

@@ -1,7 +1,8 @@
 /** Public surface of the tfjs process reward model. */
 export { selectBackend, backendPrefs, type BackendPref, type BackendName, type BackendDeps } from './backend.ts';
 export { ByteTokenizer, HFTokenizer, loadHFTokenizer, type TextTokenizer, type TokenizerSpec } from './tokenizer.ts';
-export { createNet, defaultArch, defaultStepFormat, PRMNet, type ArchConfig, type CreateNetOptions, type StepFormat } from './model.ts';
+export { createNet, defaultStepFormat, PRMNet, type CreateNetOptions, type StepFormat } from './model.ts';
+export { defaultArch, type ArchConfig } from './arch.ts';
 export { digitPlaces, padBatch, type TokenBatch } from './batch.ts';
 export { TfjsPRM, type TfjsPRMOptions } from './prm.ts';
 export { saveNet, loadNet, fileIOHandler, FORMAT_VERSION, type SavedConfig } from './io.ts';

@@ -13,7 +13,7 @@
  *   The first LayerNorm of those rows is computed there too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ArchConfig } from './model.ts';
+import type { ArchConfig } from './arch.ts';
 import type { TokenBatch } from './batch.ts';
 
 export interface HostInput {

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelConfigError, errorText } from '../../core/errors.ts';
-import { archProblems, paramShapes, PRMNet, type ArchConfig, type Params, type StepFormat } from './model.ts';
+import { archProblems, paramShapes, type ArchConfig, type Params } from './arch.ts';
+import { PRMNet, type StepFormat } from './model.ts';
 import { ByteTokenizer, HFTokenizer, loadHFTokenizer, type TextTokenizer, type TokenizerSpec } from './tokenizer.ts';
 
 /** Bump when config.json or the weight layout changes incompatibly; the loader refuses other versions. */

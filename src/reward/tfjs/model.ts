@@ -20,8 +20,6 @@ import { denseTrain, matMulFor, mm, normalize } from './layers.ts';
 import { buildInference, denseKernel, hostInputBackends, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
 import { defaultArch, initParams, placeRows, validateArch, type ArchConfig, type Params } from './arch.ts';
 
-export { archProblems, countParams, defaultArch, initParams, paramShapes, placeRows, type ArchConfig, type Params } from './arch.ts';
-
 /** How step and problem text is normalised before tokenizing; saved with the model so scoring matches training. */
 export interface StepFormat {
   /** Strip surrounding whitespace (LLM step splitters leave trailing newlines that should not move a score). */
@@ -106,14 +104,6 @@ export class PRMNet {
 
   /** Pooled text vectors [B, d]. Call inside tf.tidy. */
   encode(batch: TokenBatch): tf.Tensor2D {
-    const { xn, mask, lengths, bag } = this.positions(batch);
-    // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
-    const v = tf.add(tf.mul(meanPool(xn, mask, lengths), this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
-    return bag ? (tf.add(v, this.dense(this.dense(normalize(bag, this.training), 'head.w1', 'head.b1', 'relu'), 'head.w2', 'head.b2')) as tf.Tensor2D) : v;
-  }
-
-  /** The encoder's positions, normalized without the final gain: xn [B, L, d], padding mask [B, L, 1] or null. */
-  private positions(batch: TokenBatch): { xn: tf.Tensor; mask: tf.Tensor | null; lengths: number[]; bag: tf.Tensor | null } {
     const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
     const lengths = batch.lengths.map((n) => Math.ceil(n / P));
     const folded = !this.training; // inference weights carry the LayerNorm gains and the attention scale
@@ -147,7 +137,10 @@ export class PRMNet {
       x = tf.add(x, this.dense(o, `l${l}.wo`, `l${l}.bo`));
       x = tf.add(x, this.dense(this.dense(ln(x, `l${l}.ln2`), `l${l}.f1.w`, `l${l}.f1.b`, 'relu'), `l${l}.f2.w`, `l${l}.f2.b`));
     }
-    return { xn: tf.reshape(normalize(x, this.training), [B, L, d]), mask, lengths, bag };
+    // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
+    const pooled = meanPool(tf.reshape(normalize(x, this.training), [B, L, d]), mask, lengths);
+    const vec = tf.add(tf.mul(pooled, this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
+    return bag ? (tf.add(vec, this.dense(this.dense(normalize(bag, this.training), 'head.w1', 'head.b1', 'relu'), 'head.w2', 'head.b2')) as tf.Tensor2D) : vec;
   }
 
   /** GRU initial state from the problem vector [B, d] → [B, H]. */
