@@ -42,7 +42,7 @@ test('prm label → train → info → eval, as a user runs them', () => {
   assert.type(rep.baselines.allCorrect.f1, 'number');
 });
 
-test('prm label --branch writes siblings; train --places/--numbers/--bind-digits/--head; train --init continues a model', () => {
+test('prm label --branch writes siblings; train --places/--numbers/--bind-digits/--head/--check; train --init continues a model', () => {
   const data = join(dir, 'branch.jsonl');
   let r = run('prm', 'label', '--task', 'arith', '--policy', 'arith-sim', '--error-rate', '0.3', '--rollouts', '2', '--problems', '8', '--length', '3', '--branch', '2', '--seed', '4', '--out', data);
   assert.is(r.status, 0, r.stderr);
@@ -52,11 +52,11 @@ test('prm label --branch writes siblings; train --places/--numbers/--bind-digits
   assert.ok(sibs.length > 0);
   const first = join(dir, 'digits');
   const small = ['--d-model', '16', '--hidden', '16', '--ffn', '32'];
-  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', first, '--epochs', '1', '--seed', '1', ...small, '--places', '2', '--numbers', '2', '--bind-digits', '--head', '8', '--patch', '1');
+  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', first, '--epochs', '1', '--seed', '1', ...small, '--places', '2', '--numbers', '2', '--bind-digits', '--head', '8', '--check', '8', '--patch', '1');
   assert.is(r.status, 0, r.stderr);
   const cfg = (m: string) => JSON.parse(readFileSync(join(m, 'config.json'), 'utf8'));
   const a = cfg(first).architecture;
-  assert.equal([a.places, a.numbers, a.bindDigits, a.head], [2, 2, true, 8]);
+  assert.equal([a.places, a.numbers, a.bindDigits, a.head, a.check], [2, 2, true, 8, 8]);
   const second = join(dir, 'digits-more');
   r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', second, '--epochs', '1', '--seed', '1', '--init', first);
   assert.is(r.status, 0, r.stderr);

@@ -23,7 +23,7 @@ steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
                    [--labels hard|soft] [--loss bce|rank] [--val-split f] [--calibration-split f] [--patience n]
                    [--epochs n] [--batch-size n] [--lr x] [--seed n] [--backend b] [--neutral 0|0.5|1]
                    [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--ffn n] [--patch n]
-                   [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n] [--bind-digits] [--head n]
+                   [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n] [--bind-digits] [--head n] [--check n]
                    [--init DIR (continue a model)]
 steptree prm eval  --model DIR --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
                    [--backend b] [--json]
@@ -116,7 +116,7 @@ async function train(argv: string[]): Promise<number> {
     'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, neutral: { type: 'string' },
     'prmbench-originals': { type: 'boolean' }, 'd-model': { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
     hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' }, 'max-problem-tokens': { type: 'string' }, patch: { type: 'string' }, ffn: { type: 'string' },
-    places: { type: 'string' }, numbers: { type: 'string' }, 'bind-digits': { type: 'boolean' }, head: { type: 'string' },
+    places: { type: 'string' }, numbers: { type: 'string' }, 'bind-digits': { type: 'boolean' }, head: { type: 'string' }, check: { type: 'string' },
     init: { type: 'string' },
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
@@ -128,7 +128,7 @@ async function train(argv: string[]): Promise<number> {
   const backend = await selectBackend(backendOf(values.backend));
   const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
   const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
-  const archFlags = ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers'], ['head', 'head'], ['bindDigits', 'bind-digits']] as const)
+  const archFlags = ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers'], ['head', 'head'], ['check', 'check'], ['bindDigits', 'bind-digits']] as const)
     .filter(([, f]) => values[f] !== undefined);
   const arch = Object.fromEntries(archFlags.map(([k, f]) => [k, f === 'bind-digits' ? true : number(f, values[f], true)]));
   // --init continues training a saved model (its architecture and tokenizer come with it)

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
-import { createNet, digitPlaces, padBatch, selectBackend, TfjsPRM, type PRMNet } from '../../src/reward/tfjs/index.ts';
+import { checkCounts, createNet, digitPlaces, padBatch, selectBackend, TfjsPRM, type PRMNet } from '../../src/reward/tfjs/index.ts';
 import { InvalidOptionError } from '../../src/core/errors.ts';
 import { BYTE_OFFSET } from '../../src/reward/tfjs/tokenizer.ts';
 import { hostInputBackends } from '../../src/reward/tfjs/infer.ts';
@@ -30,7 +30,7 @@ async function bothPaths(net: PRMNet): Promise<{ train: number[]; infer: number[
 }
 
 test('the inference path (folded LayerNorms, fused kernels, host input tables) computes the training graph', async () => {
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, places: 3 }, { ...tinyArch, patch: 2, places: 4, numbers: 3 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16 }]) {
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, places: 3 }, { ...tinyArch, patch: 2, places: 4, numbers: 3 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 }]) {
     const net = createNet({ seed: 5, arch });
     randomize(net, 'a');
     const a = await bothPaths(net);
@@ -45,7 +45,7 @@ test('the inference path (folded LayerNorms, fused kernels, host input tables) c
 });
 
 test('the device-side input path (GPU backends: gather, patch kernel, positions) equals the host lookup', async () => {
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, places: 3, numbers: 2 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16 }]) {
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, places: 3, numbers: 2 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 }]) {
     const make = () => { const n = createNet({ seed: 9, arch }); randomize(n, 'c'); return n; };
     const host = make();
     const a = await host.scoreTrajectory(problem, steps);
@@ -105,6 +105,37 @@ test('the bag head starts as a no-op (zero output layer), so adding it leaves an
   headed.dispose();
   assert.throws(() => createNet({ arch: { bindDigits: 1 as never } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits/.test((e as Error).message));
   assert.throws(() => createNet({ arch: { bindDigits: true } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits.*places/.test((e as Error).message));
+});
+
+test('the local check counts a step\'s bound digits and symbols, not its spaces, "=" or BOS; its logit is a term of the score and a GRU input', async () => {
+  const enc = (s: string) => [1, ...[...Buffer.from(s)].map((b) => b + BYTE_OFFSET)];
+  const batch = padBatch([enc('12 + 7 = 19'), enc('7')], 16);
+  batch.places = digitPlaces(batch, 2, 3, true);
+  const R = 60 + 260, counts = checkCounts(batch, 60, 260);
+  const nonzero = (b: number) => [...counts.subarray(b * R, (b + 1) * R).entries()].filter(([, v]) => v).map(([i, v]) => `${i}:${v}`);
+  // rows (slot·2 + place − 1)·10 + digit: 19 is slot 0 (9 units → 9, 1 tens → 11), 7 slot 1 (27), 12 slot 2 (42, 51)
+  assert.equal(nonzero(0), ['9:1', '11:1', '27:1', '42:1', '51:1', `${60 + 43 + BYTE_OFFSET}:1`]); // + '+'
+  assert.equal(nonzero(1), ['7:1']);
+  const arch = { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, check: 8 };
+  const net = createNet({ seed: 4, arch });
+  randomize(net, 'k');
+  const logit = (p: number) => Math.log(p / (1 - p));
+  const shifts = async () => {
+    const a = await net.scoreTrajectory(problem, steps);
+    net.params['check.b2']!.assign(tf.add(net.params['check.b2']!, 1));
+    const b = await net.scoreTrajectory(problem, steps);
+    return a.map((s, i) => logit(b[i]!) - logit(s));
+  };
+  // the GRU reads the check logit through cond.w's row d (after the step's d features); the logit term alone moves every step's logit by exactly 1
+  const row = (w: number) => tf.concat([tf.slice(net.params['cond.w']!, [0, 0], [16, -1]), tf.fill([1, 16], w), tf.slice(net.params['cond.w']!, [16 + 1, 0], [-1, -1])]);
+  net.params['cond.w']!.assign(row(0));
+  const alone = await shifts();
+  assert.ok(alone.every((d) => Math.abs(d - 1) < 1e-3), `check bias +1, GRU row zero: ${alone}`);
+  net.params['cond.w']!.assign(row(0.5));
+  const read = await shifts();
+  assert.ok(read.some((d) => Math.abs(d - 1) > 1e-2), `the GRU reads the check too: ${read}`);
+  net.dispose();
+  assert.throws(() => createNet({ arch: { ...tinyArch, check: 8 } }), (e: unknown) => e instanceof InvalidOptionError && /arch\.check.*bindDigits/.test((e as Error).message));
 });
 
 test.run();

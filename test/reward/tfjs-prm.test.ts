@@ -16,7 +16,8 @@ const req = (tag: string, i: number, list = steps, p = problem): ScoreRequest =>
 
 test('incremental scoring (one GRU step from the cached parent) equals full scoring within 1e-5', async () => {
   await selectBackend('wasm');
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, maxStepTokens: 30 }, {}]) { // + the default architecture
+  // + a local check (its logit rides in the text vector) and the default architecture
+  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, maxStepTokens: 30 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, check: 8 }, {}]) {
     const net = createNet({ seed: 7, arch });
     const prm = new TfjsPRM(net);
     const full = await net.scoreTrajectory(problem.text, steps);

@@ -66,6 +66,26 @@ test('early stopping stops after `patience` epochs without improvement and resto
   net.dispose();
 });
 
+test('the local check trains on its own loss, only on steps whose prefix is labelled right', async () => {
+  // step 2 follows a wrong step 1, so its label (0 or 1) must not reach the check, while the GRU learns from it
+  const arch = { ...tinyArch, patch: 1, places: 2, numbers: 3, bindDigits: true, check: 8 };
+  const run = async (later: number) => {
+    const net = createNet({ seed: 2, arch });
+    const exs = Array.from({ length: 16 }, (_, i) => ({ problem: `p${i}`, steps: [`${i} + 1 = ${i + 2}`, `${i + 2} * 2 = ${2 * i + 4}`], labels: [i % 3 ? 1 : 0, i % 3 ? 1 : later] }));
+    await trainPRM(exs, { net, epochs: 2, batchSize: 8, lr: 1e-2, seed: 1, valSplit: 0 });
+    const w = (n: string) => Array.from(net.params[n]!.dataSync());
+    const fresh = createNet({ seed: 2, arch });
+    const out = { check: w('check.w1').concat(w('check.w2')), init: fresh.params['check.w1']!.dataSync()[0], gru: w('gru.w') };
+    net.dispose();
+    fresh.dispose();
+    return out;
+  };
+  const a = await run(0), b = await run(1);
+  assert.equal(a.check, b.check, 'the check never saw the later labels');
+  assert.ok(a.check[0] !== a.init, 'the check trained');
+  assert.ok(a.gru.some((v, i) => v !== b.gru[i]), 'the GRU did see them');
+});
+
 test('bad examples and options are typed errors naming the field', async () => {
   const net = createNet({ seed: 1, arch: tinyArch });
   const bad = async (ex: unknown[], opts: Record<string, unknown>, type: Function, pattern: RegExp) => {

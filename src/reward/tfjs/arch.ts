@@ -46,7 +46,23 @@ export interface ArchConfig {
    * where the per-token FFN after attention stalls at 0.70. Its output layer starts at zero (see initParams).
    */
   readonly head?: number;
+  /**
+   * Hidden units of a "local check": a ReLU MLP from the step's own digits (bound rows, so it needs bindDigits) and
+   * symbols, as counts, to a logit term of its own that is added to the GRU's; 0 or absent = none. It reads no
+   * spaces, no "=" and no BOS, which every step shares: in the arith probes those constant inputs, and the paths
+   * that compete for the same embeddings and logit (transformer, GRU), held the units digit of sums and differences
+   * at chance together (benchmarks/README.md). It trains on its own loss, on steps whose prefix is labelled right
+   * (train.ts), and nothing else. The text vector is then [d features | check logit], and the GRU reads the check
+   * logit too, so its state can remember a failed check (every later step of a trajectory is then wrong).
+   */
+  readonly check?: number;
 }
+
+/** Width of encode()'s text vectors: dModel, plus the check logit's column. */
+export const textWidth = (c: ArchConfig): number => c.dModel + (c.check ? 1 : 0);
+
+/** Inputs of the local check: the digit rows, then one per token id. */
+export const checkRows = (c: ArchConfig): number => placeRows(c) + c.vocabSize;
 
 /** Rows of the digit embedding table: one per (number slot, place[, digit]). */
 export const placeRows = (c: ArchConfig): number => (c.places ?? 0) * Math.max(1, c.numbers ?? 0) * (c.bindDigits ? 10 : 1);
@@ -62,12 +78,13 @@ export function paramShapes(c: ArchConfig): Record<string, number[]> {
   const d = c.dModel, H = c.hidden;
   const s: Record<string, number[]> = {
     embed: [c.vocabSize, d], pos: [(Math.ceil(Math.max(c.maxStepTokens, c.maxProblemTokens) / 8) * 8) / c.patch, d],
-    'lnf.g': [d], 'lnf.b': [d], 'cond.w': [3 * d, d], 'cond.b': [d], 'h0.w': [d, H], 'h0.b': [H],
+    'lnf.g': [d], 'lnf.b': [d], 'cond.w': [3 * d + (c.check ? 1 : 0), d], 'cond.b': [d], 'h0.w': [d, H], 'h0.b': [H],
     'gru.w': [d, 3 * H], 'gru.b': [3 * H], 'gru.u': [H, 3 * H], 'gru.ub': [3 * H], 'out.w': [H, 1], 'out.b': [1],
   };
   if (c.patch > 1) Object.assign(s, { 'patch.w': [c.patch * d, d], 'patch.b': [d] });
   if (c.places) s.place = [placeRows(c), d];
   if (c.head) Object.assign(s, { 'head.w1': [d, c.head], 'head.b1': [c.head], 'head.w2': [c.head, d], 'head.b2': [d] });
+  if (c.check) Object.assign(s, { 'check.w1': [checkRows(c), c.check], 'check.b1': [c.check], 'check.w2': [c.check, 1], 'check.b2': [1] });
   for (let l = 0; l < c.layers; l++) {
     for (const n of ['ln1', 'ln2']) Object.assign(s, { [`l${l}.${n}.g`]: [d], [`l${l}.${n}.b`]: [d] });
     for (const n of ['q', 'k', 'v', 'o']) Object.assign(s, { [`l${l}.w${n}`]: [d, d], [`l${l}.b${n}`]: [d] });
@@ -108,7 +125,8 @@ export function archProblems(c: Record<string, unknown>): { field: string; detai
     if (!Number.isInteger(c[k]) || (c[k] as number) < 1) out.push({ field: k, detail: `expected an integer ≥ 1, got ${JSON.stringify(c[k])}` });
   if (c.bindDigits !== undefined && typeof c.bindDigits !== 'boolean') out.push({ field: 'bindDigits', detail: `expected true or false, got ${JSON.stringify(c.bindDigits)}` });
   if (c.bindDigits && !c.places) out.push({ field: 'bindDigits', detail: 'needs places (digit place embeddings) ≥ 1' });
-  for (const k of ['places', 'numbers', 'head'])
+  if (c.check && !c.bindDigits) out.push({ field: 'check', detail: 'needs bindDigits (and places)' });
+  for (const k of ['places', 'numbers', 'head', 'check'])
     if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= 0)) out.push({ field: k, detail: `expected an integer ≥ 0, got ${JSON.stringify(c[k])}` });
   if (![1, 2, 4, 8].includes(c.patch as number)) out.push({ field: 'patch', detail: `expected 1, 2, 4 or 8, got ${JSON.stringify(c.patch)}` });
   if (out.length === 0 && (c.dModel as number) % (c.heads as number) !== 0)

@@ -1,5 +1,5 @@
 /** Token batches: padded ids, lengths, and digit places. */
-import { BYTE_OFFSET } from './tokenizer.ts';
+import { BOS_ID, BYTE_OFFSET, EOS_ID, PAD_ID, UNK_ID } from './tokenizer.ts';
 
 /**
  * Token ids padded to a common length L (a multiple of 8, so of any patch size, and so backends that compile
@@ -12,6 +12,8 @@ export interface TokenBatch {
   L: number;
   /** Per token: the digit's place from the right (1 = units), 0 for non-digits; set when the arch uses places. */
   places?: Int32Array;
+  /** Per row: the local check's input counts [B, checkRows]; set when the arch has a check. */
+  check?: Float32Array;
 }
 
 const DIGIT_0 = 48 + BYTE_OFFSET, DIGIT_9 = 57 + BYTE_OFFSET;
@@ -46,4 +48,22 @@ export function padBatch(seqs: readonly (readonly number[])[], maxLen: number): 
     return n;
   });
   return { ids, lengths, B, L };
+}
+
+/** Tokens every step shares, which the local check skips: specials, whitespace and "=". */
+const SHARED = new Set([PAD_ID, BOS_ID, EOS_ID, UNK_ID, ...[9, 10, 13, 32, 61].map((b) => b + BYTE_OFFSET)]);
+
+/**
+ * The local check's input (ArchConfig.check): per row, counts over [digit rows | token ids]. A digit counts at its
+ * place row (batch.places, bound) and not as a token; other tokens count at their id unless SHARED.
+ */
+export function checkCounts(batch: TokenBatch, digitRows: number, vocab: number): Float32Array {
+  const R = digitRows + vocab, out = new Float32Array(batch.B * R);
+  for (let b = 0; b < batch.B; b++)
+    for (let i = b * batch.L; i < b * batch.L + batch.lengths[b]!; i++) {
+      const place = batch.places![i]!, id = batch.ids[i]!;
+      if (place) out[b * R + place - 1]! += 1;
+      else if (!SHARED.has(id)) out[b * R + digitRows + id]! += 1;
+    }
+  return out;
 }

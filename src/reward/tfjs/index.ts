@@ -3,7 +3,7 @@ export { selectBackend, backendPrefs, type BackendPref, type BackendName, type B
 export { ByteTokenizer, HFTokenizer, loadHFTokenizer, type TextTokenizer, type TokenizerSpec } from './tokenizer.ts';
 export { createNet, defaultStepFormat, PRMNet, type CreateNetOptions, type StepFormat } from './model.ts';
 export { defaultArch, type ArchConfig } from './arch.ts';
-export { digitPlaces, padBatch, type TokenBatch } from './batch.ts';
+export { checkCounts, digitPlaces, padBatch, type TokenBatch } from './batch.ts';
 export { TfjsPRM, type TfjsPRMOptions } from './prm.ts';
 export { saveNet, loadNet, fileIOHandler, FORMAT_VERSION, type SavedConfig } from './io.ts';
 export { trainPRM, type TrainExample, type TrainOptions, type TrainProgress, type EpochLog } from './train.ts';

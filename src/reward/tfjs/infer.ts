@@ -45,7 +45,7 @@ export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, wi
       out[wn] = as3(tf.mul(tf.mul(tf.reshape(p(`${ln}.g`), [-1, 1]), W), scale));
       out[bn] = tf.mul(tf.add(tf.squeeze(tf.matMul(tf.reshape(p(`${ln}.b`), [1, -1]), W as tf.Tensor2D), [0]), p(bn)), scale);
     };
-    const unfolded = ['h0.w', 'out.w', ...(c.patch > 1 ? ['patch.w'] : []), ...(c.head ? ['head.w1', 'head.w2'] : [])];
+    const unfolded = ['h0.w', 'out.w', ...(c.patch > 1 ? ['patch.w'] : []), ...(c.head ? ['head.w1', 'head.w2'] : []), ...(c.check ? ['check.w1', 'check.w2'] : [])];
     for (let l = 0; l < c.layers; l++) {
       fold(`l${l}.ln1`, `l${l}.wq`, `l${l}.bq`, 1 / Math.sqrt(c.dModel / c.heads));
       fold(`l${l}.ln1`, `l${l}.wk`, `l${l}.bk`);

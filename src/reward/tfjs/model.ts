@@ -15,10 +15,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from '../../core/errors.ts';
 import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
-import { digitPlaces, padBatch, type TokenBatch } from './batch.ts';
+import { checkCounts, digitPlaces, padBatch, type TokenBatch } from './batch.ts';
 import { denseTrain, matMulFor, mm, normalize } from './layers.ts';
 import { buildInference, denseKernel, hostInputBackends, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
-import { defaultArch, initParams, placeRows, validateArch, type ArchConfig, type Params } from './arch.ts';
+import { checkRows, textWidth, defaultArch, initParams, placeRows, validateArch, type ArchConfig, type Params } from './arch.ts';
 
 /** How step and problem text is normalised before tokenizing; saved with the model so scoring matches training. */
 export interface StepFormat {
@@ -26,6 +26,9 @@ export interface StepFormat {
   readonly trim: boolean;
 }
 export const defaultStepFormat: StepFormat = { trim: true };
+
+/** Identity with a zero gradient. */
+const stopGrad = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as Parameters<typeof tf.customGrad>[0]);
 
 /** Mean over each row's real positions: [B, L, d] → [B, d]. */
 function meanPool(x: tf.Tensor, mask: tf.Tensor | null, lengths: readonly number[]): tf.Tensor {
@@ -73,6 +76,7 @@ export class PRMNet {
     const norm = this.stepFormat.trim ? (t: string) => t.trim() : (t: string) => t;
     const batch = padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
     if (this.config.places) batch.places = digitPlaces(batch, this.config.places, this.config.numbers, this.config.bindDigits);
+    if (this.config.check) batch.check = checkCounts(batch, placeRows(this.config), this.config.vocabSize);
     return batch;
   }
 
@@ -102,7 +106,7 @@ export class PRMNet {
     return { x: tf.add(tf.reshape(x, [B, L, d]), tf.slice(this.p('pos'), [0, 0], [L, d])), normed: null };
   }
 
-  /** Pooled text vectors [B, d]. Call inside tf.tidy. */
+  /** Text vectors [B, textWidth]: pooled features, then the local check's logit if the arch has one. Call inside tf.tidy. */
   encode(batch: TokenBatch): tf.Tensor2D {
     const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
     const lengths = batch.lengths.map((n) => Math.ceil(n / P));
@@ -140,21 +144,34 @@ export class PRMNet {
     // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
     const pooled = meanPool(tf.reshape(normalize(x, this.training), [B, L, d]), mask, lengths);
     const vec = tf.add(tf.mul(pooled, this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
-    return bag ? (tf.add(vec, this.dense(this.dense(normalize(bag, this.training), 'head.w1', 'head.b1', 'relu'), 'head.w2', 'head.b2')) as tf.Tensor2D) : vec;
+    const feats = bag ? tf.add(vec, this.dense(this.dense(normalize(bag, this.training), 'head.w1', 'head.b1', 'relu'), 'head.w2', 'head.b2')) : vec;
+    if (!c.check) return feats as tf.Tensor2D;
+    const counts = tf.tensor2d(batch.check!, [B, checkRows(c)]);
+    return tf.concat([feats, this.dense(this.dense(counts, 'check.w1', 'check.b1', 'relu'), 'check.w2', 'check.b2')], 1) as tf.Tensor2D;
+  }
+
+  /** A text vector's features and check logit (null without a check). */
+  private split(v: tf.Tensor): [tf.Tensor, tf.Tensor | null] {
+    if (!this.config.check) return [v, null];
+    return tf.split(v, [this.config.dModel, 1], -1) as [tf.Tensor, tf.Tensor];
   }
 
   /** GRU initial state from the problem vector [B, d] → [B, H]. */
   initialState(problemVec: tf.Tensor): tf.Tensor2D {
-    return tf.tanh(this.dense(problemVec, 'h0.w', 'h0.b')) as tf.Tensor2D;
+    return tf.tanh(this.dense(this.split(problemVec)[0], 'h0.w', 'h0.b')) as tf.Tensor2D;
   }
 
   /**
-   * One aggregator step: step vectors, problem vectors [..., d], parent states [..., H] → new states, logits [..., 1]
+   * One aggregator step: step and problem text vectors [..., textWidth], parent states [..., H] → new states, logits [..., 1]
    * (any leading shape; the PRM passes [1, B, ·] so no dense layer needs a reshape).
    */
-  step(stepVec: tf.Tensor, problemVec: tf.Tensor, h: tf.Tensor): { h: tf.Tensor; logit: tf.Tensor } {
-    const H = this.config.hidden;
-    const pre = this.dense(tf.concat([stepVec, problemVec, tf.mul(stepVec, problemVec)], -1), 'cond.w', 'cond.b');
+  step(stepText: tf.Tensor, problemText: tf.Tensor, h: tf.Tensor): { h: tf.Tensor; logit: tf.Tensor } {
+    const H = this.config.hidden, [stepVec, chk] = this.split(stepText), [problemVec] = this.split(problemText);
+    // the check learns from its own loss only (train.ts): gradients from the score reached it through the GRU and
+    // the logit, competed with that loss, and left it worse at siblings (benchmarks/README.md)
+    const check = chk && this.training ? stopGrad(chk) : chk;
+    // the check logit is a GRU input as well as a logit term: the state must carry a failed check
+    const pre = this.dense(tf.concat([check ? tf.concat([stepVec, check], -1) : stepText, problemVec, tf.mul(stepVec, problemVec)], -1), 'cond.w', 'cond.b');
     let z: tf.Tensor, r: tf.Tensor, xn: tf.Tensor, hn: tf.Tensor;
     if (this.training) {
       let xzr: tf.Tensor, hzr: tf.Tensor;
@@ -172,19 +189,20 @@ export class PRMNet {
     }
     const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
     const hNew = tf.add(n, tf.mul(z, tf.sub(h, n))); // (1 − z)·n + z·h
-    return { h: hNew, logit: this.dense(hNew, 'out.w', 'out.b') };
+    const logit = this.dense(hNew, 'out.w', 'out.b');
+    return { h: hNew, logit: check ? tf.add(logit, check) : logit };
   }
 
   /**
-   * Whole trajectories, N of them, padded to T steps: problem vectors [N, d], step vectors [N*T, d] (row n*T+t).
+   * Whole trajectories, N of them, padded to T steps: problem vectors [N, w], step vectors [N*T, w] (row n*T+t; w = textWidth).
    * Returns logits [N, T] and states [T, N, H] (state after step t). Call inside tf.tidy.
    */
   runChains(problemVec: tf.Tensor2D, stepVecs: tf.Tensor2D, N: number, T: number): { logits: tf.Tensor2D; states: tf.Tensor3D } {
-    const seq = tf.reshape(stepVecs, [N, T, this.config.dModel]);
+    const w = textWidth(this.config), seq = tf.reshape(stepVecs, [N, T, w]);
     let h: tf.Tensor = this.initialState(problemVec);
     const logits: tf.Tensor[] = [], states: tf.Tensor[] = [];
     for (let t = 0; t < T; t++) {
-      const s = tf.reshape(tf.slice(seq, [0, t, 0], [N, 1, this.config.dModel]), [N, this.config.dModel]);
+      const s = tf.reshape(tf.slice(seq, [0, t, 0], [N, 1, w]), [N, w]);
       const o = this.step(s, problemVec, h);
       h = o.h;
       logits.push(o.logit);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Problem } from '../../core/problem.ts';
 import { InvalidOptionError } from '../../core/errors.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
-import { countParams } from './arch.ts';
+import { countParams, textWidth } from './arch.ts';
 import type { PRMNet } from './model.ts';
 import type { TokenBatch } from './batch.ts';
 import { selectBackend, type BackendDeps, type BackendPref } from './backend.ts';
@@ -64,7 +64,7 @@ export class TfjsPRM implements PRM {
 
   private async scoreChunk(reqs: readonly ScoreRequest[], signal?: AbortSignal): Promise<number[]> {
     if (reqs.length === 0) return [];
-    const H = this.net.config.hidden, d = this.net.config.dModel, B = reqs.length;
+    const H = this.net.config.hidden, d = textWidth(this.net.config), B = reqs.length;
     const probs = await this.problemStates(reqs.map((r) => r.problem));
     const parents = await this.parentStates(reqs, probs);
     signal?.throwIfAborted();
@@ -96,7 +96,7 @@ export class TfjsPRM implements PRM {
     const missing = [...new Set(keys.filter((k) => !this.problems.has(k)))];
     if (missing.length) {
       const textOf = new Map(keys.map((k, i) => [k, problems[i]!.text]));
-      const { d, H } = { d: this.net.config.dModel, H: this.net.config.hidden };
+      const { d, H } = { d: textWidth(this.net.config), H: this.net.config.hidden };
       const batch = this.count(this.net.tokenize(missing.map((k) => textOf.get(k)!), this.net.config.maxProblemTokens), 'problemTokensEncoded');
       const res = tf.tidy(() => {
         const p = this.net.encode(batch);
@@ -144,7 +144,7 @@ export class TfjsPRM implements PRM {
     if (groups.size === 0) return out;
     const chains = [...groups.values()];
     const N = chains.length, T = Math.max(...chains.map((c) => c.req.prefix.length));
-    const H = this.net.config.hidden, d = this.net.config.dModel;
+    const H = this.net.config.hidden, d = textWidth(this.net.config);
     const flat: string[] = [];
     for (const c of chains) for (let t = 0; t < T; t++) flat.push(c.req.prefix[t] ?? '');
     const { index, texts } = dedupe(flat);

@@ -5,6 +5,7 @@ import { FormatError, InvalidOptionError } from '../../core/errors.ts';
 import { shuffle } from '../../core/shuffle.ts';
 import { mm } from './layers.ts';
 import type { PRMNet } from './model.ts';
+import { textWidth } from './arch.ts';
 
 /** One labelled trajectory. labels[i] ∈ [0, 1] is P(step i correct); null = unlabelled (no loss on it). */
 export interface TrainExample {
@@ -61,6 +62,8 @@ interface Batch {
   readonly T: number;
   readonly target: Float32Array;
   readonly weight: Float32Array;
+  /** [N, T]: 1 on labelled steps whose earlier steps are all labelled right (the local check's loss). */
+  readonly local: Float32Array;
   readonly pairs: Float32Array | null; // [N, T, T]: 1 where step i must outrank step j
 }
 
@@ -145,12 +148,18 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
   // real step's logit, and their weight is 0: they get zero vectors instead of an encoding of ''.
   const slots = b.steps.length
     ? (mm(tf.tensor2d(b.select, [b.N * b.T, b.steps.length]), net.encode(net.tokenize(b.steps, net.config.maxStepTokens))) as tf.Tensor2D)
-    : tf.zeros<tf.Rank.R2>([b.N * b.T, net.config.dModel]); // a batch of step-less examples
+    : tf.zeros<tf.Rank.R2>([b.N * b.T, textWidth(net.config)]); // a batch of step-less examples
   const { logits } = net.runChains(p, slots, b.N, b.T);
   const z = tf.tensor2d(b.target, [b.N, b.T]), w = tf.tensor2d(b.weight, [b.N, b.T]);
   // Stable BCE with logits: max(x,0) − x·z + log(1 + e^−|x|).
   const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
   let loss = tf.div(tf.sum(tf.mul(bce, w)), Math.max(1, sumOf(b.weight))) as tf.Scalar;
+  if (net.config.check) {
+    // the local check's own loss, on steps whose prefix is labelled right: there a step's label is its local verdict
+    const d = net.config.dModel, c = tf.reshape(tf.slice(slots, [0, d], [b.N * b.T, 1]), [b.N, b.T]);
+    const cb = tf.add(tf.sub(tf.relu(c), tf.mul(c, z)), tf.log1p(tf.exp(tf.neg(tf.abs(c)))));
+    loss = tf.add(loss, tf.div(tf.sum(tf.mul(cb, tf.tensor2d(b.local, [b.N, b.T]))), Math.max(1, sumOf(b.local)))) as tf.Scalar;
+  }
   if (o.loss === 'rank' && b.pairs) {
     const diff = tf.sub(tf.expandDims(logits, 2), tf.expandDims(logits, 1)); // [N,T,T]: logit_i − logit_j
     const hinge = tf.relu(tf.sub(o.rankMargin, diff));
@@ -160,12 +169,15 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
   return loss;
 }
 
+/** Whether every labelled step before step t is labelled right: there step t's label is a local verdict. */
+const prefixRight = (labels: readonly (number | null)[], t: number): boolean => labels.slice(0, t).every((p) => p === null || p >= 0.5);
+
 function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
   const N = exs.length, T = Math.max(1, ...exs.map((e) => e.steps.length));
   const steps: string[] = [];
   const R = exs.reduce((a, e) => a + e.steps.length, 0);
   const select = new Float32Array(N * T * R);
-  const target = new Float32Array(N * T), weight = new Float32Array(N * T);
+  const target = new Float32Array(N * T), weight = new Float32Array(N * T), local = new Float32Array(N * T);
   const pairs = o.loss === 'rank' ? new Float32Array(N * T * T) : null;
   exs.forEach((e, n) => {
     for (let t = 0; t < T; t++) {
@@ -177,6 +189,7 @@ function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
       if (t < e.steps.length && l !== null && l !== undefined) {
         target[n * T + t] = o.labels === 'hard' ? (l >= 0.5 ? 1 : 0) : l;
         weight[n * T + t] = 1;
+        local[n * T + t] = prefixRight(e.labels, t) ? 1 : 0;
       }
     }
     if (pairs) {
@@ -190,7 +203,7 @@ function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
       }
     }
   });
-  return { problems: exs.map((e) => e.problem), steps, select, N, T, target, weight, pairs };
+  return { problems: exs.map((e) => e.problem), steps, select, N, T, target, weight, local, pairs };
 }
 
 function validate(examples: readonly TrainExample[], opts: TrainOptions): Resolved {
