@@ -6,7 +6,8 @@
  * (wasm's batched attention matmuls are slow, so the sequence is kept short), masked-mean-pooled to a vector
  * and conditioned on the problem vector, and a causal GRU aggregates the step vectors. The GRU's hidden state is
  * the only per-node state: scoring a child is one GRU step from the parent's cached state, so nothing is ever
- * re-encoded. The initial state is a function of the problem. Output: sigmoid(linear(h)) = P(step correct).
+ * re-encoded. The initial state is a function of the problem. Output: sigmoid(linear(h)) = P(step correct), plus,
+ * with `check` (arch.ts), a local check's logit computed from the step alone, which the GRU also reads.
  * `runChains` (full trajectories, used by training and by the prefix fallback) runs the very same step
  * encoder and GRU cell, so full and incremental scores agree to float rounding (tested within 1e-5).
  * Inference runs on weights derived for speed (infer.ts: folded LayerNorms, one kernel per dense layer, input
