@@ -171,8 +171,9 @@ export class PRMNet {
     // the check learns from its own loss only (train.ts): gradients from the score reached it through the GRU and
     // the logit, competed with that loss, and left it worse at siblings (benchmarks/README.md)
     const check = chk && this.training ? stopGrad(chk) : chk;
-    // the check logit is a GRU input as well as a logit term: the state must carry a failed check
-    const pre = this.dense(tf.concat([check ? tf.concat([stepVec, check], -1) : stepText, problemVec, tf.mul(stepVec, problemVec)], -1), 'cond.w', 'cond.b');
+    // the check logit is a GRU input as well as a logit term (stepText's last column): the state must carry a failed check
+    const gruText = check !== chk ? tf.concat([stepVec, check!], -1) : stepText;
+    const pre = this.dense(tf.concat([gruText, problemVec, tf.mul(stepVec, problemVec)], -1), 'cond.w', 'cond.b');
     let z: tf.Tensor, r: tf.Tensor, xn: tf.Tensor, hn: tf.Tensor;
     if (this.training) {
       let xzr: tf.Tensor, hzr: tf.Tensor;

@@ -151,14 +151,11 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
     : tf.zeros<tf.Rank.R2>([b.N * b.T, textWidth(net.config)]); // a batch of step-less examples
   const { logits } = net.runChains(p, slots, b.N, b.T);
   const z = tf.tensor2d(b.target, [b.N, b.T]), w = tf.tensor2d(b.weight, [b.N, b.T]);
-  // Stable BCE with logits: max(x,0) − x·z + log(1 + e^−|x|).
-  const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-  let loss = tf.div(tf.sum(tf.mul(bce, w)), Math.max(1, sumOf(b.weight))) as tf.Scalar;
+  let loss = tf.div(tf.sum(tf.mul(bceWithLogits(logits, z), w)), Math.max(1, sumOf(b.weight))) as tf.Scalar;
   if (net.config.check) {
     // the local check's own loss, on steps whose prefix is labelled right: there a step's label is its local verdict
     const d = net.config.dModel, c = tf.reshape(tf.slice(slots, [0, d], [b.N * b.T, 1]), [b.N, b.T]);
-    const cb = tf.add(tf.sub(tf.relu(c), tf.mul(c, z)), tf.log1p(tf.exp(tf.neg(tf.abs(c)))));
-    loss = tf.add(loss, tf.div(tf.sum(tf.mul(cb, tf.tensor2d(b.local, [b.N, b.T]))), Math.max(1, sumOf(b.local)))) as tf.Scalar;
+    loss = tf.add(loss, tf.div(tf.sum(tf.mul(bceWithLogits(c, z), tf.tensor2d(b.local, [b.N, b.T]))), Math.max(1, sumOf(b.local)))) as tf.Scalar;
   }
   if (o.loss === 'rank' && b.pairs) {
     const diff = tf.sub(tf.expandDims(logits, 2), tf.expandDims(logits, 1)); // [N,T,T]: logit_i − logit_j
@@ -169,8 +166,8 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
   return loss;
 }
 
-/** Whether every labelled step before step t is labelled right: there step t's label is a local verdict. */
-const prefixRight = (labels: readonly (number | null)[], t: number): boolean => labels.slice(0, t).every((p) => p === null || p >= 0.5);
+/** Stable BCE with logits, elementwise: max(x,0) − x·z + log(1 + e^−|x|). */
+const bceWithLogits = (x: tf.Tensor, z: tf.Tensor): tf.Tensor => tf.add(tf.sub(tf.relu(x), tf.mul(x, z)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
 
 function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
   const N = exs.length, T = Math.max(1, ...exs.map((e) => e.steps.length));
@@ -180,6 +177,7 @@ function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
   const target = new Float32Array(N * T), weight = new Float32Array(N * T), local = new Float32Array(N * T);
   const pairs = o.loss === 'rank' ? new Float32Array(N * T * T) : null;
   exs.forEach((e, n) => {
+    let prefixRight = true; // every labelled step before t is labelled right: there step t's label is a local verdict
     for (let t = 0; t < T; t++) {
       if (t < e.steps.length) {
         select[(n * T + t) * R + steps.length] = 1;
@@ -189,7 +187,8 @@ function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
       if (t < e.steps.length && l !== null && l !== undefined) {
         target[n * T + t] = o.labels === 'hard' ? (l >= 0.5 ? 1 : 0) : l;
         weight[n * T + t] = 1;
-        local[n * T + t] = prefixRight(e.labels, t) ? 1 : 0;
+        local[n * T + t] = prefixRight ? 1 : 0;
+        if (l < 0.5) prefixRight = false;
       }
     }
     if (pairs) {
