@@ -15,11 +15,11 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
-import { loadExamples, labelCounts, type Example, type LoadWarnings } from '../src/reward/data/index.ts';
+import { loadExamples, labelCounts, type Example, type LoadWarnings } from '../src/training/data/index.ts';
 import {
   allCorrectBaseline, chooseThreshold, evaluateProcessBench, firstErrorIndex, processBenchMetrics, stepAuc, toScoredSamples,
   type ProcessBenchMetrics, type ScoredSample,
-} from '../src/reward/eval.ts';
+} from '../src/training/eval.ts';
 import { createNet, loadNet, PRMNet, saveNet, selectBackend, trainPRM, type ArchConfig, type TrainExample } from '../src/reward/tfjs/index.ts';
 import { countParams } from '../src/reward/tfjs/arch.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_MODEL } from '../../src/cli/prm.ts';
-import { rocAuc } from '../../src/reward/eval.ts';
+import { rocAuc } from '../../src/training/eval.ts';
 import { TfjsPRM } from '../../src/reward/tfjs/index.ts';
 import { beam, search } from '../../src/search/index.ts';
 import { applyOp, arithMeta, arithProblem, ArithPolicy, checkStep, gradeArith, stepText } from '../../src/tasks/arith.ts';

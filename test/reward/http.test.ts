@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FormatError, HttpPRMError, InvalidOptionError } from '../../src/core/errors.ts';
-import { HttpPRM, httpStepFormats, renderPrompt, type HttpPRMOptions } from '../../src/reward/http.ts';
+import { HttpPRM, httpStepFormats, renderPrompt, type HttpPRMOptions } from '../../src/reward/http/index.ts';
 import type { ScoreRequest } from '../../src/reward/types.ts';
 
 // A fake vLLM on 127.0.0.1:<random port>; each test installs its own handler.

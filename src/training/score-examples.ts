@@ -1,4 +1,4 @@
-import type { PRM, ScoreRequest } from './types.ts';
+import type { PRM, ScoreRequest } from '../reward/types.ts';
 
 /** A trajectory to score step by step. */
 export interface Trajectory {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { monteCarloLabels } from '../../src/reward/label.ts';
+import { monteCarloLabels } from '../../src/training/label.ts';
 import { arithMeta, arithProblem, ArithPolicy, checkStep, gradeArith } from '../../src/tasks/arith.ts';
 
 test('Monte-Carlo labels: final step graded, soft labels in [0,1], hard labels track step truth', async () => {

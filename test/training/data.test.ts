@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, InvalidOptionError } from '../../src/core/errors.ts';
-import { labelCounts, loadExamples, streamExamples, writeSteptreeJsonl, type DataFormat } from '../../src/reward/data/index.ts';
+import { labelCounts, loadExamples, streamExamples, writeSteptreeJsonl, type DataFormat } from '../../src/training/data/index.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'steptree-data-'));

@@ -15,7 +15,7 @@ import {
   stepAuc,
   toScoredSamples,
   type ScoredSample,
-} from '../../src/reward/eval.ts';
+} from '../../src/training/eval.ts';
 
 // Hand-made case; every number below is worked out in the comments.
 const S: ScoredSample[] = [

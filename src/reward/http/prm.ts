@@ -1,5 +1,5 @@
-import { errorText, FormatError, HttpPRMError, InvalidOptionError } from '../core/errors.ts';
-import type { PRM, ScoreRequest } from './types.ts';
+import { errorText, FormatError, HttpPRMError, InvalidOptionError } from '../../core/errors.ts';
+import type { PRM, ScoreRequest } from '../types.ts';
 
 /**
  * A PRM served over HTTP by vLLM (OpenAI-compatible server). How a solution is written out and where the score is

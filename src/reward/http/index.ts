@@ -1,0 +1,2 @@
+// PRMs served over HTTP (vLLM pooling / reward endpoints).
+export * from './prm.ts';
