@@ -1,17 +1,17 @@
 import { SteptreeError } from '../core/errors.ts';
-import { solve, SOLVE_HELP } from './solve.ts';
+import { commands } from './commands.ts';
 
-const HELP = `steptree — step-level tree search for LLM reasoning
-
-${SOLVE_HELP}
-
-steptree prm info|train|label|eval …   the tfjs process reward model (see \`steptree prm --help\`)`;
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  steptree ${name.padEnd(width)}  ${c.summary}`);
+  return `steptree — step-level tree search for LLM reasoning\n\n${lines.join('\n')}\n\n\`steptree COMMAND --help\` lists a command's options.`;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === 'solve') return solve(rest, async (dir) => (await import('./prm.ts')).loadPRMForSolve(dir));
-  if (cmd === 'prm') return (await import('./prm.ts')).prmCommand(rest);
-  console.log(HELP);
+  const command = cmd === undefined ? undefined : commands[cmd];
+  if (command) return command.run(rest);
+  console.log(help());
   return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
 }
 

@@ -1,0 +1,21 @@
+// One registry of CLI commands: name → one-line summary and a lazily imported runner.
+// Adding a command is one entry here and one file beside this one.
+
+export interface Command {
+  readonly summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  solve: {
+    summary: 'search one problem (arith offline task) and print or save the tree',
+    run: async (argv) => {
+      const { solve } = await import('./solve.ts');
+      return solve(argv, async (dir) => (await import('./prm.ts')).loadPRMForSolve(dir));
+    },
+  },
+  prm: {
+    summary: 'process reward models: info | train | label | eval',
+    run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
+  },
+};
