@@ -28,14 +28,21 @@ export interface StrategyContext {
 /**
  * A strategy is a state machine over the tree: `plan` names the expansions that are ready now (the
  * engine sends them concurrently and scores every new child in one PRM batch), `observe` takes the
- * results in the order asked, whatever order they arrived in. `plan` returning null ends the search.
+ * results in the order asked, whatever order they arrived in. `plan` returning null ends the search;
+ * an empty array means nothing to send yet (the engine yields to the event loop and plans again), so
+ * a strategy with much work between expansions never holds the thread.
  */
 export interface Strategy {
   plan(ctx: StrategyContext): Expansion[] | null;
   observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void;
+  /** Why `plan` returned null (asked once, after it did). Default: `maxDepth` when open nodes wait at the depth cap, `exhausted` when nothing finished, else `complete`. */
+  ended?(ctx: StrategyContext): EndReason;
   /** The node to report as best; default: final selection over terminal candidates. */
   pick?(ctx: StrategyContext): NodeRec | null;
 }
+
+/** How a strategy's own work ended (see StopReason). */
+export type EndReason = 'complete' | 'maxDepth' | 'exhausted';
 
 /** A validated strategy configuration; `create` makes a fresh state machine per search. */
 export interface StrategySpec {

@@ -1,5 +1,6 @@
 import { freeze } from 'immer';
 import type { Problem } from '../core/problem.ts';
+import { nodeFields, restoreFields } from './fields.ts';
 
 /** A node as callers see it: frozen. Ids are path tags (`0` root, `0.2` its third child, …). */
 export interface TreeNode {
@@ -148,26 +149,9 @@ export class TreeStore {
 }
 
 export function toView(n: NodeRec): TreeNode {
-  return freeze({
-    id: n.id,
-    parent: n.parent ? n.parent.id : null,
-    depth: n.depth,
-    text: n.text,
-    tokens: n.tokens,
-    prior: n.prior,
-    score: n.score,
-    value: n.value,
-    visits: n.visits,
-    q: n.visits > 0 ? n.w / n.visits : null,
-    terminal: n.terminal,
-    answer: n.answer,
-    order: n.order,
-    count: n.count,
-    requested: n.requested,
-    rollout: n.rollout,
-    failed: n.failed,
-    children: freeze(n.children.map((c) => c.id)),
-  });
+  const v = nodeFields(n) as TreeNode & { children: readonly string[] };
+  v.children = freeze(n.children.map((c) => c.id));
+  return freeze(v);
 }
 
 /** Where a SearchTree reads its nodes from: a finished store, or nodes loaded from JSON. */
@@ -238,12 +222,16 @@ export class SearchTree {
   }
 }
 
-/** Rebuilds a working store from a frozen tree (to continue a search), keeping every score. */
+/**
+ * Rebuilds a working store from a frozen tree (to continue a search), keeping every score and
+ * proposal count. Strategy state (visits, q) starts from zero: the resumed strategy replays over the
+ * saved tree, reusing its proposals and scores, and so rebuilds it.
+ */
 export function storeFrom(tree: SearchTree): TreeStore {
   const s = new TreeStore(tree.problem);
   for (const v of tree.nodes) {
     const n = v.parent === null ? s.root : s.add(s.get(v.parent)!, { text: v.text, tokens: v.tokens, terminal: v.terminal, answer: v.answer, prior: v.prior, rollout: v.rollout });
-    Object.assign(n, { score: v.score, value: v.value, visits: v.visits, w: (v.q ?? 0) * v.visits, count: v.count, requested: v.requested, failed: v.failed });
+    restoreFields(n, v);
   }
   return s;
 }

@@ -1,4 +1,4 @@
-import type { Expansion, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
+import type { EndReason, Expansion, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import type { NodeRec } from '../tree.ts';
 import { DEFAULT_MAX_DEPTH, int, known, num } from './options.ts';
 
@@ -35,6 +35,8 @@ class BestFirst implements Strategy {
   private heap: NodeRec[] = [];
   private started = false;
   private found = 0;
+  /** Some open node was left at the depth cap. */
+  private capped = false;
   constructor(private c: Required<BestFirstOptions>) {}
 
   priority(n: NodeRec): number {
@@ -62,6 +64,7 @@ class BestFirst implements Strategy {
       for (const ch of r.children) {
         if (ch.terminal) this.found++;
         else if (ch.depth < this.c.maxDepth) this.push(ch);
+        else this.capped = true;
       }
     if (this.heap.length > this.c.frontierCap) {
       const sorted = [...this.heap].sort((a, b) => (this.before(a, b) ? -1 : 1));
@@ -69,6 +72,10 @@ class BestFirst implements Strategy {
       this.heap = [];
       for (const n of sorted.slice(0, this.c.frontierCap)) this.push(n);
     }
+  }
+
+  ended(): EndReason {
+    return this.found >= this.c.solutions ? 'complete' : this.capped ? 'maxDepth' : 'exhausted';
   }
 
   // binary heap, best at [0]
