@@ -113,10 +113,7 @@ export class Search {
     if (spent) return this.halt(spent), 'stopped';
     const plan = this.strategy.plan(this.ctx);
     if (plan === null) return 'ended';
-    if (plan.length === 0) {
-      this.lastTurn = -Infinity; // the strategy handed back to let the loop turn
-      return 'go';
-    }
+    if (plan.length === 0) return 'go'; // the strategy handed back: the slice check above yields when due
     const wave = this.trim(plan);
     if (!wave) return this.halt('policyCalls'), 'stopped';
     if (this.em.listenerCount('select')) this.em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
