@@ -2,6 +2,7 @@ import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
 import { CallTimeoutError, InvalidOptionError } from '../core/errors.ts';
 import { whenAborted } from './abort.ts';
+import { Deadlines } from './deadlines.ts';
 import { nextTurn } from './turn.ts';
 
 export interface SchedulerOptions {
@@ -43,6 +44,7 @@ export class Scheduler {
   private readonly queues = new Map<PRM, Pending[]>();
   private readonly busy = new Set<PRM>();
   private searches = 0;
+  private readonly deadlines = new Deadlines();
   /** Counters for benchmarks and tests. */
   readonly stats = { prmBatches: 0, prmSteps: 0, largestPrmBatch: 0, policyCalls: 0, peakInFlight: 0, timeouts: 0 };
 
@@ -96,7 +98,7 @@ export class Scheduler {
     const { timeoutMs = Infinity, signal } = limits;
     if (timeoutMs === Infinity && !signal) return call();
     return new Promise<T>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancel: (() => void) | undefined;
       let unwatch: (() => void) | undefined;
       let over = false;
       const giveUp = (reason: unknown) => {
@@ -107,14 +109,14 @@ export class Scheduler {
       };
       const done = () => {
         over = true;
-        if (timer !== undefined) clearTimeout(timer);
+        cancel?.();
         unwatch?.();
       };
       if (timeoutMs !== Infinity)
-        timer = setTimeout(() => {
+        cancel = this.deadlines.add(timeoutMs, () => {
           this.stats.timeouts++;
           giveUp(new CallTimeoutError(role, name, timeoutMs));
-        }, timeoutMs);
+        });
       if (signal) unwatch = whenAborted(signal, giveUp);
       if (over) return;
       let p: Promise<T>;

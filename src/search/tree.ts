@@ -52,17 +52,19 @@ export interface NodeRec {
   requested: number;
   rollout: boolean;
   failed: string | null;
+  /** Read-only outside the store (a leaf shares one frozen empty array until its first child). */
   children: NodeRec[];
-  /** text → child, to merge duplicate proposals; built only for wide nodes (a scan is cheaper below). */
-  byText: Map<string, NodeRec> | null;
 }
 
 const WIDE = 16;
+const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
 
 /** The mutable tree the engine and strategies work on during one search. */
 export class TreeStore {
   readonly nodes: NodeRec[] = [];
   readonly root: NodeRec;
+  /** text → child for wide nodes, to merge duplicate proposals (a scan is cheaper below WIDE children). */
+  private readonly byText = new Map<NodeRec, Map<string, NodeRec>>();
 
   constructor(readonly problem: Problem) {
     this.root = this.add(null, { text: '', tokens: 0, terminal: false });
@@ -109,21 +111,26 @@ export class TreeStore {
       requested: 0,
       rollout: p.rollout ?? false,
       failed: null,
-      children: [],
-      byText: null,
+      children: NO_CHILDREN,
     };
     if (parent) {
-      parent.children.push(n);
-      if (parent.byText) parent.byText.set(n.text, n);
-      else if (parent.children.length > WIDE) parent.byText = new Map(parent.children.map((c) => [c.text, c]));
+      const kids = parent.children;
+      if (kids === NO_CHILDREN) parent.children = [n];
+      else {
+        kids.push(n);
+        const index = this.byText.get(parent);
+        if (index) index.set(n.text, n);
+        else if (kids.length > WIDE) this.byText.set(parent, new Map(kids.map((c) => [c.text, c])));
+      }
     }
     this.nodes.push(n);
     return n;
   }
 
   childByText(parent: NodeRec, text: string): NodeRec | undefined {
-    if (parent.byText) return parent.byText.get(text);
-    for (const c of parent.children) if (c.text === text) return c;
+    const kids = parent.children;
+    if (kids.length > WIDE) return this.byText.get(parent)!.get(text);
+    for (let i = 0; i < kids.length; i++) if (kids[i]!.text === text) return kids[i];
     return undefined;
   }
 

@@ -48,14 +48,19 @@ export interface Finish {
 
 export function buildResult(f: Finish): SearchResult {
   const { store } = f;
-  const scored = store.nodes.filter(usable);
-  const cands: Candidate[] = scored.filter((n) => n.terminal).map((n) => ({ nodeId: n.id, answer: n.answer, value: n.value ?? 0, count: n.count }));
+  const terminals = new Map<string, NodeRec>();
+  const cands: Candidate[] = [];
+  for (const n of store.nodes)
+    if (n.terminal && usable(n)) {
+      terminals.set(n.id, n);
+      cands.push({ nodeId: n.id, answer: n.answer, value: n.value ?? 0, count: n.count });
+    }
   const ranked = f.select(cands);
-  const bestNode = f.strategy.pick?.(f.ctx) ?? (ranked[0] ? store.get(ranked[0].nodeId)! : null) ?? bestPartial(store);
+  const bestNode = f.strategy.pick?.(f.ctx) ?? (ranked[0] ? terminals.get(ranked[0].nodeId)! : null) ?? bestPartial(store);
   const traj = (n: NodeRec): Trajectory => ({ nodeId: n.id, steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
   return {
     best: bestNode ? traj(bestNode) : null,
-    candidates: ranked.map((c) => ({ ...c, steps: store.steps(store.get(c.nodeId)!) })),
+    candidates: ranked.map((c) => ({ ...c, steps: store.steps(terminals.get(c.nodeId)!) })),
     tree: store.snapshot(),
     stats: { ...f.stats, nodes: store.size, ...(f.prmInfo ? { prm: f.prmInfo } : {}) },
     strategy: { name: f.spec.name, config: f.spec.config },

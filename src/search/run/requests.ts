@@ -52,24 +52,35 @@ export class ProposeCall implements ProposeRequest {
   }
 }
 
+/** What every ScoreCall of one search shares (so a call is two pointers). */
+export interface ScoreScope {
+  readonly store: TreeStore;
+  readonly problem: Problem;
+  /** The search's key prefix: keys are it plus the node's creation order. */
+  readonly keyOf: string;
+}
+
 /**
  * One step to score. `prefix` is built only if the PRM reads it (an incremental PRM uses parentKey);
- * keys are the search's prefix plus the node's creation order: short, built once, never from the path tag.
+ * keys are short (search prefix + creation order), built on read, never from the depth-long path tag.
  */
 export class ScoreCall implements ScoreRequest {
-  readonly step: string;
-  constructor(private readonly store: TreeStore, readonly problem: Problem, private readonly node: NodeRec, private readonly keyOf: string) {
-    this.step = node.text;
+  constructor(private readonly scope: ScoreScope, private readonly node: NodeRec) {}
+  get problem(): Problem {
+    return this.scope.problem;
+  }
+  get step(): string {
+    return this.node.text;
   }
   get prefix(): string[] {
-    return this.store.steps(this.node.parent!);
+    return this.scope.store.steps(this.node.parent!);
   }
   get key(): string {
-    return this.keyOf + this.node.order;
+    return this.scope.keyOf + this.node.order;
   }
   get parentKey(): string | undefined {
     const p = this.node.parent!;
-    return p.parent ? this.keyOf + p.order : undefined;
+    return p.parent ? this.scope.keyOf + p.order : undefined;
   }
 }
 

@@ -12,7 +12,7 @@ import { usable, type EndReason, type Expansion, type ExpansionResult, type Stra
 import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerTurn } from '../turn.ts';
 import { buildResult, endReason } from './finish.ts';
-import { keyFor, ProposeCall, ScoreCall, validProposal } from './requests.ts';
+import { keyFor, ProposeCall, ScoreCall, validProposal, type ScoreScope } from './requests.ts';
 
 /** Everything a search needs, validated (see SearchOptions). */
 export interface SearchConfig {
@@ -51,7 +51,8 @@ export class Search {
   private readonly meter: BudgetMeter;
   private readonly keyOf = `s${++searchSerial}:`;
   private readonly ctl = new AbortController();
-  private readonly interrupted: Promise<null>;
+  /** Wakes the wave waiting in `until` when the search stops. */
+  private wake: (() => void) | null = null;
   private readonly messages: string[] = [];
   private failures: number;
   private stop: StopReason | null = null;
@@ -59,6 +60,7 @@ export class Search {
   private pending: StopReason | null = null;
   private scoring: Promise<unknown> | null = null;
   private lastTurn = 0;
+  private readonly scope: ScoreScope;
 
   constructor(private readonly c: SearchConfig, private readonly em: SearchEmitter) {
     this.store = c.store;
@@ -66,12 +68,25 @@ export class Search {
     this.failures = c.failures;
     this.ctx = { tree: c.store, aggregation: c.aggregation, rng: seedrandom(`${c.seed}/strategy`), events: em };
     this.strategy = c.spec.create();
-    this.interrupted = new Promise((r) => this.ctl.signal.addEventListener('abort', () => r(null), { once: true }));
+    this.scope = { store: c.store, problem: c.problem, keyOf: this.keyOf };
   }
 
   private halt(r: StopReason): void {
     this.stop ??= r;
     this.ctl.abort(r);
+    this.wake?.();
+  }
+
+  /** `p`'s value, or null as soon as the search stops (no long-lived promise collects a reaction per wave). */
+  private until<T>(p: Promise<T>): Promise<T | null> {
+    if (this.stop) return Promise.resolve(null);
+    return new Promise<T | null>((resolve, reject) => {
+      this.wake = () => resolve(null);
+      p.then(
+        (v) => ((this.wake = null), resolve(v)),
+        (e: unknown) => ((this.wake = null), reject(e)),
+      );
+    });
   }
 
   async run(): Promise<SearchResult> {
@@ -170,7 +185,7 @@ export class Search {
         p.then((value) => done({ ok: true, value }), (error) => done({ ok: false, error }));
       });
     });
-    return Promise.race([all, this.interrupted]);
+    return this.until(all);
   }
 
   /** The results of an interrupted wave are dropped whole, so the tree stays consistent. */
@@ -238,13 +253,13 @@ export class Search {
     }
     if (!toScore.length) return;
     this.meter.used.prmCalls += toScore.length;
-    const { problem, prm, scheduler, timeouts } = this.c;
-    const reqs = toScore.map((n) => new ScoreCall(this.store, problem, n, this.keyOf));
+    const { prm, scheduler, timeouts } = this.c;
+    const reqs = toScore.map((n) => new ScoreCall(this.scope, n));
     let scores: number[] | null = null;
     try {
       const p = scheduler.score(prm, reqs, { timeoutMs: timeouts.prmMs, signal: this.ctl.signal });
       this.scoring = p;
-      scores = await Promise.race([p, this.interrupted]);
+      scores = await this.until(p);
     } catch (e) {
       if (this.stop) return;
       const err = new PRMError(toScore.map((n) => n.id), e);
