@@ -165,7 +165,7 @@ export class Search {
       sent.push({ at: i, node: n, call, prev: n.requested });
       n.requested = e.k;
       this.meter.used.policyCalls++;
-      calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: (r) => call.giveUp(r) }));
+      calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: call }));
     }
     return { sent, calls };
   }
@@ -176,14 +176,19 @@ export class Search {
     const out: Outcome[] = new Array(calls.length);
     let open = calls.length;
     const all = new Promise<Outcome[]>((resolve) => {
-      calls.forEach((p, i) => {
-        const done = (o: Outcome) => {
-          sent[i]!.call.settle();
-          out[i] = o;
-          if (--open === 0) resolve(out);
-        };
-        p.then((value) => done({ ok: true, value }), (error) => done({ ok: false, error }));
-      });
+      for (let i = 0; i < calls.length; i++)
+        calls[i]!.then(
+          (value) => {
+            sent[i]!.call.settle();
+            out[i] = { ok: true, value };
+            if (--open === 0) resolve(out);
+          },
+          (error: unknown) => {
+            sent[i]!.call.settle();
+            out[i] = { ok: false, error };
+            if (--open === 0) resolve(out);
+          },
+        );
     });
     return this.until(all);
   }
