@@ -85,6 +85,7 @@ export class Scheduler {
   }
 
   private arming: { arm(): void }[] = [];
+  private spare: AbortController | null = null;
   /**
    * @internal Arms a guard two microtasks on, with every other guard made in this turn: by then an
    * in-process call has settled (its reaction was queued first) and needs no clock or watch.
@@ -110,6 +111,8 @@ export class Scheduler {
   score(prm: PRM, reqs: readonly ScoreRequest[], limits: CallLimits = {}): Promise<number[]> {
     if (reqs.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
+      // a lone search with the PRM idle: nothing to wait for, send at once
+      if (this.searches <= 1 && !this.busy.has(prm) && !this.queues.has(prm)) return void this.runAll(prm, [[{ reqs, limits, resolve, reject }]]);
       let q = this.queues.get(prm);
       if (!q) {
         this.queues.set(prm, (q = []));
@@ -169,7 +172,9 @@ export class Scheduler {
     this.stats.prmBatches++;
     this.stats.prmSteps += all.length;
     this.stats.largestPrmBatch = Math.max(this.stats.largestPrmBatch, all.length);
-    const ctl = new AbortController();
+    // a batch's controller is reused by the next batch unless it was aborted (one per batch costs µs per wave)
+    const ctl = this.spare ?? new AbortController();
+    this.spare = null;
     let shared: Promise<number[]>;
     try {
       shared = prm.score(all, ctl.signal).then((out) => {
@@ -195,6 +200,7 @@ export class Scheduler {
       return new Guard<number[]>(this, { ...p.limits, onGiveUp }, 'PRM', prm.name, false).run(() => part).then(p.resolve, p.reject);
     });
     await Promise.all(answers);
+    if (!ctl.signal.aborted) this.spare = ctl;
   }
 }
 

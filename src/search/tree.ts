@@ -96,24 +96,29 @@ export class TreeStore {
     parent: NodeRec | null,
     p: { text: string; tokens: number; terminal: boolean; answer?: string | null; prior?: number | null; rollout?: boolean },
   ): NodeRec {
+    return this.addStep(parent, p.text, p.tokens, p.terminal, p.answer ?? null, p.prior ?? null, p.rollout ?? false);
+  }
+
+  /** `add` without the options object: the engine calls it once per node. */
+  addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
     if (parent && parent !== this.prefixOf) (this.prefixOf = parent), (this.prefix = parent.id + '.');
     const n: NodeRec = {
       id: parent ? this.prefix + parent.children.length : '0',
       parent,
       depth: parent ? parent.depth + 1 : 0,
-      text: p.text,
-      tokens: p.tokens,
-      prior: p.prior ?? null,
+      text,
+      tokens,
+      prior,
       score: null,
       value: null,
       visits: 0,
       w: 0,
-      terminal: p.terminal,
-      answer: p.answer ?? null,
+      terminal,
+      answer,
       order: this.nodes.length,
       count: 1,
       requested: 0,
-      rollout: p.rollout ?? false,
+      rollout,
       failed: null,
       children: NO_CHILDREN,
     };
@@ -239,8 +244,10 @@ export class SearchTree {
  */
 export function storeFrom(tree: SearchTree): TreeStore {
   const s = new TreeStore(tree.problem);
+  const byId = new Map<string, NodeRec>();
   for (const v of tree.nodes) {
-    const n = v.parent === null ? s.root : s.add(s.get(v.parent)!, { text: v.text, tokens: v.tokens, terminal: v.terminal, answer: v.answer, prior: v.prior, rollout: v.rollout });
+    const n = v.parent === null ? s.root : s.addStep(byId.get(v.parent)!, v.text, v.tokens, v.terminal, v.answer, v.prior, v.rollout);
+    byId.set(v.id, n);
     restoreFields(n, v);
   }
   return s;

@@ -242,7 +242,7 @@ export class Search {
           this.pending = 'nodes';
           break;
         }
-        fresh.push(this.store.add(node, { text: p.text, tokens: p.tokens, terminal: p.terminal, answer: p.terminal ? (p.answer ?? null) : null, prior: p.logprob ?? null, rollout }));
+        fresh.push(this.store.addStep(node, p.text, p.tokens, p.terminal, p.terminal ? (p.answer ?? null) : null, p.logprob ?? null, rollout));
       }
     }
     return fresh;
