@@ -12,7 +12,8 @@ import { usable, type EndReason, type Expansion, type ExpansionResult, type Stra
 import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerTurn } from '../turn.ts';
 import { buildResult, endReason } from './finish.ts';
-import { keyFor, ProposeCall, ScoreCall, validProposal, type ScoreScope } from './requests.ts';
+import { addProposals, checkProposals } from './apply.ts';
+import { keyFor, ProposeCall, ScoreCall, type ScoreScope } from './requests.ts';
 
 /** Everything a search needs, validated (see SearchOptions). */
 export interface SearchConfig {
@@ -216,34 +217,13 @@ export class Search {
         this.fail(node, new PolicyError(node.id, o.error));
         continue;
       }
-      const props = o.value;
-      if (!Array.isArray(props)) {
-        this.fail(node, new PolicyError(node.id, `expected an array of proposals, got ${typeof props}`));
+      const checked = checkProposals(o.value);
+      if (typeof checked === 'string') {
+        this.fail(node, new PolicyError(node.id, checked));
         continue;
       }
-      const bad = props.findIndex((p) => !validProposal(p));
-      if (bad >= 0) {
-        this.fail(node, new PolicyError(node.id, `proposal ${bad} is malformed: ${JSON.stringify(props[bad])?.slice(0, 200)}`));
-        continue;
-      }
-      const rollout = wave[at]!.rollout ?? false;
-      for (const p of props as StepProposal[]) {
-        if (this.pending) break;
-        if (!this.meter.takeTokens(p.tokens)) {
-          this.pending = 'tokens';
-          break;
-        }
-        const dup = this.store.childByText(node, p.text);
-        if (dup) {
-          dup.count++;
-          continue;
-        }
-        if (!this.meter.roomForNode(this.store.size)) {
-          this.pending = 'nodes';
-          break;
-        }
-        fresh.push(this.store.addStep(node, p.text, p.tokens, p.terminal, p.terminal ? (p.answer ?? null) : null, p.logprob ?? null, rollout));
-      }
+      // a trimmed wave ('policyCalls') still keeps what its calls brought; tokens or nodes running out drops the rest
+      if (this.pending !== 'tokens' && this.pending !== 'nodes') this.pending = addProposals(this.store, this.meter, node, checked, wave[at]!.rollout ?? false, fresh) ?? this.pending;
     }
     return fresh;
   }
