@@ -11,9 +11,8 @@ export type FieldType = 'int' | 'number' | 'boolean' | 'choice' | 'group';
 export interface Field<T> {
   readonly type: FieldType;
   readonly help: string;
-  /** Used when the option is absent. A field with no default (and not `optional`) is required. */
+  /** Used when the option is absent. A field with no default is required. */
   readonly default?: T;
-  readonly optional?: boolean;
   readonly min?: number;
   readonly max?: number;
   readonly choices?: readonly string[];
@@ -35,7 +34,6 @@ interface Range {
 interface Common<T> {
   readonly help?: string;
   readonly default?: T;
-  readonly optional?: boolean;
 }
 
 const show = (v: unknown): string => (v === undefined ? 'nothing' : typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
@@ -57,7 +55,7 @@ export function numberProblem(type: 'int' | 'number', v: unknown, r: Range = {})
 }
 
 function field<T>(type: FieldType, c: Common<T> & Range & { choices?: readonly string[]; fields?: OptionSchema }, check: (path: string, v: unknown) => T): Field<T> {
-  return { type, help: c.help ?? '', ...('default' in c ? { default: c.default } : {}), ...(c.optional ? { optional: true } : {}), min: c.min, max: c.max, choices: c.choices, fields: c.fields, check };
+  return { type, help: c.help ?? '', ...('default' in c ? { default: c.default } : {}), min: c.min, max: c.max, choices: c.choices, fields: c.fields, check };
 }
 
 const numeric = (type: 'int' | 'number') => (c: Common<number> & Range = {}) =>
@@ -108,7 +106,6 @@ export function readOptions<S extends OptionSchema>(path: string, input: unknown
 export function checkField<T>(path: string, v: unknown, f: Field<T>): T {
   if (v === undefined) {
     if ('default' in f) return f.default as T;
-    if (f.optional) return undefined as T;
     throw new InvalidOptionError(path, `is required (${f.type === 'choice' ? `one of ${f.choices!.join(', ')}` : f.type === 'int' || f.type === 'number' ? describe(f.type, f) : f.type})`);
   }
   return f.check(path, v);
