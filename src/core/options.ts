@@ -14,6 +14,7 @@ export interface Field<T> {
   /** Used when the option is absent. A field with no default is required. */
   readonly default?: T;
   readonly min?: number;
+  readonly above?: number;
   readonly max?: number;
   readonly choices?: readonly string[];
   /** The sub-fields of a group (such as `mcts.widening`). */
@@ -29,6 +30,8 @@ export type Parsed<S extends OptionSchema> = { readonly [K in keyof S]: S[K] ext
 
 interface Range {
   readonly min?: number;
+  /** Exclusive lower bound (a learning rate: > 0). */
+  readonly above?: number;
   readonly max?: number;
 }
 interface Common<T> {
@@ -41,7 +44,8 @@ const show = (v: unknown): string => (v === undefined ? 'nothing' : typeof v ===
 /** The wording every check shares, e.g. "a positive integer", "a number in [0, 1]". */
 export function describe(type: 'int' | 'number', r: Range = {}): string {
   const what = type === 'int' ? 'integer' : 'number';
-  const { min, max } = r;
+  const { min, max, above } = r;
+  if (above !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} > ${above}${max !== undefined ? ` and ≤ ${max}` : ''}`;
   if (min !== undefined && max !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} in [${min}, ${max}]`;
   if (min !== undefined) return type === 'int' && min === 1 ? 'a positive integer' : type === 'int' && min === 0 ? 'a non-negative integer' : `${type === 'int' ? 'an' : 'a'} ${what} ≥ ${min}`;
   if (max !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} ≤ ${max}`;
@@ -50,12 +54,12 @@ export function describe(type: 'int' | 'number', r: Range = {}): string {
 
 /** Null when `v` is a number of the type within the range, else what is wrong with it. For callers with their own error type (file formats). */
 export function numberProblem(type: 'int' | 'number', v: unknown, r: Range = {}): string | null {
-  const ok = typeof v === 'number' && Number.isFinite(v) && (type === 'number' || Number.isInteger(v)) && !(r.min !== undefined && v < r.min) && !(r.max !== undefined && v > r.max);
+  const ok = typeof v === 'number' && Number.isFinite(v) && (type === 'number' || Number.isInteger(v)) && !(r.min !== undefined && v < r.min) && !(r.above !== undefined && v <= r.above) && !(r.max !== undefined && v > r.max);
   return ok ? null : `expected ${describe(type, r)}, got ${show(v)}`;
 }
 
 function field<T>(type: FieldType, c: Common<T> & Range & { choices?: readonly string[]; fields?: OptionSchema }, check: (path: string, v: unknown) => T): Field<T> {
-  return { type, help: c.help ?? '', ...('default' in c ? { default: c.default } : {}), min: c.min, max: c.max, choices: c.choices, fields: c.fields, check };
+  return { type, help: c.help ?? '', ...('default' in c ? { default: c.default } : {}), min: c.min, above: c.above, max: c.max, choices: c.choices, fields: c.fields, check };
 }
 
 const numeric = (type: 'int' | 'number') => (c: Common<number> & Range = {}) =>
