@@ -12,7 +12,7 @@ export { greedy, bestOfN, type GreedyOptions, type BestOfNOptions } from './sear
 export { beam, dvts, type BeamOptions, type DvtsOptions } from './search/strategies/beam.ts';
 export { mcts, type MctsOptions } from './search/strategies/mcts.ts';
 export { bestFirst, type BestFirstOptions } from './search/strategies/bestfirst.ts';
-export { strategyByName, strategyDescriptor, strategyDescriptors, registerStrategy } from './search/strategies/index.ts';
+export { strategyByName, strategyDescriptor, strategyDescriptors, registerStrategy, builtinStrategies } from './search/strategies/index.ts';
 
 // Writing a strategy
 export {

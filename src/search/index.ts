@@ -5,7 +5,7 @@ export { greedy, bestOfN, type GreedyOptions, type BestOfNOptions } from './stra
 export { beam, dvts, type BeamOptions, type DvtsOptions } from './strategies/beam.ts';
 export { bestFirst, type BestFirstOptions } from './strategies/bestfirst.ts';
 export { mcts, type MctsOptions } from './strategies/mcts.ts';
-export { strategyByName, strategyDescriptor, strategyDescriptors, registerStrategy } from './strategies/index.ts';
+export { strategyByName, strategyDescriptor, strategyDescriptors, registerStrategy, builtinStrategies } from './strategies/index.ts';
 export { SearchTree, type TreeNode } from './tree.ts';
 export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, loadTreeFile, type TreeJSON, type LoadedTree } from './schema.ts';
 export type { SearchResult, SearchStats, Trajectory } from './result.ts';

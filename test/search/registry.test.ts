@@ -1,8 +1,7 @@
 // A strategy written against the public package only (every import below is from src/index.ts),
-// registered and run through the registry; and the registry's own promises (README, flags, errors).
+// registered and run through the registry; and the registry's own promises (defaults, errors).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
 import {
   BinaryHeap,
   byValue,
@@ -21,7 +20,6 @@ import {
   type Strategy,
   type StrategyContext,
 } from '../../src/index.ts';
-import { strategyTable, TABLE_BEGIN, TABLE_END } from '../../src/search/strategies/table.ts';
 
 /** A toy task: each step appends a digit; three digits end it; the PRM likes even digits. */
 const problem = { id: 'digits', text: 'write three digits' };
@@ -91,14 +89,6 @@ test('every registered strategy runs from the registry with its CLI defaults and
     assert.throws(() => strategyByName(d.name, { ...d.defaults, bogus: 1 }), new RegExp(`${d.name}\\.bogus`));
   }
   assert.throws(() => strategyByName('astar'), /expected one of greedy, .*got "astar"/);
-});
-
-test('the README strategy table is the one the registry renders (npm run docs rewrites it)', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const a = readme.indexOf(TABLE_BEGIN), b = readme.indexOf(TABLE_END);
-  assert.ok(a >= 0 && b > a, 'README has the generated section');
-  const builtins = strategyDescriptors().filter((d) => d.name !== 'widest-first-test');
-  assert.fixture(readme.slice(a + TABLE_BEGIN.length, b).trim(), strategyTable(builtins));
 });
 
 test.run();

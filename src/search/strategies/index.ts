@@ -1,6 +1,6 @@
 // The one strategy registry: name → descriptor (factory, option table, CLI defaults, summary).
 // The CLI's flags and help, the engine benchmark and the README table are made from it.
-// Adding a strategy: one file exporting its descriptor, and one line in `builtins` below.
+// Adding a strategy: one file exporting its descriptor, and one line in `builtinStrategies` below.
 import { InvalidOptionError } from '../../core/errors.ts';
 import type { OptionSchema } from '../../core/options.ts';
 import { specOf, type StrategyDescriptor, type StrategySpec } from '../strategy.ts';
@@ -9,7 +9,8 @@ import { bestFirstStrategy } from './bestfirst.ts';
 import { mctsStrategy } from './mcts.ts';
 import { bestOfNStrategy, greedyStrategy } from './simple.ts';
 
-const builtins: readonly StrategyDescriptor[] = [
+/** The strategies steptree ships (the README table lists these). */
+export const builtinStrategies: readonly StrategyDescriptor[] = [
   greedyStrategy,
   bestOfNStrategy,
   beamStrategy,
@@ -18,7 +19,7 @@ const builtins: readonly StrategyDescriptor[] = [
   bestFirstStrategy,
 ];
 
-const registry = new Map<string, StrategyDescriptor>(builtins.map((d) => [d.name, d]));
+const registry = new Map<string, StrategyDescriptor>(builtinStrategies.map((d) => [d.name, d]));
 
 /** Adds a strategy to the registry (the CLI's `--strategy`, `strategyByName`); a name is taken once. */
 export function registerStrategy<S extends OptionSchema>(d: StrategyDescriptor<S>): void {
