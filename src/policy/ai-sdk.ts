@@ -1,11 +1,20 @@
 // A policy for any Vercel AI SDK language model (`ai` ≥ 6, an optional peer dependency): agent
 // builders search with the providers they already use. Node-neutral: no `node:` imports.
-import { generateText, type LanguageModel, type ModelMessage } from 'ai';
-import { InvalidOptionError } from '../core/errors.ts';
+import type { generateText, LanguageModel, ModelMessage } from 'ai';
+import { InvalidOptionError, MissingDependencyError } from '../core/errors.ts';
 import { checkField, opt } from '../core/options.ts';
 import type { Policy, ProposeRequest, StepProposal } from './types.ts';
 
 type Generated = Awaited<ReturnType<typeof generateText>>;
+
+// loaded on first use, so a missing `ai` is an error that says what to install
+let ai: Promise<typeof import('ai')> | null = null;
+function loadAi(): Promise<typeof import('ai')> {
+  return (ai ??= import('ai').catch((e: unknown) => {
+    ai = null;
+    throw new MissingDependencyError('ai', 'aiSdkPolicy (steptree/ai-sdk)', e);
+  }));
+}
 
 export interface AiSdkPolicyOptions {
   /** Any AI SDK language model: `openai('gpt-4o-mini')`, `anthropic(…)`, a gateway id string, a local provider. */
@@ -79,6 +88,7 @@ export function aiSdkPolicy(o: AiSdkPolicyOptions): Policy {
 
   const one = async (req: ProposeRequest, i: number): Promise<StepProposal> => {
     const { system, messages } = o.prompt ? o.prompt(req) : defaultPrompt(req, delimiter);
+    const { generateText } = await loadAi();
     const r = await generateText({
       model: o.model,
       ...(system !== undefined ? { system } : {}),
