@@ -11,8 +11,9 @@ import type { SearchEmitter } from './events.ts';
  *    Each names a node and `total`: the number of proposals wanted at that node *in all*. Proposals
  *    already requested there (by an earlier wave, or in the tree a search resumed from) are reused
  *    and cost nothing; the engine asks the policy only for the missing `total − requested`
- *    (that difference is `ProposeRequest.k`). Naming a node twice in one wave is allowed; it is
- *    expanded once. A terminal node is never expanded (its result has no children).
+ *    (that difference is `ProposeRequest.k`). A node named twice in one wave gets one call (the
+ *    later entry asks only for what the earlier did not). A terminal or failed node is never expanded:
+ *    its result lists the children it has.
  * 2. The engine sends the wave's policy calls concurrently, merges duplicate proposals into one
  *    node (its `count` keeps the samples), scores every new child in one PRM batch and computes
  *    each node's `value` with the search's aggregation.
