@@ -8,7 +8,7 @@
 import os from 'node:os';
 import type { Policy, ProposeRequest } from '../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
-import { beam, bestFirst, bestOfN, dvts, greedy, mcts, Scheduler, search, type StrategySpec } from '../src/search/index.ts';
+import { beam, mcts, Scheduler, search, strategyByName, strategyDescriptor, strategyDescriptors, type StrategySpec } from '../src/search/index.ts';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -25,16 +25,19 @@ const zeroPRM: PRM = {
   score: async (reqs: readonly ScoreRequest[]) => reqs.map((r) => { let h = 2166136261; for (let i = r.key.length - 1; i >= r.key.length - 12 && i >= 0; i--) h = Math.imul(h ^ r.key.charCodeAt(i), 16777619); return ((h >>> 0) % 1000) / 1000; }),
 };
 
+/** Bench settings per strategy (trees about 32 levels deep); any other registered strategy runs with its CLI defaults. */
+const BENCH: Record<string, (n: number) => Record<string, unknown>> = {
+  'best-of-n': (n) => ({ n }),
+  beam: (n) => ({ n, beamWidth: 8 }),
+  dvts: (n) => ({ n, beamWidth: 8 }),
+  mcts: () => ({ simulations: 1 << 30, expansionWidth: 8, parallel: 16 }),
+  'best-first': () => ({ expansionWidth: 8, parallel: 16, depthPenalty: 0.05 }),
+};
+
 function specFor(name: string, size: number): StrategySpec {
-  const n = Math.max(16, Math.round(size / 32 / 8) * 8); // about 32 levels deep
-  switch (name) {
-    case 'greedy': return greedy({ maxDepth: 1 << 20 });
-    case 'best-of-n': return bestOfN({ n, maxDepth: 1 << 20 });
-    case 'beam': return beam({ n, beamWidth: 8, maxDepth: 1 << 20 });
-    case 'dvts': return dvts({ n, beamWidth: 8, maxDepth: 1 << 20 });
-    case 'mcts': return mcts({ simulations: 1 << 30, expansionWidth: 8, parallel: 16, maxDepth: 1 << 20 });
-    default: return bestFirst({ expansionWidth: 8, parallel: 16, depthPenalty: 0.05, maxDepth: 1 << 20 });
-  }
+  const n = Math.max(16, Math.round(size / 32 / 8) * 8);
+  const d = strategyDescriptor(name);
+  return strategyByName(name, { ...d.defaults, ...BENCH[name]?.(n), ...('maxDepth' in d.options ? { maxDepth: 1 << 20 } : {}) });
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -77,7 +80,7 @@ async function concurrency() {
 }
 
 const sizes = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5];
-const strategies = ['beam', 'mcts', 'best-first', 'dvts', 'best-of-n', 'greedy'];
+const strategies = strategyDescriptors().map((d) => d.name); // every registered strategy
 const book = [];
 for (const s of strategies)
   for (const size of sizes) {

@@ -10,7 +10,7 @@ import { scoreTrajectories } from '../training/score-examples.ts';
 import { backendPrefs, createNet, loadNet, saveNet, selectBackend, TfjsPRM, trainPRM, type BackendPref } from '../reward/tfjs/index.ts';
 import type { PRM } from '../reward/types.ts';
 import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
-import { number, parseFlags } from './args.ts';
+import { inputFile, number, outputFile, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 
 /** The shipped default model, trained by `npm run train:arith-prm`. */
@@ -79,7 +79,7 @@ async function label(argv: string[]): Promise<number> {
   });
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
   if ((values.policy ?? 'arith-sim') !== 'arith-sim') throw new InvalidOptionError('--policy', `expected arith-sim, got ${JSON.stringify(values.policy)}`);
-  const out = need(values.out, 'out');
+  const out = outputFile('out', need(values.out, 'out'), true);
   const n = number('problems', values.problems, true) ?? 200;
   const seed = number('seed', values.seed, true) ?? 0;
   const estimate = (values.estimate ?? 'hard') as 'hard' | 'soft';
@@ -121,8 +121,9 @@ async function train(argv: string[]): Promise<number> {
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
   if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
+  files.forEach((f) => inputFile('data', f));
   const format = formatOf(values.format);
-  const out = need(values.out, 'out');
+  const out = outputFolder('out', need(values.out, 'out'));
   const seed = number('seed', values.seed, true) ?? 0;
   const neutral = number('neutral', values.neutral) as 0 | 0.5 | 1 | undefined;
   const backend = await selectBackend(backendOf(values.backend));
@@ -177,7 +178,8 @@ async function evaluate(argv: string[]): Promise<number> {
     calibration: { type: 'string' }, 'calibration-format': { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' },
   });
   const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
-  const data = need(values.data, 'data');
+  const data = inputFile('data', need(values.data, 'data'));
+  if (values.calibration !== undefined) inputFile('calibration', values.calibration);
   if (formatOf(values.format ?? 'processbench') !== 'processbench') throw new InvalidOptionError('--format', 'eval reports ProcessBench metrics: the test file must be in processbench format');
   if (values.calibration && values.calibration === data) throw new InvalidOptionError('--calibration', 'must not be the test file');
   await selectBackend(backendOf(values.backend));

@@ -9,7 +9,7 @@ import { eventStream, SearchEmitter, type SearchEvent } from './events.ts';
 import type { SearchResult, Trajectory } from './result.ts';
 import { defaultScheduler, type Scheduler } from './scheduler.ts';
 import type { LoadedTree } from './schema.ts';
-import { usable, type ExpansionResult, type StrategyContext, type StrategySpec } from './strategy.ts';
+import { usable, type Expansion, type ExpansionResult, type StrategyContext, type StrategySpec } from './strategy.ts';
 import { storeFrom, TreeStore, type NodeRec } from './tree.ts';
 
 export interface SearchOptions {
@@ -96,14 +96,14 @@ export function startSearch(o: SearchOptions): SearchRun {
     try {
       while (!stop) {
         if (budget.nodes !== undefined && store.size >= budget.nodes) { stop = 'nodes'; break; }
-        let wave = strategy.plan(ctx);
+        let wave = strategy.plan(ctx) as Expansion<NodeRec>[] | null; // the engine's own nodes
         if (!wave || wave.length === 0) break;
         let pending: StopReason | null = null;
         let trimmed = false;
         // Trim to the policy-call budget: reused expansions are free, calls are kept in plan order.
         if (budget.policyCalls !== undefined) {
           let left = budget.policyCalls - stats.policyCalls;
-          const kept = wave.filter((e) => !needsCall(e.node, e.k) || left-- > 0);
+          const kept = wave.filter((e) => !needsCall(e.node, e.total) || left-- > 0);
           if (kept.length < wave.length) (pending = 'policyCalls'), (trimmed = true);
           if (kept.length === 0) { stop = 'policyCalls'; break; }
           wave = kept;
@@ -111,9 +111,9 @@ export function startSearch(o: SearchOptions): SearchRun {
         if (em.listenerCount('select')) em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
         const before = wave.map((e) => e.node.requested);
         const calls = wave.map((e) => {
-          if (e.node.failed !== null || !needsCall(e.node, e.k)) return null;
-          const req = new LazyProposeRequest(store, o.problem, e.node, e.k - e.node.requested, seed, ctl.signal);
-          e.node.requested = e.k;
+          if (e.node.failed !== null || !needsCall(e.node, e.total)) return null;
+          const req = new LazyProposeRequest(store, o.problem, e.node, e.total - e.node.requested, seed, ctl.signal);
+          e.node.requested = e.total;
           stats.policyCalls++;
           return scheduler.propose(o.policy, req);
         });
@@ -208,7 +208,7 @@ export function startSearch(o: SearchOptions): SearchRun {
     }
     const cands: Candidate[] = scored.filter((n) => n.terminal).map((n) => ({ nodeId: n.id, answer: n.answer, value: n.value ?? 0, count: n.count }));
     const ranked = select(cands);
-    let bestNode = strategy.pick?.(ctx) ?? (ranked[0] ? store.get(ranked[0].nodeId)! : null);
+    let bestNode = (strategy.pick?.(ctx) as NodeRec | null | undefined) ?? (ranked[0] ? store.get(ranked[0].nodeId)! : null);
     // anytime: with no finished trajectory, report the best partial one
     bestNode ??= scored.reduce<NodeRec | null>((b, n) => (!b || (n.value ?? 0) > (b.value ?? 0) ? n : b), null);
     const traj = (n: NodeRec): Trajectory => ({ nodeId: n.id, steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
+import { checkField, opt } from '../../core/options.ts';
 import { shuffle } from '../../core/shuffle.ts';
 import { mm } from './layers.ts';
 import type { PRMNet } from './model.ts';
@@ -222,13 +223,13 @@ function validate(examples: readonly TrainExample[], opts: TrainOptions): Resolv
     valSplit: opts.valSplit ?? 0.1, patience: opts.patience ?? Infinity, seed: opts.seed ?? 0, epochs: opts.epochs ?? 10,
     batchSize: opts.batchSize ?? 16, lr: opts.lr ?? 1e-3,
   };
-  if (r.labels !== 'hard' && r.labels !== 'soft') throw new InvalidOptionError('labels', 'expected "hard" or "soft"');
-  if (r.loss !== 'bce' && r.loss !== 'rank') throw new InvalidOptionError('loss', 'expected "bce" or "rank"');
+  checkField('labels', r.labels, opt.choice(['hard', 'soft']));
+  checkField('loss', r.loss, opt.choice(['bce', 'rank']));
   if (!(r.valSplit >= 0 && r.valSplit < 1)) throw new InvalidOptionError('valSplit', 'expected a fraction in [0, 1)');
-  for (const k of ['epochs', 'batchSize'] as const) if (!(Number.isInteger(r[k]) && r[k] >= 1)) throw new InvalidOptionError(k, 'expected an integer ≥ 1');
-  if (!(r.patience >= 1)) throw new InvalidOptionError('patience', 'expected a number ≥ 1');
-  for (const k of ['lr', 'rankWeight'] as const) if (!(r[k] > 0 && Number.isFinite(r[k]))) throw new InvalidOptionError(k, 'expected a finite number > 0');
-  if (!(r.rankMargin >= 0 && Number.isFinite(r.rankMargin))) throw new InvalidOptionError('rankMargin', 'expected a finite number ≥ 0');
+  for (const k of ['epochs', 'batchSize'] as const) checkField(k, r[k], opt.int({ min: 1 }));
+  if (!(r.patience >= 1)) throw new InvalidOptionError('patience', 'expected a number ≥ 1 (Infinity: no early stop)');
+  for (const k of ['lr', 'rankWeight'] as const) checkField(k, r[k], opt.number({ above: 0 }));
+  checkField('rankMargin', r.rankMargin, opt.number({ min: 0 }));
   return r;
 }
 
