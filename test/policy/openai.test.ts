@@ -105,6 +105,19 @@ test('n: one request with n = k on vLLM; probe switches to fan-out where n is ig
   assert.is((await strict.propose(req([], 4))).length, 1);
 });
 
+test('probe under concurrency: one deciding call, the others wait, so the requests sent do not depend on timing', async () => {
+  const l = await serve({ flavor: 'ollama', latencyMs: 10 });
+  const p = policy(l);
+  const calls = Array.from({ length: 5 }, (_, i) => p.propose({ ...req([], 3), problem: { id: `c${i}`, text: `Q${i}` } }));
+  assert.equal((await Promise.all(calls)).map((x) => x.length), [3, 3, 3, 3, 3]);
+  const ns = bodies(l).map((b) => b.n);
+  assert.is(ns.length, 15);
+  assert.is(ns.filter((n) => n === 3).length, 1); // only the probe asked for n = 3
+  const one = policy(await serve({ flavor: 'vllm' }));
+  await one.propose(req([], 1));
+  assert.is(one.info().effectiveNMode, 'n');
+});
+
 test('logprobs become the prior (mean token logprob); tokens add up to usage; prompt and cached tokens reported', async () => {
   const s = await serve({ reportCached: true });
   const p = policy(s);

@@ -38,6 +38,8 @@ export class OpenAIPolicy implements Policy {
   private readonly client: OpenAI;
   private readonly limiter: Limiter;
   private fanout: boolean;
+  /** nMode probe: the deciding call while in flight, true once decided. */
+  private probed: Promise<void> | true | null = null;
 
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
@@ -66,28 +68,47 @@ export class OpenAIPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
-    const steps = req.steps;
     try {
-      const k = Math.max(0, req.k);
-      if (k === 0) return [];
-      const out: StepProposal[] = [];
-      if (!this.fanout) {
-        const got = await this.request(req, steps, k, 'n');
-        out.push(...got);
-        // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
-        if (got.length < k && this.o.nMode === 'probe' && k > 1) this.fanout = true;
-        else return out;
-      }
-      const rest = await Promise.all(Array.from({ length: k - out.length }, (_, i) => this.request(req, steps, 1, out.length + i)));
-      return out.concat(...rest);
+      return await this.sample(req, Math.max(0, req.k));
     } catch (e) {
       this.stats.failedCalls++;
       throw new PolicyError(req.nodeId, this.redact(e instanceof RetriesExhausted ? `${this.o.baseURL}: ${e.message}` : e instanceof Error ? e.message : String(e)));
     }
   }
 
+  private async sample(req: ProposeRequest, k: number): Promise<StepProposal[]> {
+    if (k === 0) return [];
+    // one sample is the same request in both modes (sample 0), so only k > 1 needs the mode
+    if (k === 1) return this.request(req, 1, 0);
+    if (this.o.nMode === 'probe' && this.probed !== true) {
+      // the first call with k > 1 decides n vs fan-out; calls meanwhile wait for it, so the requests sent (and
+      // cached) do not depend on response timing
+      if (this.probed) await this.probed.catch(() => {});
+      else {
+        let got: StepProposal[] = [];
+        const probe = (this.probed = this.request(req, k, 'n').then((r) => void (got = r)));
+        try {
+          await probe;
+        } finally {
+          if (this.probed === probe) this.probed = got.length ? true : null;
+        }
+        // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
+        if (got.length < k) this.fanout = true;
+        return got.length < k ? got.concat(await this.fanOut(req, got.length, k)) : got;
+      }
+    }
+    if (!this.fanout) return this.request(req, k, 'n');
+    return this.fanOut(req, 0, k);
+  }
+
+  private async fanOut(req: ProposeRequest, from: number, k: number): Promise<StepProposal[]> {
+    const parts = await Promise.all(Array.from({ length: k - from }, (_, i) => this.request(req, 1, from + i)));
+    return parts.flat();
+  }
+
   /** One HTTP request (or a cache hit) for n samples; `sample` is 'n' for an n-request or the sample index of a fan-out. */
-  private async request(req: ProposeRequest, steps: readonly string[], n: number, sample: number | 'n'): Promise<StepProposal[]> {
+  private async request(req: ProposeRequest, n: number, sample: number | 'n'): Promise<StepProposal[]> {
+    const steps = req.steps;
     const chat = this.o.mode === 'chat';
     const path = chat ? '/chat/completions' : '/completions';
     const body = this.body(req, steps, n, sample);
