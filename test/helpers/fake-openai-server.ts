@@ -221,3 +221,17 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     },
   };
 }
+
+/**
+ * As a separate process (so a benchmark's client and server do not share one event loop):
+ *   npx tsx test/helpers/fake-openai-server.ts '{"latencyMs": 50, "faultRate": 0.05}'
+ * prints `{"url": "http://127.0.0.1:PORT/v1"}` on one line and serves until stdin closes or SIGTERM.
+ */
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const opts = JSON.parse(process.argv[2] ?? '{}') as FakeServerOptions;
+  const s = await startFakeOpenAIServer(opts);
+  process.stdout.write(`${JSON.stringify({ url: s.url })}\n`);
+  const stop = () => void s.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.stdin.on('end', stop).resume();
+}

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import OpenAI from 'openai';
 import { PolicyError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
@@ -23,6 +24,8 @@ export interface OpenAIStats {
   cacheHits: number;
   truncatedSteps: number;
 }
+
+const tuned = new WeakSet<AbortSignal>();
 
 interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }
 
@@ -68,6 +71,8 @@ export class OpenAIPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
+    // a search shares one signal among its calls; each request, retry sleep and queue slot listens on it
+    if (req.signal && !tuned.has(req.signal)) tuned.add(req.signal), setMaxListeners(1000, req.signal);
     try {
       return await this.sample(req, Math.max(0, req.k));
     } catch (e) {
