@@ -70,6 +70,10 @@ test('vLLM stop_reason: a delimiter ends a step, EOS ends the solution (with or 
   assert.equal([c2.terminal, c2.answer], [true, '5']);
   const d = await raw('d');
   assert.equal([d.terminal, d.truncated, d.tokens], [true, true, 10]);
+  const blank = await serve({ generate: () => '\n\nStep' });
+  const q = policy(blank);
+  assert.equal(await q.propose(req([], 2)), []);
+  assert.is(q.info().emptySteps, 2);
 });
 
 test('SGLang matched_stop (EOS as a token id) and llama.cpp (neither field: \\boxed decides)', async () => {

@@ -23,9 +23,13 @@ export interface OpenAIStats {
   completionTokens: number;
   cacheHits: number;
   truncatedSteps: number;
+  emptySteps: number;
 }
 
 const tuned = new WeakSet<AbortSignal>();
+
+/** One request's steps, and how many choices the server sent (the probe compares it with n). */
+interface Answer { readonly steps: StepProposal[]; readonly choices: number }
 
 interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }
 
@@ -37,7 +41,7 @@ interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tok
 export class OpenAIPolicy implements Policy {
   readonly name = 'openai';
   readonly o: ResolvedOptions;
-  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0 };
+  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0 };
   private readonly client: OpenAI;
   private readonly limiter: Limiter;
   private fanout: boolean;
@@ -84,35 +88,39 @@ export class OpenAIPolicy implements Policy {
   private async sample(req: ProposeRequest, k: number): Promise<StepProposal[]> {
     if (k === 0) return [];
     // one sample is the same request in both modes (sample 0), so only k > 1 needs the mode
-    if (k === 1) return this.request(req, 1, 0);
+    if (k === 1) return (await this.request(req, 1, 0)).steps;
     if (this.o.nMode === 'probe' && this.probed !== true) {
       // the first call with k > 1 decides n vs fan-out; calls meanwhile wait for it, so the requests sent (and
       // cached) do not depend on response timing
-      if (this.probed) await this.probed.catch(() => {});
+      if (this.probed) await this.probed;
       else {
-        let got: StepProposal[] = [];
-        const probe = (this.probed = this.request(req, k, 'n').then((r) => void (got = r)));
+        const probe = this.request(req, k, 'n');
+        this.probed = probe.then(() => {}, () => {});
+        let got: Answer;
         try {
-          await probe;
-        } finally {
-          if (this.probed === probe) this.probed = got.length ? true : null;
+          got = await probe;
+          this.probed = true;
+        } catch (e) {
+          this.probed = null; // the next call with k > 1 probes again
+          throw e;
         }
+        const { steps, choices } = got;
         // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
-        if (got.length < k) this.fanout = true;
-        return got.length < k ? got.concat(await this.fanOut(req, got.length, k)) : got;
+        if (choices < k) this.fanout = true;
+        return choices < k ? steps.concat(await this.fanOut(req, choices, k)) : steps;
       }
     }
-    if (!this.fanout) return this.request(req, k, 'n');
+    if (!this.fanout) return (await this.request(req, k, 'n')).steps;
     return this.fanOut(req, 0, k);
   }
 
   private async fanOut(req: ProposeRequest, from: number, k: number): Promise<StepProposal[]> {
     const parts = await Promise.all(Array.from({ length: k - from }, (_, i) => this.request(req, 1, from + i)));
-    return parts.flat();
+    return parts.flatMap((p) => p.steps);
   }
 
   /** One HTTP request (or a cache hit) for n samples; `sample` is 'n' for an n-request or the sample index of a fan-out. */
-  private async request(req: ProposeRequest, n: number, sample: number | 'n'): Promise<StepProposal[]> {
+  private async request(req: ProposeRequest, n: number, sample: number | 'n'): Promise<Answer> {
     const steps = req.steps;
     const chat = this.o.mode === 'chat';
     const path = chat ? '/chat/completions' : '/completions';
@@ -133,12 +141,16 @@ export class OpenAIPolicy implements Policy {
       this.stats.cachedPromptTokens += usage.prompt_tokens_details?.cached_tokens ?? 0;
       this.stats.completionTokens += usage.completion_tokens ?? tokens.reduce((a, b) => a + b, 0);
     }
-    return choices.map((c, i) => {
+    const out = choices.map((c, i) => {
       const p = toProposal(c, steps, tokens[i]!, { boxedEnds: this.o.boxedEnds });
       if (p.truncated) this.stats.truncatedSteps++;
       if (i > 0 || usage.prompt_tokens === undefined) return p;
       return { ...p, promptTokens: usage.prompt_tokens, ...(usage.prompt_tokens_details?.cached_tokens !== undefined ? { cachedTokens: usage.prompt_tokens_details.cached_tokens } : {}) };
     });
+    // a blank step (the model emitted the delimiter at once) would only repeat the prompt: dropped, and counted
+    const kept = out.filter((p) => p.terminal || p.text.trim() !== '');
+    this.stats.emptySteps += out.length - kept.length;
+    return { steps: kept, choices: choices.length };
   }
 
   private async send(path: string, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
