@@ -249,6 +249,11 @@ test('response cache: a repeated run makes no request and gets the same steps; s
     const files = readdirSync(dir, { recursive: true }).map(String);
     assert.is(files.filter((f) => f.endsWith('.json')).length, 5);
     assert.is(files.filter((f) => f.endsWith('.tmp')).length, 0);
+    // without a seed in the body, two draws at one node are still two entries
+    const noSeed = policy(s, { cache: dir, sendSeed: false });
+    await noSeed.propose(req([], 1, { seed: 'a' }));
+    await noSeed.propose(req([], 1, { seed: 'b' }));
+    assert.is(noSeed.info().cacheHits, 0);
     assert.is.not(ResponseCache.key({ a: 1, b: 2 }), ResponseCache.key({ a: 1, b: 3 }));
     assert.is(ResponseCache.key({ a: 1, b: 2 }), ResponseCache.key({ b: 2, a: 1 }));
   } finally {

@@ -125,7 +125,9 @@ export class OpenAIPolicy implements Policy {
     const chat = this.o.mode === 'chat';
     const path = chat ? '/chat/completions' : '/completions';
     const body = this.body(req, steps, n, sample);
-    const key = this.o.cache ? ResponseCache.key({ endpoint: this.o.baseURL + path, sample, body }) : '';
+    // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
+    const request = { endpoint: this.o.baseURL + path, sample, draw: this.seedFor(req, sample), body };
+    const key = this.o.cache ? ResponseCache.key(request) : '';
     let json = this.o.cache?.get<unknown>(key);
     const cached = json !== undefined;
     if (cached) this.stats.cacheHits++;
@@ -133,7 +135,7 @@ export class OpenAIPolicy implements Policy {
       json = await this.limiter.run(() => withRetries((attempt) => this.send(path, body, attempt, req.signal), this.o.retry, req.signal, (f) => this.onFailure(f)), req.signal);
     }
     const choices = parseChoices(json, chat, this.o.delimiters).sort((a, b) => a.index - b.index).slice(0, n);
-    if (!cached) this.o.cache?.set(key, json, { endpoint: this.o.baseURL + path, sample, body });
+    if (!cached) this.o.cache?.set(key, json, request);
     const usage = ((json as { usage?: Usage }).usage ?? {}) as Usage;
     const tokens = splitTokens(choices, usage.completion_tokens);
     if (!cached) {
