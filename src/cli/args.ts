@@ -26,7 +26,8 @@ export const STRATEGY_FLAGS: Record<string, [option: string, kind: 'int' | 'num'
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: string | boolean }>;
 
 /** Strict flag parsing for every command; an unknown or malformed flag is an InvalidOptionError. */
-export function parseFlags<S extends FlagSpec>(argv: string[], spec: S) {
+// Return type spelled out: the inferred one names a type node:util does not export, which the .d.ts build cannot emit.
+export function parseFlags<S extends FlagSpec>(argv: string[], spec: S): ReturnType<typeof parseArgs<{ args: string[]; options: S; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
   } catch (e) {

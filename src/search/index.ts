@@ -5,7 +5,7 @@ export { beam, dvts, type BeamOptions, type DvtsOptions } from './strategies/bea
 export { bestFirst, type BestFirstOptions } from './strategies/bestfirst.ts';
 export { mcts, type MctsOptions } from './strategies/mcts.ts';
 export { SearchTree, type TreeNode } from './tree.ts';
-export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, loadTreeFile, type TreeJSON, type LoadedTree } from './schema.ts';
+export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, type TreeJSON, type LoadedTree } from './schema.ts';
 export type { SearchResult, SearchStats, Trajectory } from './result.ts';
 export type { SearchEvent, SearchEventMap } from './events.ts';
 export type { Strategy, StrategySpec, StrategyContext, Expansion, ExpansionResult } from './strategy.ts';

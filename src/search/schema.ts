@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { FormatError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
 import type { SearchResult } from './result.ts';
@@ -107,14 +106,4 @@ export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
   for (const n of nodes) Object.freeze(Object.freeze(n).children);
   if (t.bestId !== null && !byId.has(t.bestId)) throw new FormatError(`${where}: bestId`, `no node ${t.bestId}`);
   return { json: t, tree: SearchTree.of(t.problem, nodes) };
-}
-
-export function loadTreeFile(path: string): LoadedTree {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new FormatError(path, `cannot read (${(e as Error).message})`);
-  }
-  return parseTree(text, path);
 }
