@@ -9,13 +9,13 @@ const importModule: ModuleLoader = (s) => import(s);
 
 /** True when `e` says `pkg` itself is not installed (not: pkg is there but fails, or lacks one of its own deps). */
 export function isNotInstalled(e: unknown, pkg: string): boolean {
-  const err = e as { code?: unknown; message?: unknown } | null;
-  const code = err?.code;
-  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
-    // Bun and Deno report a missing package without Node's codes.
-    return typeof err?.message === 'string' && /cannot find (module|package)|could not resolve|not found/i.test(err.message) && err.message.includes(pkg);
-  }
-  return typeof err?.message !== 'string' || err.message.includes(`'${pkg}'`) || err.message.includes(`"${pkg}"`) || err.message.includes(pkg);
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  // Node: Cannot find package 'pkg' imported from …; Bun: Cannot find package "pkg" from …;
+  // Deno: Could not find package 'pkg' from referrer … / Import "pkg" not a dependency
+  const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /cannot find (module|package)|could not (find|resolve)|not a dependency/i.test(message);
+  if (!notFound) return false;
+  return [`'${pkg}'`, `"${pkg}"`, `'${pkg}/`, `"${pkg}/`].some((q) => message.includes(q));
 }
 
 function missing(pkg: string, feature: string, e: unknown): MissingDependencyError {
