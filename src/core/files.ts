@@ -32,15 +32,18 @@ function noWrites(): never {
   throw new Error('writing files needs a runtime with a file system (Node, Bun or Deno)');
 }
 
-export const files: Files = nodeFs ?? {
+/** Reads over fetch (paths are URLs); writes throw. What `files` is where there is no node:fs. */
+export const fetchFiles: Files = {
   readFile: fetchFile as Files['readFile'],
   writeFile: async () => noWrites(),
   mkdir: async () => noWrites(),
   copyFile: async () => noWrites(),
 };
 
+export const files: Files = nodeFs ?? fetchFiles;
+
 /** POSIX-style joins for URLs. */
-const urlPaths: Paths = {
+export const urlPaths: Paths = {
   join: (...parts) => parts.filter((p) => p !== '').join('/').replace(/(?<!:)\/{2,}/g, '/'),
   resolve: (...parts) => urlPaths.join(...parts),
   dirname: (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) || '/' : '.'),
