@@ -7,9 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const work = mkdtempSync(join(tmpdir(), 'steptree-pkg-'));
-// STEPTREE_KEEP=1 keeps the tarball and consumer projects for a look after the run.
-if (!process.env.STEPTREE_KEEP) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The tfjs peers a user of steptree/tfjs installs (versions as in our devDependencies). */
@@ -20,13 +17,20 @@ function memo<T>(f: () => T): () => T {
   return () => (v ??= { value: f() }).value;
 }
 
+/** One scratch folder per run; STEPTREE_KEEP=1 keeps it (tarball, consumer projects) for a look afterwards. */
+const work = memo(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'steptree-pkg-'));
+  if (!process.env.STEPTREE_KEEP) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+});
+
 function npmRun(args: string[], cwd: string): string {
   return execFileSync(npm, [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
 }
 
 /** `npm pack` of the repo (prepack builds dist/ first); the tarball's path. */
 export const tarball = memo(() => {
-  const dest = join(work, 'pack');
+  const dest = join(work(), 'pack');
   mkdirSync(dest);
   const name = npmRun(['pack', '--pack-destination', dest, '--silent'], repo).trim().split('\n').pop()!;
   return join(dest, name);
@@ -39,7 +43,7 @@ export const packedFiles = memo((): string[] => {
 });
 
 function consumer(name: string, extra: string[]): string {
-  const dir = join(work, name);
+  const dir = join(work(), name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' }, null, 2));
   npmRun(['install', tarball(), ...extra], dir);
