@@ -89,8 +89,8 @@ const wasm: Candidate = {
   backend: 'wasm',
   packages: ['@tensorflow/tfjs-backend-wasm'],
   init: async (load, deps) => {
-    // A bundle that imported @tensorflow/tfjs-backend-wasm itself (and set its paths) has the factory registered already.
-    if (tf.findBackendFactory('wasm') === null) {
+    // A browser bundle cannot load a package at run time: the app imports @tensorflow/tfjs-backend-wasm and sets its paths.
+    if (proc || tf.findBackendFactory('wasm') === null) {
       const mod = (await load('@tensorflow/tfjs-backend-wasm')) as { setWasmPaths?: (p: string) => void };
       if (tf.findBackend('wasm') === null) mod.setWasmPaths?.(deps.wasmPaths ?? wasmDir()); // paths can only be set before first init
     }
