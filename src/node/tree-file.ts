@@ -1,8 +1,8 @@
+// Node-only: reading a saved tree from disk. The engine itself (src/search) does no file I/O.
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../core/errors.ts';
 import { parseTree, type LoadedTree } from '../search/schema.ts';
 
-/** Read and validate a tree JSON file (errors name the file and field); pass the result as `resume`. */
 export function loadTreeFile(path: string): LoadedTree {
   let text: string;
   try {
