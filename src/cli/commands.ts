@@ -18,6 +18,10 @@ export const commands: Record<string, Command> = {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await tfjsCli()).prmCommand(argv),
   },
+  view: {
+    summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
+    run: async (argv) => (await import('./view.ts')).view(argv),
+  },
 };
 
 /** prm.ts imports the tfjs PRM, whose peers are optional: a missing one is a clear "npm install …" error. */

@@ -4,16 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { repo, tfjsProject } from './setup.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.bin': 'application/octet-stream', '.jsonl': 'text/plain' };
 
 function serve(routes: Record<string, string>, bundle: string): Promise<Server> {
@@ -44,11 +41,10 @@ test('an esbuild bundle runs a search with the wasm tfjs PRM in headless chromiu
   assert.not.match(bundle, /from\s*["']node:|import\(["']node:/, 'the bundle imports a node: module');
   const nm = join(dir, 'node_modules');
   const server = await serve({ '/wasm/': join(nm, '@tensorflow/tfjs-backend-wasm/dist/'), '/models/': join(nm, 'steptree/models/') }, bundle);
-  const profile = mkdtempSync(join(tmpdir(), 'steptree-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
+  const browser = await launchChromium(); // headless, a fresh profile, the closed-network flags
   const errors: string[] = [];
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
+    const page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} ${r.url()}`));
@@ -61,9 +57,8 @@ test('an esbuild bundle runs a search with the wasm tfjs PRM in headless chromiu
     const s = result.score as number;
     assert.ok(s > 0 && s < 1, `score ${s}`);
   } finally {
-    await context.close();
+    await browser.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 });
 
