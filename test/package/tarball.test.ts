@@ -49,13 +49,18 @@ function pick(name: string): Runtime {
   return rt;
 }
 
-test('the bin runs with plain node from the installed package (no tsx), and --prm tfjs says what to install', () => {
+test('the bin runs with plain node from the installed package (no tsx): solve, solve --out, view; --prm tfjs says what to install', () => {
   const dir = engineProject();
   const bin = join(dir, 'node_modules/.bin/steptree');
   let r = spawnSync(process.execPath, [bin, 'solve', '--task', 'arith', '--strategy', 'beam', '--prm', 'verifier', '--seed', '1', '--json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.correct, true);
+  r = spawnSync(process.execPath, [bin, 'solve', '--strategy', 'beam', '--seed', '2', '--out', 'cli-tree.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  r = spawnSync(process.execPath, [bin, 'view', 'cli-tree.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readFileSync(join(dir, 'cli-tree.html'), 'utf8'), /<html/i);
   r = spawnSync(process.execPath, [bin, 'solve', '--prm', 'tfjs'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.not.equal(r.status, 0);
   assert.match(r.stderr, /npm install @tensorflow\/tfjs-core/);
