@@ -19,27 +19,24 @@ interface Graph {
   readonly packages: Set<string>;
 }
 
-/** Free uses of Node-only globals (a property named `process` or `x.Buffer` is not one). */
-function nodeGlobals(js: string, file: string): string[] {
+/** Static imports and re-exports, and dynamic import() of a string literal; free uses of Node-only globals. */
+function scan(js: string, file: string): { specifiers: string[]; globals: string[] } {
   const sf = ts.createSourceFile(file, js, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-  const found: string[] = [];
+  const specifiers: string[] = [];
+  const globals: string[] = [];
   const visit = (n: ts.Node): void => {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specifiers.push(n.moduleSpecifier.text);
+    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0])) specifiers.push(n.arguments[0].text);
     if (ts.isIdentifier(n) && NODE_GLOBALS.has(n.text)) {
       const p = n.parent;
       const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || (ts.isBindingElement(p) && p.propertyName === n);
       const declared = (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)) && p.name === n;
-      if (!isName && !declared) found.push(`${n.text} (line ${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1} of the JS)`);
+      if (!isName && !declared) globals.push(`${n.text} (line ${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1} of the JS)`);
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return found;
-}
-
-function specifiers(js: string): string[] {
-  const out: string[] = [];
-  for (const m of js.matchAll(/(?:^|[^\w.])(?:import|export)\s*(?:[\w*{}\s,$]+\s*from\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push((m[1] ?? m[2])!);
-  return out;
+  return { specifiers, globals };
 }
 
 export function walk(entry: string): Graph {
@@ -53,8 +50,9 @@ export function walk(entry: string): Graph {
     seen.add(file);
     const rel = relative(repo, file);
     const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } }).outputText;
-    for (const g of nodeGlobals(js, file)) problems.push(`${rel}: uses ${g}`);
-    for (const s of specifiers(js)) {
+    const found = scan(js, file);
+    for (const g of found.globals) problems.push(`${rel}: uses ${g}`);
+    for (const s of found.specifiers) {
       if (s.startsWith('.')) todo.push(resolve(dirname(file), s));
       else if (s.startsWith('node:') || builtins.has(s)) problems.push(`${rel}: imports ${s}`);
       else packages.add(s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
@@ -69,7 +67,8 @@ test('the walker sees what it must: a node: import, setImmediate and a peer pack
   const tfjs = walk('src/reward/tfjs/index.ts');
   assert.ok(tfjs.packages.has('@tensorflow/tfjs-core'));
   assert.ok(tfjs.problems.some((p) => p.startsWith('src/reward/tfjs/train.ts: uses setImmediate')), tfjs.problems.join('\n'));
-  assert.ok(nodeGlobals('setImmediate(f); const o = { process: 1 }; o.Buffer;', 'x.js').length === 1);
+  assert.equal(scan('setImmediate(f); const o = { process: 1 }; o.Buffer; // import \'x\'', 'x.js').globals.length, 1);
+  assert.equal(scan("import a from 'a'; export { b } from './b.js'; const s = 'import c from \\'c\\''; await import('d');", 'x.js').specifiers, ['a', './b.js', 'd']);
 });
 
 test('steptree (src/index.ts): no node: imports, no setImmediate or other Node-only globals, in its whole import graph', () => {
@@ -86,8 +85,8 @@ test('steptree (src/index.ts) imports only regular dependencies, never an option
   }
 });
 
-test('steptree/tfjs and steptree/tasks/arith (both run in browsers) have no node: imports', () => {
-  for (const entry of ['src/reward/tfjs/index.ts', 'src/tasks/arith.ts']) {
+test('steptree/tfjs, steptree/http and steptree/tasks/arith (they run in browsers) have no node: imports', () => {
+  for (const entry of ['src/reward/tfjs/index.ts', 'src/reward/http/index.ts', 'src/tasks/arith.ts']) {
     const imports = walk(entry).problems.filter((p) => p.includes(': imports '));
     assert.equal(imports, [], entry);
   }
