@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strategyDescriptors } from '../src/index.ts';
-import { loadTreeFile } from '../src/node/tree-file.ts';
+import { loadTreeFile } from 'steptree/node';
 
 const bin = new URL('../bin/steptree.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

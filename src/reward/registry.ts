@@ -32,7 +32,10 @@ export const prmKinds: Record<string, PRMKind> = {
   },
   tfjs: {
     summary: 'a TensorFlow.js PRM saved by `prm train` (default models/arith-prm)',
-    load: async (arg) => (await import('../cli/prm.ts')).loadPRMForSolve(arg),
+    load: async (arg) => {
+      (await import('./tfjs/peers.ts')).requireTfjs('--prm tfjs');
+      return (await import('../cli/prm.ts')).loadPRMForSolve(arg);
+    },
   },
   http: {
     summary: 'a PRM served over HTTP (vLLM pooling); arg is the base URL',
