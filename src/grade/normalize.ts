@@ -95,7 +95,7 @@ function stripMarkup(s: string): string {
     .replace(/\\(?:left|right)(?:\.|(?![a-zA-Z]))/g, '')
     .replace(/\\[bB]ig{1,2}[lr]?(?![a-zA-Z])/g, '')
     .replace(/\{,\}/g, ',')
-    .replace(/\\[!,;:> ]|\\q?quad(?![a-zA-Z])|~/g, ' ')
+    .replace(/(?<!\\)\\[!,;:> ]|\\q?quad(?![a-zA-Z])|~/g, ' ')
     .replace(/\^\s*\{?\s*\\circ\s*\}?|\\circ(?![a-zA-Z])|°|\\degree(?![a-zA-Z])/g, '')
     .replace(/\\%|%|\\\$|\$/g, '');
 }
