@@ -49,7 +49,8 @@ export function gradeAnswerSync(grader: GraderName, prediction: string, referenc
   let ex = extractWithRule(prediction);
   const ref = referenceAnswer(reference);
   // GSM8K answers are numbers: a short phrase ("costs 18") that is not one falls back to its last number
-  if (grader !== 'math' && ex?.rule === 'bare' && gsm8kNumber(ex.answer) === null) ex = lastNumber(prediction) ?? ex;
+  // (and a last math span "$160 - 36 - 65 = 59$" is an equation, not a number)
+  if (grader !== 'math' && (ex?.rule === 'last-math' || (ex?.rule === 'bare' && gsm8kNumber(ex.answer) === null))) ex = lastNumber(prediction) ?? ex;
   if (ex === null) return { correct: false, rule: 'no-answer', status: 'ok', extracted: null, stage: 1 };
   const base = { status: 'ok', extracted: ex.answer, stage: 1, extractedBy: ex.rule } as const;
   if (grader === 'gsm8k') {

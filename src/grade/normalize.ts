@@ -100,9 +100,9 @@ function stripMarkup(s: string): string {
     .replace(/\\%|%|\\\$|\$/g, '');
 }
 
-/** One space only after a command followed by a letter (`\sin x`); all other whitespace goes. */
+/** One space only between letters (`\sin x`, `a and b`: joining them would change the meaning); all other whitespace goes. */
 function squeeze(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/(\\[a-zA-Z]+) (?=[a-zA-Z])|\s/g, (m, cmd) => (cmd ? `${cmd} ` : ''));
+  return s.replace(/\s+/g, ' ').replace(/([a-zA-Z]) (?=[a-zA-Z])|\s/g, (m, letter) => (letter ? `${letter} ` : ''));
 }
 
 /** Whole-answer rewrites: thousands separators, spelled numbers, choice letters, single-token braces. */

@@ -92,6 +92,11 @@ export function shapeOf(s: string): Shape {
   const mat = matrix(s);
   if (mat) return mat;
   const rel = splitTop(s, [...RELATIONS, '\\in']);
+  if (rel.seps.length > 1 && rel.seps.every((x) => x === '=')) {
+    // a chain `a = b = c` states its value last
+    const last = rel.parts[rel.parts.length - 1]!;
+    return { kind: 'relation', op: '=', left: { kind: 'leaf', s: s.slice(0, s.length - last.length - 1) }, right: shapeOf(last) };
+  }
   if (rel.seps.length === 1) {
     const [l, r] = rel.parts as [string, string];
     if ((rel.seps[0] === '=' || rel.seps[0] === '\\in') && VAR_LHS.test(l)) return shapeOf(r);
@@ -155,8 +160,9 @@ export function compareShapes(a: Shape, b: Shape, leaf: LeafCompare): Verdict {
     if (same === 'equal' || mirrored === 'equal') return 'equal';
     return same === 'unknown' || mirrored === 'unknown' ? 'unknown' : 'different';
   }
-  // a scalar against a structure: a symbolic leaf could still be a set or a tuple in disguise only
-  // when it is not a plain leaf, which the shape parser already rules out
+  // `\frac{28}{4} = 7` against `7`: a worked equation states its value on the right
+  if (a.kind === 'relation' && a.op === '=' && b.kind !== 'relation') return compareShapes(a.right, b, leaf);
+  if (b.kind === 'relation' && b.op === '=' && a.kind !== 'relation') return compareShapes(a, b.right, leaf);
   return 'different';
 }
 
