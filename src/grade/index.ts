@@ -90,7 +90,7 @@ export async function gradeAnswer(grader: GraderName, prediction: string, refere
   pool ??= new SymbolicPool(poolOptions);
   const out = await pool.compare(s.pending, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (out.status !== 'ok') return { ...r1, stage: 2, rule: 'symbolic', status: out.status, ...(out.status === 'error' ? { detail: out.message } : {}) };
-  const decided = new Map<string, Verdict>(s.pending.map(([a, b], i) => [pairKey(a, b), out.results[i]!.verdict]));
+  const decided = new Map<string, Verdict>(s.pending.map((pair, i) => [pairKey(pair), out.results[i]!.verdict]));
   const unparsed = out.results.some((r) => !r.parsed[0] || !r.parsed[1]);
   const verdict = resolveWithSymbolic(s, decided);
   return { ...r1, stage: 2, correct: verdict === 'equal', rule: unparsed && verdict !== 'equal' ? 'symbolic-unparsed' : 'symbolic' };

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import type { LeafPair } from './structure.ts';
 import type { SymbolicResult } from './symbolic.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -23,7 +24,7 @@ export interface PoolOptions {
 export type JobOutcome = { readonly status: 'ok'; readonly results: SymbolicResult[] } | { readonly status: 'timeout' } | { readonly status: 'error'; readonly message: string };
 
 interface Job {
-  readonly pairs: readonly (readonly [string, string])[];
+  readonly pairs: readonly LeafPair[];
   readonly timeoutMs: number;
   readonly done: (o: JobOutcome) => void;
 }
@@ -58,7 +59,7 @@ export class SymbolicPool {
     this.size = Math.max(1, opts.size ?? Math.min(2, availableParallelism()));
   }
 
-  compare(pairs: readonly (readonly [string, string])[], timeoutMs: number): Promise<JobOutcome> {
+  compare(pairs: readonly LeafPair[], timeoutMs: number): Promise<JobOutcome> {
     if (this.closed) return Promise.resolve({ status: 'error', message: 'symbolic pool is closed' });
     return new Promise((done) => {
       this.queue.push({ pairs, timeoutMs, done });

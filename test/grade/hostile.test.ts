@@ -49,11 +49,11 @@ test('50 KB of nested braces, a 1 MB answer, deep nesting sent to the symbolic s
 
 test('a worker that exhausts its heap is killed by resourceLimits; the job is an error, the process lives', async () => {
   const pool = new SymbolicPool({ size: 1, maxMemoryMb: 64, workerUrl: new URL('./oom-worker.mjs', import.meta.url) });
-  const o = await pool.compare([['1', '1']], 60_000);
+  const o = await pool.compare([['1', '1', 'value']], 60_000);
   assert.is(o.status, 'error');
   assert.match((o as { message: string }).message, /memory|crashed|exited/i);
   await pool.close();
-  assert.equal(await pool.compare([['1', '1']], 1000), { status: 'error', message: 'symbolic pool is closed' });
+  assert.equal(await pool.compare([['1', '1', 'value']], 1000), { status: 'error', message: 'symbolic pool is closed' });
 });
 
 test.run();
