@@ -30,7 +30,8 @@ export function scalarStage1(a: string, b: string, mode: LeafMode = 'value', rul
   if (x && y) return rules?.add('rational'), equals(x, y) ? 'equal' : 'different';
   if (PLAIN.test(a) && PLAIN.test(b)) {
     rules?.add('text');
-    return a.toLowerCase() === b.toLowerCase() ? 'equal' : 'different';
+    // "Yes" is "yes", but the variables x and X are not the same
+    return a.length > 1 && a.toLowerCase() === b.toLowerCase() ? 'equal' : 'different';
   }
   return 'unknown';
 }

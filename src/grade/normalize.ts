@@ -82,6 +82,7 @@ function canonicalSymbols(s: string): string {
     .replace(/\\varnothing|\\O(?![a-zA-Z])|\\\{\s*\\\}|∅/g, '\\emptyset')
     .replace(/\\[cl]?dots(?![a-zA-Z])/g, '\\ldots')
     .replace(/π/g, '\\pi')
+    .replace(/^\s*(?:\\mathbb\s*\{?R\}?|ℝ|\\R(?![a-zA-Z])|\\text\{all real numbers\})\s*$/, '(-\\infty,\\infty)')
     .replace(/\\begin\{[bBv]?matrix\}/g, '\\begin{pmatrix}')
     .replace(/\\end\{[bBv]?matrix\}/g, '\\end{pmatrix}');
 }
