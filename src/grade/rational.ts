@@ -34,6 +34,14 @@ export const mul = (a: Rational, b: Rational): Rational => rational(a.n * b.n, a
 export const div = (a: Rational, b: Rational): Rational | null => (b.n === 0n ? null : rational(a.n * b.d, a.d * b.n));
 export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
 export const equals = (a: Rational, b: Rational): boolean => a.n === b.n && a.d === b.d;
+
+/** |a − b| ≤ tol·max(|a|, |b|), exactly (no float underflow: 1/2004! and 1/2006! stay far apart). */
+export function withinRelative(a: Rational, b: Rational, tol: Rational): boolean {
+  const diff = add(a, neg(b));
+  const big = abs(a.n) * b.d > abs(b.n) * a.d ? a : b;
+  // |diff| ≤ tol·|big|  ⇔  |diff.n|·tol.d·big.d ≤ tol.n·|big.n|·diff.d
+  return abs(diff.n) * tol.d * big.d <= tol.n * abs(big.n) * diff.d;
+}
 export const toString = (a: Rational): string => (a.d === 1n ? `${a.n}` : `${a.n}/${a.d}`);
 
 const pow10 = (k: number): Rational => (k >= 0 ? rational(10n ** BigInt(k)) : rational(1n, 10n ** BigInt(-k)));

@@ -175,15 +175,21 @@ export function compareShapes(a: Shape, b: Shape, leaf: LeafCompare): Verdict {
   }
   if (a.kind === 'relation' && b.kind === 'leaf' && b.equation) return compareShapes(a, b.equation, leaf);
   if (b.kind === 'relation' && a.kind === 'leaf' && a.equation) return compareShapes(a.equation, b, leaf);
-  // `\frac{28}{4} = 7` against `7`: worked arithmetic states its value on the right
-  if (a.kind === 'relation' && worked(a) && b.kind !== 'relation') return compareShapes(a.right, b, leaf);
-  if (b.kind === 'relation' && worked(b) && a.kind !== 'relation') return compareShapes(a, b.right, leaf);
+  // `\frac{28}{4} = 7` or `AB = 10` against a value: the relation states that value on the right
+  if (a.kind === 'relation' && statesValue(a) && b.kind !== 'relation') return compareShapes(a.right, b, leaf);
+  if (b.kind === 'relation' && statesValue(b) && a.kind !== 'relation') return compareShapes(a, b.right, leaf);
   return 'different';
 }
 
-/** `=` with arithmetic only on the left (no unknowns): `x + y = 3` is an equation, not the value 3. */
-function worked(r: Shape & { kind: 'relation' }): boolean {
-  return r.op === '=' && !/[a-zA-Z]/.test(r.lhs.replace(/\\[a-zA-Z]+/g, ''));
+const letters = (s: string): boolean => /[a-zA-Z]/.test(s.replace(/\\(?:frac|sqrt|cdot|times|pi|left|right)(?![a-zA-Z])/g, ''));
+
+/**
+ * `lhs = constant` where lhs is worked arithmetic (`\frac{28}{4}`) or names one quantity (`AB`,
+ * `\cos\angle RPS`, `x^3`); `x + y = 3` is an equation, not the value 3.
+ */
+function statesValue(r: Shape & { kind: 'relation' }): boolean {
+  if (r.op !== '=' || letters(r.rhs)) return false;
+  return !letters(r.lhs) || splitTop(r.lhs.replace(/^-/, ''), ['+', '-']).parts.length === 1;
 }
 
 /** The leaf pairs `leaf` leaves undecided (the symbolic stage decides these, then the walk reruns). */
