@@ -91,6 +91,17 @@ function parseFrac(s: string, depth: number): Rational | null {
   return q ? (m[1] === '-' ? neg(q) : q) : null;
 }
 
+/** Repeating decimal `0.\overline{3}` = 1/3, `1.1\overline{6}` = 7/6. */
+function parseRepeating(s: string): Rational | null {
+  const m = /^([+-]?)(\d*)\.(\d*)\\overline\{(\d{1,50})\}$/.exec(s);
+  if (!m || m[2]!.length + m[3]!.length > MAX_DIGITS) return null;
+  const [, sign, int, frac, rep] = m as unknown as [string, string, string, string, string];
+  const head = rational(BigInt(int + frac || '0'), 10n ** BigInt(frac.length));
+  const tail = rational(BigInt(rep), 10n ** BigInt(frac.length) * (10n ** BigInt(rep.length) - 1n));
+  const r = add(head, tail);
+  return sign === '-' ? neg(r) : r;
+}
+
 /** Mixed number `2\frac{1}{2}` = 5/2 (non-negative integer parts only; the sign applies to the whole). */
 function parseMixed(s: string): Rational | null {
   const m = /^([+-]?)(\d+)\\frac\{(\d+)\}\{(\d+)\}$/.exec(s);
@@ -100,8 +111,8 @@ function parseMixed(s: string): Rational | null {
 }
 
 /**
- * The exact value of a number written as an integer, decimal, scientific form, `\frac{}{}`, `a/b` or a
- * mixed number; null for anything else (no spaces expected: callers normalise first).
+ * The exact value of a number written as an integer, decimal, scientific form, repeating decimal,
+ * `\frac{}{}`, `a/b` or a mixed number; null for anything else (no spaces expected: callers normalise first).
  */
 export function parseExact(s: string, depth = 0): Rational | null {
   if (depth > 4 || s.length > MAX_DIGITS + 40) return null;
@@ -112,5 +123,5 @@ export function parseExact(s: string, depth = 0): Rational | null {
     const b = a && parseDecimal(slash[2]!);
     return a && b ? div(a, b) : null;
   }
-  return parseDecimal(s) ?? parseScientific(s) ?? parseMixed(s) ?? parseFrac(s, depth);
+  return parseDecimal(s) ?? parseScientific(s) ?? parseRepeating(s) ?? parseMixed(s) ?? parseFrac(s, depth);
 }
