@@ -22,6 +22,7 @@ export const commands: Record<string, Command> = {
     summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
     run: async (argv) => (await import('./view.ts')).view(argv),
   },
+  grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
 };
 
 /** prm.ts imports the tfjs PRM, whose peers are optional: a missing one is a clear "npm install …" error. */
