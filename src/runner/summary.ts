@@ -1,0 +1,103 @@
+import type { ResultRecord } from './record.ts';
+import { readResults } from './results.ts';
+import { wilson } from './wilson.ts';
+
+export interface AccuracyCell {
+  /** Graded (status ok). */
+  readonly n: number;
+  readonly correct: number;
+  readonly accuracy: number | null;
+  /** 95 % Wilson interval. */
+  readonly ci95: readonly [number, number] | null;
+}
+
+export interface BenchSummary extends AccuracyCell {
+  readonly schemaVersion: 1;
+  /** (problem, seed) pairs recorded. */
+  readonly records: number;
+  readonly errors: number;
+  /** Graded as wrong because the symbolic stage timed out (counted in n). */
+  readonly gradeTimeouts: number;
+  readonly byLevel: Readonly<Record<string, AccuracyCell>>;
+  readonly bySubject: Readonly<Record<string, AccuracyCell>>;
+  readonly bySeed: Readonly<Record<string, AccuracyCell>>;
+  /** Totals and means per record. */
+  readonly tokens: Total;
+  readonly policyCalls: Total;
+  readonly prmSteps: Total;
+  readonly failures: Total;
+  readonly cost: Total | null;
+  readonly wallMs: Total;
+}
+
+export interface Total {
+  readonly total: number;
+  readonly perProblem: number;
+}
+
+class Cell {
+  n = 0;
+  correct = 0;
+  add(ok: boolean) {
+    this.n++;
+    if (ok) this.correct++;
+  }
+  get(): AccuracyCell {
+    return { n: this.n, correct: this.correct, accuracy: this.n ? round(this.correct / this.n) : null, ci95: this.n ? (wilson(this.correct, this.n).map(round) as [number, number]) : null };
+  }
+}
+
+// rounded so a summary does not depend on the order records were summed in
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Folds records one at a time (results are streamed, never all in memory). */
+export class SummaryBuilder {
+  private records = 0;
+  private errors = 0;
+  private timeouts = 0;
+  private readonly all = new Cell();
+  private readonly groups = { level: new Map<string, Cell>(), subject: new Map<string, Cell>(), seed: new Map<string, Cell>() };
+  private readonly sums = { tokens: 0, policyCalls: 0, prmSteps: 0, failures: 0, wallMs: 0 };
+
+  constructor(private readonly pricePerMTok?: number) {}
+
+  add(r: ResultRecord): void {
+    this.records++;
+    for (const k of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[k] += r.stats[k];
+    if (r.status === 'error') return void this.errors++;
+    if (r.gradeStatus === 'timeout') this.timeouts++;
+    this.all.add(r.correct);
+    const cell = (m: Map<string, Cell>, k: string) => (m.get(k) ?? m.set(k, new Cell()).get(k)!).add(r.correct);
+    if (r.level !== undefined) cell(this.groups.level, String(r.level));
+    if (r.subject !== undefined) cell(this.groups.subject, r.subject);
+    cell(this.groups.seed, String(r.seed));
+  }
+
+  build(): BenchSummary {
+    const per = (total: number): Total => ({ total: round(total), perProblem: this.records ? round(total / this.records) : 0 });
+    const cells = (m: Map<string, Cell>) => Object.fromEntries([...m.keys()].sort().map((k) => [k, m.get(k)!.get()]));
+    return {
+      schemaVersion: 1,
+      ...this.all.get(),
+      records: this.records,
+      errors: this.errors,
+      gradeTimeouts: this.timeouts,
+      byLevel: cells(this.groups.level),
+      bySubject: cells(this.groups.subject),
+      bySeed: cells(this.groups.seed),
+      tokens: per(this.sums.tokens),
+      policyCalls: per(this.sums.policyCalls),
+      prmSteps: per(this.sums.prmSteps),
+      failures: per(this.sums.failures),
+      cost: this.pricePerMTok === undefined ? null : per((this.sums.tokens / 1e6) * this.pricePerMTok),
+      wallMs: per(this.sums.wallMs),
+    };
+  }
+}
+
+/** The summary of a results file, read as a stream. */
+export async function summarize(file: string, pricePerMTok?: number): Promise<BenchSummary> {
+  const b = new SummaryBuilder(pricePerMTok);
+  for await (const r of readResults(file)) b.add(r);
+  return b.build();
+}
