@@ -30,6 +30,10 @@ export const prmKinds: Record<string, PRMKind> = {
     summary: 'arith only: checks each step exactly; --prm-noise dials its quality',
     load: async (_arg, ctx) => new (await import('../tasks/arith.ts')).VerifierPRM({ noise: ctx.noise ?? 0, seed: ctx.seed }),
   },
+  oracle: {
+    summary: 'simulator paired with --policy simulated: knows which steps it corrupted; --prm-noise dials its quality',
+    load: async (_arg, ctx) => new (await import('./oracle.ts')).OraclePRM({ noise: ctx.noise ?? 0, seed: ctx.seed }),
+  },
   tfjs: {
     summary: 'a TensorFlow.js PRM saved by `prm train` (default models/arith-prm)',
     load: async (arg) => (await import('../cli/prm.ts')).loadPRMForSolve(arg),
