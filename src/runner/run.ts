@@ -87,6 +87,9 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
   const ctx: RunContext = { config, dir, grader: kind.grader, models, strategy, scheduler, ...(hooks.signal && { signal: hooks.signal }) };
   const writer = await ResultsWriter.open(file);
   let ran = 0;
+  // the run counts as a search of its own, so the scheduler always waits a turn for other problems'
+  // PRM work (otherwise a policy that answers at once lets each search finish alone)
+  scheduler.enter();
   try {
     const running = new Set<Promise<void>>();
     for await (const item of kind.load(config.data, filters)) {
@@ -110,6 +113,7 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
     }
     await Promise.all(running);
   } finally {
+    scheduler.leave();
     await writer.close();
     await closeGrading();
   }
