@@ -23,6 +23,11 @@ export const policyKinds: Record<string, PolicyKind> = {
     simulated: true,
     create: async ({ seed, options }) => new (await import('../tasks/arith.ts')).ArithPolicy({ errorRate: (options.errorRate as number | undefined) ?? 0.3, seed }),
   },
+  openai: {
+    summary: 'an LLM behind an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama): baseURL, model, mode, nMode, cache, …',
+    simulated: false,
+    create: async (ctx) => (await import('./openai/factory.ts')).createOpenAI(ctx),
+  },
   simulated: {
     summary: 'offline simulator on GSM8K/MATH: proposes the reference step, or with errorRate a corrupted one (pairs with --prm oracle)',
     simulated: true,
