@@ -13,7 +13,7 @@ export const BENCH_HELP = `steptree bench --dataset gsm8k|math|math500|arith --d
   [--aggregation last|min|prod|mean|geomean] [--selection best|majority|weighted]
   [--budget-policy-calls n] [--budget-tokens n] [--budget-prm-calls n] [--budget-nodes n] [--budget-ms n]
   [--limit n] [--levels 1,2] [--subjects "Algebra,Number Theory"] [--ids a,b] [--shard i/n]
-  [--seeds 1,2,3] [--concurrency c] [--max-in-flight k] [--save-trees] [--retry-errors] [--price-per-mtok x]
+  [--seeds 1,2,3] [--concurrency c] [--max-in-flight k] [--save-trees] [--retry-errors] [--cache DIR | --no-cache]
   [--grade-timeout-ms t] --out runs/NAME [--config run.json] [--print-config] [--json] [--no-progress]
 Re-running the same command resumes (finished (problem, seed) pairs are skipped).`;
 
@@ -25,7 +25,7 @@ const FLAGS = {
   strategy: { type: 'string' }, aggregation: { type: 'string' }, selection: { type: 'string' },
   'budget-policy-calls': { type: 'string' }, 'budget-tokens': { type: 'string' }, 'budget-prm-calls': { type: 'string' }, 'budget-nodes': { type: 'string' }, 'budget-ms': { type: 'string' },
   seeds: { type: 'string' }, concurrency: { type: 'string' }, 'max-in-flight': { type: 'string' }, 'save-trees': { type: 'boolean' }, 'retry-errors': { type: 'boolean' },
-  'price-per-mtok': { type: 'string' }, 'grade-timeout-ms': { type: 'string' }, out: { type: 'string' },
+  cache: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'grade-timeout-ms': { type: 'string' }, out: { type: 'string' },
 } as const;
 
 const list = (v: unknown) => (v === undefined ? undefined : String(v).split(',').map((s) => s.trim()).filter(Boolean));
@@ -44,7 +44,7 @@ function policyOptions(values: Record<string, unknown>): Record<string, unknown>
       o[kv.slice(0, i)] = v;
     }
   }
-  if (values['base-url'] !== undefined) o.baseUrl = values['base-url'];
+  if (values['base-url'] !== undefined) o.baseURL = values['base-url'];
   if (values.model !== undefined) o.model = values.model;
   if (values['error-rate'] !== undefined) o.errorRate = number('error-rate', values['error-rate']);
   return o;
@@ -59,7 +59,7 @@ function flagConfig(v: Record<string, unknown>): Record<string, unknown> {
     policy: v.policy, prm: v.prm, prmFormat: v['prm-format'], prmModel: v['prm-model'], prmNoise: number('prm-noise', v['prm-noise']),
     strategy: v.strategy, aggregation: v.aggregation, selection: v.selection, seeds: ints('seeds', v.seeds),
     concurrency: number('concurrency', v.concurrency, true), maxInFlight: number('max-in-flight', v['max-in-flight'], true),
-    saveTrees: v['save-trees'], retryErrors: v['retry-errors'], pricePerMTok: number('price-per-mtok', v['price-per-mtok']),
+    saveTrees: v['save-trees'], retryErrors: v['retry-errors'], cache: v['no-cache'] ? false : v.cache,
     gradeTimeoutMs: number('grade-timeout-ms', v['grade-timeout-ms']), out: v.out,
   };
   if (Object.keys(budget).length) c.budget = budget;
@@ -99,6 +99,13 @@ export function benchConfig(argv: string[]): { config: BenchConfig; values: Reco
   return { config: resolveConfig(merged, nameOf), values };
 }
 
+/** The policy's own counters (requests, retries, failures), the numbers that say how the server behaved. */
+function policyLine(info: Readonly<Record<string, unknown>>): string {
+  const keys = ['calls', 'requests', 'retries', 'failedCalls', 'throttled', 'timeouts', 'cacheHits', 'truncatedSteps', 'costUsd'];
+  const kv = keys.filter((k) => typeof info[k] === 'number').map((k) => `${k} ${info[k]}`);
+  return kv.length ? kv.join(', ') : JSON.stringify(info);
+}
+
 export async function bench(argv: string[]): Promise<number> {
   if (argv.includes('--help')) return console.log(BENCH_HELP), 0;
   const { config, values } = benchConfig(argv);
@@ -125,8 +132,11 @@ export async function bench(argv: string[]): Promise<number> {
       },
     });
     bar?.stop();
-    if (values.json) console.log(JSON.stringify({ ...out.summary, simulated: out.start.simulated }));
-    else console.log(formatSummary(out.summary, `${config.dataset} · ${config.policy} · prm ${config.prm} · ${config.strategy} ${JSON.stringify(config.strategyOptions)} · seeds ${config.seeds.join(',')} → ${config.out}`, out.start.simulated));
+    if (values.json) console.log(JSON.stringify({ ...out.summary, simulated: out.start.simulated, ...(out.policyInfo && { policy: out.policyInfo }) }));
+    else {
+      console.log(formatSummary(out.summary, `${config.dataset} · ${config.policy} · prm ${config.prm} · ${config.strategy} ${JSON.stringify(config.strategyOptions)} · seeds ${config.seeds.join(',')} → ${config.out}`, out.start.simulated));
+      if (out.policyInfo) console.log(`  policy (this invocation): ${policyLine(out.policyInfo)}`);
+    }
     return ac.signal.aborted ? 130 : 0;
   } finally {
     bar?.stop();

@@ -44,15 +44,17 @@ export const benchConfigSchema = z.strictObject({
   saveTrees: z.boolean().default(false),
   /** Rerun the (problem, seed) pairs recorded as `error`. */
   retryErrors: z.boolean().default(false),
-  /** US$ per million generated tokens, for the cost column (unset: no cost shown). */
-  pricePerMTok: z.number().min(0).optional(),
+  /** US$ per million tokens, for the cost column (unset: the openai policy's own `pricing`, else no cost shown). */
+  pricing: z.strictObject({ promptPerMTok: z.number().min(0), cachedPromptPerMTok: z.number().min(0), completionPerMTok: z.number().min(0) }).partial().optional(),
+  /** Response cache folder of the openai policy (default `<out>/cache`; false: none). */
+  cache: z.union([z.string().min(1), z.literal(false)]).optional(),
 });
 
 export type BenchConfigInput = z.input<typeof benchConfigSchema>;
 export type BenchConfig = z.output<typeof benchConfigSchema>;
 
 /** Fields that do not change what is computed (`data` is covered by the dataset's own hash, so a moved file still resumes). */
-const RUN_ONLY = ['data', 'out', 'concurrency', 'maxInFlight', 'saveTrees', 'retryErrors', 'pricePerMTok'] as const;
+const RUN_ONLY = ['data', 'out', 'concurrency', 'maxInFlight', 'saveTrees', 'retryErrors', 'pricing', 'cache'] as const;
 
 /** Validates a config (from a file, flags, or a library caller); the error names the field. */
 export function resolveConfig(input: unknown, nameOf: (path: string[]) => string = (p) => ['config', ...p].join('.')): BenchConfig {

@@ -24,8 +24,14 @@ export interface ResultRecord {
 }
 
 export interface RecordStats {
+  /** Generated tokens. */
   readonly tokens: number;
+  /** Prompt tokens billed by the server, and of those the ones it served from its prefix cache (0 offline). */
+  readonly promptTokens: number;
+  readonly cachedTokens: number;
   readonly policyCalls: number;
+  /** Policy calls that failed after the policy's own retries (the node was marked failed). */
+  readonly policyErrors: number;
   /** Steps scored by the PRM (0 with `--prm none`). */
   readonly prmSteps: number;
   readonly nodes: number;

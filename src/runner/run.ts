@@ -11,7 +11,7 @@ import { createModels, type Models } from './models.ts';
 import { runOne, type RunContext } from './one.ts';
 import { resultKey, type ResultRecord } from './record.ts';
 import { dropTornTail, readResults, ResultsWriter, rewriteWithout } from './results.ts';
-import { summarize, type BenchSummary } from './summary.ts';
+import { summarize, type BenchSummary, type Pricing } from './summary.ts';
 
 export interface BenchStart {
   /** (problem, seed) pairs selected by the filters, and those left to run. */
@@ -117,9 +117,9 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
     await writer.close();
     await closeGrading();
   }
-  const summary = await summarize(file, config.pricePerMTok);
+  const summary = await summarize(file, config.pricing ?? (config.policyOptions.pricing as Pricing | undefined));
   await writeJson(join(dir, 'summary.json'), { ...summary, simulated: models.simulated });
-  const policyInfo = (models.policy as { info?: () => Record<string, unknown> }).info?.();
+  const policyInfo = models.policy.info?.();
   return { dir, config, summary, start, ran, wallMs: performance.now() - t0, scheduler: { ...scheduler.stats }, ...(policyInfo && { policyInfo }) };
 }
 

@@ -23,7 +23,10 @@ export interface BenchSummary extends AccuracyCell {
   readonly bySeed: Readonly<Record<string, AccuracyCell>>;
   /** Totals and means per record. */
   readonly tokens: Total;
+  readonly promptTokens: Total;
+  readonly cachedTokens: Total;
   readonly policyCalls: Total;
+  readonly policyErrors: Total;
   readonly prmSteps: Total;
   readonly failures: Total;
   readonly cost: Total | null;
@@ -57,13 +60,13 @@ export class SummaryBuilder {
   private timeouts = 0;
   private readonly all = new Cell();
   private readonly groups = { level: new Map<string, Cell>(), subject: new Map<string, Cell>(), seed: new Map<string, Cell>() };
-  private readonly sums = { tokens: 0, policyCalls: 0, prmSteps: 0, failures: 0, wallMs: 0 };
+  private readonly sums = { tokens: 0, promptTokens: 0, cachedTokens: 0, policyCalls: 0, policyErrors: 0, prmSteps: 0, failures: 0, wallMs: 0 };
 
-  constructor(private readonly pricePerMTok?: number) {}
+  constructor(private readonly pricing?: Pricing) {}
 
   add(r: ResultRecord): void {
     this.records++;
-    for (const k of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[k] += r.stats[k];
+    for (const k of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[k] += r.stats[k] ?? 0;
     if (r.status === 'error') return void this.errors++;
     if (r.gradeStatus === 'timeout') this.timeouts++;
     this.all.add(r.correct);
@@ -86,18 +89,31 @@ export class SummaryBuilder {
       bySubject: cells(this.groups.subject),
       bySeed: cells(this.groups.seed),
       tokens: per(this.sums.tokens),
+      promptTokens: per(this.sums.promptTokens),
+      cachedTokens: per(this.sums.cachedTokens),
       policyCalls: per(this.sums.policyCalls),
+      policyErrors: per(this.sums.policyErrors),
       prmSteps: per(this.sums.prmSteps),
       failures: per(this.sums.failures),
-      cost: this.pricePerMTok === undefined ? null : per((this.sums.tokens / 1e6) * this.pricePerMTok),
+      cost: this.pricing ? per(costOf(this.pricing, this.sums)) : null,
       wallMs: per(this.sums.wallMs),
     };
   }
 }
 
 /** The summary of a results file, read as a stream. */
-export async function summarize(file: string, pricePerMTok?: number): Promise<BenchSummary> {
-  const b = new SummaryBuilder(pricePerMTok);
+/** US$ per million tokens; prompt tokens served from the server's cache are billed at the cached rate. */
+export interface Pricing {
+  readonly promptPerMTok?: number;
+  readonly cachedPromptPerMTok?: number;
+  readonly completionPerMTok?: number;
+}
+
+const costOf = (p: Pricing, s: { tokens: number; promptTokens: number; cachedTokens: number }) =>
+  ((s.promptTokens - s.cachedTokens) * (p.promptPerMTok ?? 0) + s.cachedTokens * (p.cachedPromptPerMTok ?? p.promptPerMTok ?? 0) + s.tokens * (p.completionPerMTok ?? 0)) / 1e6;
+
+export async function summarize(file: string, pricing?: Pricing): Promise<BenchSummary> {
+  const b = new SummaryBuilder(pricing);
   for await (const r of readResults(file)) b.add(r);
   return b.build();
 }

@@ -15,7 +15,9 @@ export function formatSummary(s: BenchSummary, title: string, simulated: boolean
   lines.push(`  ${'per problem'.padEnd(24)} ${'mean'.padStart(12)} ${'total'.padStart(14)}`);
   const t = (name: string, x: { total: number; perProblem: number }) => lines.push(`  ${name.padEnd(24)} ${num(x.perProblem).padStart(12)} ${num(x.total).padStart(14)}`);
   t('tokens', s.tokens);
+  if (s.promptTokens.total) t('prompt tokens', s.promptTokens), t('  from server cache', s.cachedTokens);
   t('policy calls', s.policyCalls);
+  t('failed policy calls', s.policyErrors);
   t('PRM steps', s.prmSteps);
   t('failed nodes', s.failures);
   if (s.cost) t('cost (US$)', s.cost);
