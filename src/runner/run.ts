@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Scheduler } from '../search/scheduler.ts';
@@ -83,6 +84,8 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
   const start: BenchStart = { total, todo, resumed, tornBytes, retried, simulated: models.simulated };
   hooks.onStart?.(start);
 
+  // every search in flight listens to the one abort signal
+  if (hooks.signal) setMaxListeners(config.concurrency + 16, hooks.signal);
   const scheduler = new Scheduler({ concurrency: config.maxInFlight ?? config.concurrency * 16 });
   const ctx: RunContext = { config, dir, grader: kind.grader, models, strategy, scheduler, ...(hooks.signal && { signal: hooks.signal }) };
   const writer = await ResultsWriter.open(file);
