@@ -1,7 +1,7 @@
 import { FormatError } from '../core/errors.ts';
 import { optStr, str } from '../training/data/jsonl.ts';
 import { loadJsonlItems, parseLevel } from './jsonl-items.ts';
-import { lastBoxed } from './boxed.ts';
+import { lastBoxed } from '../grade/extract.ts';
 import type { BenchItem, DatasetFilters, DatasetKind } from './types.ts';
 
 /**

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FormatError, InvalidOptionError } from '../../src/core/errors.ts';
-import { lastBoxed } from '../../src/tasks/boxed.ts';
+import { lastBoxed } from '../../src/grade/extract.ts';
 import { parseShard, subjectKey } from '../../src/tasks/filters.ts';
 import { datasetKind, datasetKinds } from '../../src/tasks/registry.ts';
 import type { BenchItem, DatasetFilters } from '../../src/tasks/types.ts';
