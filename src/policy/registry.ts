@@ -33,4 +33,9 @@ export const policyKinds: Record<string, PolicyKind> = {
     simulated: true,
     create: async (ctx) => (await import('./simulated/factory.ts')).createSimulated(ctx),
   },
+  replay: {
+    summary: 'serves real model outputs from a candidate pool (Qwen2.5-Math best-of-8, GSM8K example solutions): options pool, sampling',
+    simulated: false,
+    create: async (ctx) => (await import('./replay/factory.ts')).createReplay(ctx),
+  },
 };

@@ -34,6 +34,8 @@ export interface FakeServerOptions {
   readonly generate?: FakeGenerate;
   /** When set, requests without `Authorization: Bearer <apiKey>` get 401. */
   readonly apiKey?: string;
+  /** Worst case for secret handling: the 401 message echoes the Authorization header it got. */
+  readonly echoAuth?: boolean;
   /** Report `usage.prompt_tokens_details.cached_tokens` (as vLLM does with --enable-prompt-tokens-details). */
   readonly reportCached?: boolean;
 }
@@ -54,6 +56,9 @@ export interface FakeServer {
 }
 
 const EOS_ID = 151643;
+
+/** Error bodies in the OpenAI shape that current vLLM and SGLang send (older vLLM sent the fields unnested). */
+const err = (message: string, type: string, code: number) => ({ error: { message, type, param: null, code } });
 
 /** One token per word with its leading whitespace, and each run of newlines its own token (so "\n\n" is one token). */
 export function fakeTokens(text: string): string[] {
@@ -177,14 +182,14 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     };
     if (fault === 'hang') return; // never answers; the client's timeout must fire
     if (fault === 'reset') return void req.socket.destroy();
-    if (fault === '500') return send(500, { object: 'error', message: 'internal server error', type: 'InternalServerError', code: 500 });
-    if (fault === '429') return send(429, { object: 'error', message: 'too many requests', code: 429 }, { 'retry-after': String(o.retryAfterS ?? 0) });
+    if (fault === '500') return send(500, err('internal server error', 'InternalServerError', 500));
+    if (fault === '429') return send(429, err('too many requests', 'RateLimitError', 429), { 'retry-after': String(o.retryAfterS ?? 0) });
     if (fault === 'malformed') return send(200, '{"id": "cmpl-x", "choices": [{"text": ');
-    if (o.apiKey !== undefined && req.headers.authorization !== `Bearer ${o.apiKey}`) return send(401, { object: 'error', message: 'unauthorized', code: 401 });
+    if (o.apiKey !== undefined && req.headers.authorization !== `Bearer ${o.apiKey}`) return send(401, err(`unauthorized${o.echoAuth ? `: got ${req.headers.authorization}` : ''}`, 'AuthenticationError', 401));
     if (req.method === 'GET' && path === '/v1/models') return send(200, { object: 'list', data: [{ id: 'fake', object: 'model' }] });
     const chat = path === '/v1/chat/completions';
-    if (req.method !== 'POST' || !(chat || path === '/v1/completions')) return send(404, { object: 'error', message: `no route ${path}` });
-    if (!body) return send(400, { object: 'error', message: 'body is not JSON' });
+    if (req.method !== 'POST' || !(chat || path === '/v1/completions')) return send(404, err(`no route ${path}`, 'NotFoundError', 404));
+    if (!body) return send(400, err('body is not JSON', 'BadRequestError', 400));
     send(200, answer(flavor, chat, body, generate, o.reportCached ?? false));
   };
 
@@ -215,4 +220,18 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
+}
+
+/**
+ * As a separate process (so a benchmark's client and server do not share one event loop):
+ *   npx tsx test/helpers/fake-openai-server.ts '{"latencyMs": 50, "faultRate": 0.05}'
+ * prints `{"url": "http://127.0.0.1:PORT/v1"}` on one line and serves until stdin closes or SIGTERM.
+ */
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const opts = JSON.parse(process.argv[2] ?? '{}') as FakeServerOptions;
+  const s = await startFakeOpenAIServer(opts);
+  process.stdout.write(`${JSON.stringify({ url: s.url })}\n`);
+  const stop = () => void s.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.stdin.on('end', stop).resume();
 }

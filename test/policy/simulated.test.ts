@@ -7,6 +7,7 @@ import { carry, evaluate, stripAnnotations } from '../../src/policy/simulated/nu
 import { lastBoxed, splitLines, splitProse } from '../../src/policy/steps.ts';
 import { loadPRM } from '../../src/reward/registry.ts';
 import { OraclePRM } from '../../src/reward/oracle.ts';
+import { beam, greedy, search, stringifyTree } from '../../src/search/index.ts';
 import type { BenchItem } from '../../src/tasks/types.ts';
 import { gsm8kItems, hasData, lookup, math500Items } from './data.ts';
 
@@ -144,6 +145,28 @@ test('MATH-500: errorRate 0 ends on the boxed reference; errorRate 1 on a differ
   assert.is(ok, items.length);
   // word answers (\text{even}) too: a corrupted trajectory never ends right
   assert.is(bad, items.length);
+});
+
+test('through the engine: beam with the oracle finds the reference answers; the tree is byte-identical per seed and holds no marks', async () => {
+  if (!hasData('gsm8k/test.jsonl')) return;
+  const items = gsm8kItems().slice(0, 40);
+  const get = lookup(items);
+  const run = async (strategy: ReturnType<typeof beam>, seed: number) => {
+    const policy = new SimulatedPolicy({ items: get, errorRate: 0.3, seed: 1 });
+    const prm = new OraclePRM({ noise: 0.5, seed: 1 });
+    return Promise.all(items.map((it) => search({ problem: it.problem, policy, prm, strategy, seed })));
+  };
+  const beams = await run(beam({ n: 8, beamWidth: 4 }), 1);
+  const greedies = await run(greedy(), 1);
+  const right = (rs: typeof beams) => rs.filter((r, i) => r.best?.answer === items[i]!.reference).length;
+  assert.ok(right(beams) >= 38, `beam ${right(beams)}/40`);
+  assert.ok(right(greedies) < right(beams), `greedy ${right(greedies)} vs beam ${right(beams)}`);
+  const again = await run(beam({ n: 8, beamWidth: 4 }), 1);
+  assert.equal(again.map((r) => stringifyTree(r)), beams.map((r) => stringifyTree(r)));
+  // the tree carries the problem as search saw it (no reference) and step texts only
+  const tree = JSON.parse(stringifyTree(beams[0]!));
+  assert.equal(tree.problem, items[0]!.problem);
+  assert.not.match(JSON.stringify(tree), /deviat|corrupt|<</);
 });
 
 test.run();

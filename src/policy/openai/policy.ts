@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import OpenAI from 'openai';
 import { PolicyError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
@@ -22,7 +23,13 @@ export interface OpenAIStats {
   completionTokens: number;
   cacheHits: number;
   truncatedSteps: number;
+  emptySteps: number;
 }
+
+const tuned = new WeakSet<AbortSignal>();
+
+/** One request's steps, and how many choices the server sent (the probe compares it with n). */
+interface Answer { readonly steps: StepProposal[]; readonly choices: number }
 
 interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }
 
@@ -34,10 +41,12 @@ interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tok
 export class OpenAIPolicy implements Policy {
   readonly name = 'openai';
   readonly o: ResolvedOptions;
-  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0 };
+  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0 };
   private readonly client: OpenAI;
   private readonly limiter: Limiter;
   private fanout: boolean;
+  /** nMode probe: the deciding call while in flight, true once decided. */
+  private probed: Promise<void> | true | null = null;
 
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
@@ -66,32 +75,59 @@ export class OpenAIPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
-    const steps = req.steps;
+    // a search shares one signal among its calls; each request, retry sleep and queue slot listens on it
+    if (req.signal && !tuned.has(req.signal)) tuned.add(req.signal), setMaxListeners(1000, req.signal);
     try {
-      const k = Math.max(0, req.k);
-      if (k === 0) return [];
-      const out: StepProposal[] = [];
-      if (!this.fanout) {
-        const got = await this.request(req, steps, k, 'n');
-        out.push(...got);
-        // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
-        if (got.length < k && this.o.nMode === 'probe' && k > 1) this.fanout = true;
-        else return out;
-      }
-      const rest = await Promise.all(Array.from({ length: k - out.length }, (_, i) => this.request(req, steps, 1, out.length + i)));
-      return out.concat(...rest);
+      return await this.sample(req, Math.max(0, req.k));
     } catch (e) {
       this.stats.failedCalls++;
       throw new PolicyError(req.nodeId, this.redact(e instanceof RetriesExhausted ? `${this.o.baseURL}: ${e.message}` : e instanceof Error ? e.message : String(e)));
     }
   }
 
+  private async sample(req: ProposeRequest, k: number): Promise<StepProposal[]> {
+    if (k === 0) return [];
+    // one sample is the same request in both modes (sample 0), so only k > 1 needs the mode
+    if (k === 1) return (await this.request(req, 1, 0)).steps;
+    if (this.o.nMode === 'probe' && this.probed !== true) {
+      // the first call with k > 1 decides n vs fan-out; calls meanwhile wait for it, so the requests sent (and
+      // cached) do not depend on response timing
+      if (this.probed) await this.probed;
+      else {
+        const probe = this.request(req, k, 'n');
+        this.probed = probe.then(() => {}, () => {});
+        let got: Answer;
+        try {
+          got = await probe;
+          this.probed = true;
+        } catch (e) {
+          this.probed = null; // the next call with k > 1 probes again
+          throw e;
+        }
+        const { steps, choices } = got;
+        // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
+        if (choices < k) this.fanout = true;
+        return choices < k ? steps.concat(await this.fanOut(req, choices, k)) : steps;
+      }
+    }
+    if (!this.fanout) return (await this.request(req, k, 'n')).steps;
+    return this.fanOut(req, 0, k);
+  }
+
+  private async fanOut(req: ProposeRequest, from: number, k: number): Promise<StepProposal[]> {
+    const parts = await Promise.all(Array.from({ length: k - from }, (_, i) => this.request(req, 1, from + i)));
+    return parts.flatMap((p) => p.steps);
+  }
+
   /** One HTTP request (or a cache hit) for n samples; `sample` is 'n' for an n-request or the sample index of a fan-out. */
-  private async request(req: ProposeRequest, steps: readonly string[], n: number, sample: number | 'n'): Promise<StepProposal[]> {
+  private async request(req: ProposeRequest, n: number, sample: number | 'n'): Promise<Answer> {
+    const steps = req.steps;
     const chat = this.o.mode === 'chat';
     const path = chat ? '/chat/completions' : '/completions';
     const body = this.body(req, steps, n, sample);
-    const key = this.o.cache ? ResponseCache.key({ endpoint: this.o.baseURL + path, sample, body }) : '';
+    // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
+    const request = { endpoint: this.o.baseURL + path, sample, draw: this.seedFor(req, sample), body };
+    const key = this.o.cache ? ResponseCache.key(request) : '';
     let json = this.o.cache?.get<unknown>(key);
     const cached = json !== undefined;
     if (cached) this.stats.cacheHits++;
@@ -99,7 +135,7 @@ export class OpenAIPolicy implements Policy {
       json = await this.limiter.run(() => withRetries((attempt) => this.send(path, body, attempt, req.signal), this.o.retry, req.signal, (f) => this.onFailure(f)), req.signal);
     }
     const choices = parseChoices(json, chat, this.o.delimiters).sort((a, b) => a.index - b.index).slice(0, n);
-    if (!cached) this.o.cache?.set(key, json, { endpoint: this.o.baseURL + path, sample, body });
+    if (!cached) this.o.cache?.set(key, json, request);
     const usage = ((json as { usage?: Usage }).usage ?? {}) as Usage;
     const tokens = splitTokens(choices, usage.completion_tokens);
     if (!cached) {
@@ -107,12 +143,16 @@ export class OpenAIPolicy implements Policy {
       this.stats.cachedPromptTokens += usage.prompt_tokens_details?.cached_tokens ?? 0;
       this.stats.completionTokens += usage.completion_tokens ?? tokens.reduce((a, b) => a + b, 0);
     }
-    return choices.map((c, i) => {
+    const out = choices.map((c, i) => {
       const p = toProposal(c, steps, tokens[i]!, { boxedEnds: this.o.boxedEnds });
       if (p.truncated) this.stats.truncatedSteps++;
       if (i > 0 || usage.prompt_tokens === undefined) return p;
       return { ...p, promptTokens: usage.prompt_tokens, ...(usage.prompt_tokens_details?.cached_tokens !== undefined ? { cachedTokens: usage.prompt_tokens_details.cached_tokens } : {}) };
     });
+    // a blank step (the model emitted the delimiter at once) would only repeat the prompt: dropped, and counted
+    const kept = out.filter((p) => p.terminal || p.text.trim() !== '');
+    this.stats.emptySteps += out.length - kept.length;
+    return { steps: kept, choices: choices.length };
   }
 
   private async send(path: string, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {

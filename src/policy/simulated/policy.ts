@@ -51,7 +51,7 @@ export class SimulatedPolicy implements Policy {
     const ref = this.reference(req.problem.id);
     const i = req.steps.length;
     if (i >= ref.steps.length) return [];
-    const map = this.valuesSoFar(ref, req.steps);
+    const map = this.valuesSoFar(req.problem.id, ref, req.steps);
     const rng = seedrandom(`${this.seed}/${req.problem.id}/${req.seed}`);
     const clean = display(ref, i, ref.steps[i]!, ref.answer, this.annotations);
     return Array.from({ length: req.k }, () => {
@@ -73,11 +73,16 @@ export class SimulatedPolicy implements Policy {
     return ref;
   }
 
-  /** The values changed so far, recovered from the prefix by comparing each step with its reference. */
-  private valuesSoFar(ref: Reference, steps: readonly string[]): ValueMap {
+  /**
+   * The values changed so far, recovered from the prefix by comparing each step with its reference. The prefix is
+   * marked too, so the oracle can judge a search resumed from a saved tree.
+   */
+  private valuesSoFar(problemId: string, ref: Reference, steps: readonly string[]): ValueMap {
     const map: ValueMap = new Map();
     steps.forEach((s, j) => {
-      for (const [from, to] of diffNumbers(display(ref, j, ref.steps[j]!, ref.answer, this.annotations), s) ?? []) if (!map.has(from)) map.set(from, to);
+      const clean = j < ref.steps.length ? display(ref, j, ref.steps[j]!, ref.answer, this.annotations) : '';
+      markStep(problemId, j, s, s !== clean);
+      for (const [from, to] of diffNumbers(clean, s) ?? []) if (!map.has(from)) map.set(from, to);
     });
     return map;
   }

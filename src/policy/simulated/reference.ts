@@ -21,7 +21,8 @@ const GSM8K_FINAL = /^\s*####\s*(.+?)\s*$/m;
 export function parseReference(item: BenchItem): Reference {
   const sol = item.solution;
   if (typeof sol !== 'string' || !sol.trim()) throw new InvalidOptionError('policy.items', `problem ${item.id} has no reference solution (${item.source.file}:${item.source.line}); the simulated policy needs one`);
-  if (GSM8K_FINAL.test(sol)) {
+  // GSM8K: a `#### N` line, or line-per-step prose with calculator annotations and no \boxed{}
+  if (GSM8K_FINAL.test(sol) || (/<<[^<>]*=[^<>]*>>/.test(sol) && !/\\boxed\{/.test(sol))) {
     const { steps, answer } = splitLines(sol);
     if (!steps.length) throw new InvalidOptionError('policy.items', `problem ${item.id}: the reference solution has no step before ####`);
     return { kind: 'gsm8k', steps, answer: answer ?? item.reference };
