@@ -22,4 +22,5 @@ export const commands: Record<string, Command> = {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
   },
+  grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
 };

@@ -3,9 +3,10 @@ import { braceGroup } from './rational.ts';
 /**
  * Final-answer extraction from a model's output, in the order the public graders use: the last
  * brace-matched `\boxed{}`/`\fbox{}`, GSM8K's `#### N`, "final answer is", "The answer is", a text
- * that is already a bare answer, else the last number. Linear in the text length.
+ * that is already a bare answer, the last math span (`$…$`, `\(…\)`, `\[…\]`) of the last paragraph,
+ * else the last number. Linear in the text length.
  */
-export type ExtractRule = 'boxed' | 'hashes' | 'final-answer-is' | 'answer-is' | 'bare' | 'last-number';
+export type ExtractRule = 'boxed' | 'hashes' | 'final-answer-is' | 'answer-is' | 'bare' | 'last-math' | 'last-number';
 
 export interface Extraction {
   readonly answer: string;
@@ -83,7 +84,21 @@ export function extractWithRule(text: string): Extraction | null {
   const ans = after(text, ANSWER_IS);
   if (ans !== null) return { answer: ans, rule: 'answer-is' };
   if (isBare(text)) return { answer: clean(text), rule: 'bare' };
-  return lastNumber(text);
+  return lastMath(text) ?? lastNumber(text);
+}
+
+const MATH_SPAN = /\$\$([^$]+)\$\$|\$([^$]+)\$|\\\(([\s\S]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
+
+/** The last math span of the last paragraph ("… is \(\frac{8\pi}{5}\) square units."). */
+export function lastMath(text: string): Extraction | null {
+  const para = text.slice(text.lastIndexOf('\n\n') + 1);
+  let last: RegExpMatchArray | null = null;
+  for (const m of para.matchAll(MATH_SPAN)) last = m;
+  // only a span that ends the text ("… is $x$ square units."): an earlier one is working, not the answer
+  const tail = last ? para.slice(last.index! + last[0].length) : '';
+  if (!last || /\d/.test(tail) || (tail.match(/[A-Za-z]+/g) ?? []).length > 6) return null;
+  const a = clean(last[1] ?? last[2] ?? last[3] ?? last[4] ?? '').replace(/[.,;]$/, '').trim();
+  return a === '' ? null : { answer: a, rule: 'last-math' };
 }
 
 /** The last number in the text ("… she pays $18.00." → 18.00). */

@@ -49,7 +49,8 @@ export function gradeAnswerSync(grader: GraderName, prediction: string, referenc
   let ex = extractWithRule(prediction);
   const ref = referenceAnswer(reference);
   // GSM8K answers are numbers: a short phrase ("costs 18") that is not one falls back to its last number
-  if (grader !== 'math' && ex?.rule === 'bare' && gsm8kNumber(ex.answer) === null) ex = lastNumber(prediction) ?? ex;
+  // (and a last math span "$160 - 36 - 65 = 59$" is an equation, not a number)
+  if (grader !== 'math' && (ex?.rule === 'last-math' || (ex?.rule === 'bare' && gsm8kNumber(ex.answer) === null))) ex = lastNumber(prediction) ?? ex;
   if (ex === null) return { correct: false, rule: 'no-answer', status: 'ok', extracted: null, stage: 1 };
   const base = { status: 'ok', extracted: ex.answer, stage: 1, extractedBy: ex.rule } as const;
   if (grader === 'gsm8k') {
@@ -89,7 +90,7 @@ export async function gradeAnswer(grader: GraderName, prediction: string, refere
   pool ??= new SymbolicPool(poolOptions);
   const out = await pool.compare(s.pending, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (out.status !== 'ok') return { ...r1, stage: 2, rule: 'symbolic', status: out.status, ...(out.status === 'error' ? { detail: out.message } : {}) };
-  const decided = new Map<string, Verdict>(s.pending.map(([a, b], i) => [pairKey(a, b), out.results[i]!.verdict]));
+  const decided = new Map<string, Verdict>(s.pending.map((pair, i) => [pairKey(pair), out.results[i]!.verdict]));
   const unparsed = out.results.some((r) => !r.parsed[0] || !r.parsed[1]);
   const verdict = resolveWithSymbolic(s, decided);
   return { ...r1, stage: 2, correct: verdict === 'equal', rule: unparsed && verdict !== 'equal' ? 'symbolic-unparsed' : 'symbolic' };

@@ -82,6 +82,7 @@ function canonicalSymbols(s: string): string {
     .replace(/\\varnothing|\\O(?![a-zA-Z])|\\\{\s*\\\}|∅/g, '\\emptyset')
     .replace(/\\[cl]?dots(?![a-zA-Z])/g, '\\ldots')
     .replace(/π/g, '\\pi')
+    .replace(/^\s*(?:\\mathbb\s*\{?R\}?|ℝ|\\R(?![a-zA-Z])|\\text\{all real numbers\})\s*$/, '(-\\infty,\\infty)')
     .replace(/\\begin\{[bBv]?matrix\}/g, '\\begin{pmatrix}')
     .replace(/\\end\{[bBv]?matrix\}/g, '\\end{pmatrix}');
 }
@@ -95,14 +96,14 @@ function stripMarkup(s: string): string {
     .replace(/\\(?:left|right)(?:\.|(?![a-zA-Z]))/g, '')
     .replace(/\\[bB]ig{1,2}[lr]?(?![a-zA-Z])/g, '')
     .replace(/\{,\}/g, ',')
-    .replace(/\\[!,;:> ]|\\q?quad(?![a-zA-Z])|~/g, ' ')
+    .replace(/(?<!\\)\\[!,;:> ]|\\q?quad(?![a-zA-Z])|~/g, ' ')
     .replace(/\^\s*\{?\s*\\circ\s*\}?|\\circ(?![a-zA-Z])|°|\\degree(?![a-zA-Z])/g, '')
     .replace(/\\%|%|\\\$|\$/g, '');
 }
 
-/** One space only after a command followed by a letter (`\sin x`); all other whitespace goes. */
+/** One space only between letters (`\sin x`, `a and b`: joining them would change the meaning); all other whitespace goes. */
 function squeeze(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/(\\[a-zA-Z]+) (?=[a-zA-Z])|\s/g, (m, cmd) => (cmd ? `${cmd} ` : ''));
+  return s.replace(/\s+/g, ' ').replace(/([a-zA-Z]) (?=[a-zA-Z])|\s/g, (m, letter) => (letter ? `${letter} ` : ''));
 }
 
 /** Whole-answer rewrites: thousands separators, spelled numbers, choice letters, single-token braces. */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import type { LeafPair } from './structure.ts';
 import type { SymbolicResult } from './symbolic.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -16,12 +17,14 @@ export interface PoolOptions {
   readonly maxMemoryMb?: number;
   /** Time a fresh worker may take to load compute-engine before the job counts as an error. */
   readonly startupMs?: number;
+  /** Another worker script (a bundler's output path, or a test's); default: worker.ts/.js beside this file. */
+  readonly workerUrl?: URL;
 }
 
 export type JobOutcome = { readonly status: 'ok'; readonly results: SymbolicResult[] } | { readonly status: 'timeout' } | { readonly status: 'error'; readonly message: string };
 
 interface Job {
-  readonly pairs: readonly (readonly [string, string])[];
+  readonly pairs: readonly LeafPair[];
   readonly timeoutMs: number;
   readonly done: (o: JobOutcome) => void;
 }
@@ -56,7 +59,7 @@ export class SymbolicPool {
     this.size = Math.max(1, opts.size ?? Math.min(2, availableParallelism()));
   }
 
-  compare(pairs: readonly (readonly [string, string])[], timeoutMs: number): Promise<JobOutcome> {
+  compare(pairs: readonly LeafPair[], timeoutMs: number): Promise<JobOutcome> {
     if (this.closed) return Promise.resolve({ status: 'error', message: 'symbolic pool is closed' });
     return new Promise((done) => {
       this.queue.push({ pairs, timeoutMs, done });
@@ -80,7 +83,7 @@ export class SymbolicPool {
   }
 
   private spawn(): Slot {
-    const spec = workerSpec();
+    const spec = this.opts.workerUrl ? { script: this.opts.workerUrl, eval: false } : workerSpec();
     const mem = this.opts.maxMemoryMb ?? 512;
     const worker = new Worker(spec.script, { eval: spec.eval, resourceLimits: { maxOldGenerationSizeMb: mem, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 } });
     const slot: Slot = { worker, ready: false, job: null, timer: null };
@@ -96,7 +99,11 @@ export class SymbolicPool {
   private dispatch(slot: Slot, job: Job): void {
     slot.job = job;
     slot.worker.ref();
-    slot.timer = setTimeout(() => void this.kill(slot, { status: 'timeout' }).then(() => this.pump()), job.timeoutMs);
+    slot.timer = setTimeout(() => {
+      // the replacement starts at once: a thread stuck in one long BigInt operation can take a while to die
+      void this.kill(slot, { status: 'timeout' });
+      this.pump();
+    }, job.timeoutMs);
     slot.worker.postMessage({ id: ++this.nextId, pairs: job.pairs } satisfies WorkerRequest);
   }
 
@@ -136,6 +143,7 @@ export class SymbolicPool {
     if (!this.slots.includes(slot)) return;
     // a worker that cannot even start would fail every respawn too: fail the queue instead of looping
     if (!slot.ready) for (const j of this.queue.splice(0)) j.done({ status: 'error', message });
-    void this.kill(slot, { status: 'error', message }).then(() => this.pump());
+    void this.kill(slot, { status: 'error', message });
+    this.pump();
   }
 }

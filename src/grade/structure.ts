@@ -8,13 +8,16 @@
 export type Verdict = 'equal' | 'different' | 'unknown';
 
 export type Shape =
-  | { readonly kind: 'leaf'; readonly s: string }
+  | { readonly kind: 'leaf'; readonly s: string; readonly equation?: Shape }
   | { readonly kind: 'list'; readonly open: string; readonly close: string; readonly items: readonly Shape[] }
   | { readonly kind: 'union'; readonly parts: readonly Shape[] }
   | { readonly kind: 'matrix'; readonly rows: readonly (readonly Shape[])[] }
-  | { readonly kind: 'relation'; readonly op: string; readonly left: Shape; readonly right: Shape };
+  | { readonly kind: 'relation'; readonly op: string; readonly left: Shape; readonly right: Shape; readonly lhs: string; readonly rhs: string };
 
-export type LeafCompare = (a: string, b: string) => Verdict;
+/** `value`: are a and b equal; `equation`: are a = 0 and b = 0 the same equation (a / b a nonzero constant). */
+export type LeafMode = 'value' | 'equation';
+export type LeafCompare = (a: string, b: string, mode: LeafMode) => Verdict;
+export type LeafPair = readonly [a: string, b: string, mode: LeafMode];
 
 const OPEN = ['\\{', '\\langle', '(', '['] as const;
 const CLOSE = ['\\}', '\\rangle', ')', ']'] as const;
@@ -92,10 +95,21 @@ export function shapeOf(s: string): Shape {
   const mat = matrix(s);
   if (mat) return mat;
   const rel = splitTop(s, [...RELATIONS, '\\in']);
+  if (rel.seps.length > 1 && rel.seps.every((x) => x === '=')) {
+    // a chain `a = b = c` states its value last
+    const last = rel.parts[rel.parts.length - 1]!;
+    const lhs = s.slice(0, s.length - last.length - 1);
+    return { kind: 'relation', op: '=', left: { kind: 'leaf', s: lhs }, right: shapeOf(last), lhs, rhs: last };
+  }
   if (rel.seps.length === 1) {
     const [l, r] = rel.parts as [string, string];
-    if ((rel.seps[0] === '=' || rel.seps[0] === '\\in') && VAR_LHS.test(l)) return shapeOf(r);
-    if (rel.seps[0] !== '\\in') return { kind: 'relation', op: rel.seps[0]!, left: shapeOf(l), right: shapeOf(r) };
+    const relation: Shape = { kind: 'relation', op: rel.seps[0]!, left: shapeOf(l), right: shapeOf(r), lhs: l, rhs: r };
+    if ((rel.seps[0] === '=' || rel.seps[0] === '\\in') && VAR_LHS.test(l)) {
+      // `y = 3 - x` is the value 3 − x, and also the equation, should the other side be one
+      const value = shapeOf(r);
+      return value.kind === 'leaf' && rel.seps[0] === '=' ? { ...value, equation: relation } : value;
+    }
+    if (rel.seps[0] !== '\\in') return relation;
   }
   const union = splitTop(s, ['\\cup']);
   if (union.parts.length > 1) return { kind: 'union', parts: union.parts.map(shapeOf) };
@@ -138,7 +152,7 @@ function unordered(a: readonly Shape[], b: readonly Shape[], leaf: LeafCompare):
 const setLike = (s: Shape): boolean => s.kind === 'list' && (s.open === '' || s.open === '\\{');
 
 export function compareShapes(a: Shape, b: Shape, leaf: LeafCompare): Verdict {
-  if (a.kind === 'leaf' && b.kind === 'leaf') return leaf(a.s, b.s);
+  if (a.kind === 'leaf' && b.kind === 'leaf') return leaf(a.s, b.s, 'value');
   if (a.kind === 'list' && b.kind === 'list') {
     if (setLike(a) && setLike(b)) return unordered(a.items, b.items, leaf);
     if (a.open !== b.open || a.close !== b.close || a.items.length !== b.items.length) return 'different';
@@ -153,19 +167,31 @@ export function compareShapes(a: Shape, b: Shape, leaf: LeafCompare): Verdict {
     const same = a.op === b.op ? all([compareShapes(a.left, b.left, leaf), compareShapes(a.right, b.right, leaf)]) : 'different';
     const mirrored = MIRROR[a.op] === b.op ? all([compareShapes(a.left, b.right, leaf), compareShapes(a.right, b.left, leaf)]) : 'different';
     if (same === 'equal' || mirrored === 'equal') return 'equal';
-    return same === 'unknown' || mirrored === 'unknown' ? 'unknown' : 'different';
+    // `2x + 2y = 6` is the equation `x + y = 3`: compare lhs − rhs up to a constant factor
+    const equation = a.op === '=' && b.op === '=' && a.left.kind === 'leaf' && b.left.kind === 'leaf' && a.right.kind === 'leaf' && b.right.kind === 'leaf';
+    const eq = equation ? leaf(`${a.lhs}-(${a.rhs})`, `${b.lhs}-(${b.rhs})`, 'equation') : 'different';
+    if (eq === 'equal') return 'equal';
+    return same === 'unknown' || mirrored === 'unknown' || eq === 'unknown' ? 'unknown' : 'different';
   }
-  // a scalar against a structure: a symbolic leaf could still be a set or a tuple in disguise only
-  // when it is not a plain leaf, which the shape parser already rules out
+  if (a.kind === 'relation' && b.kind === 'leaf' && b.equation) return compareShapes(a, b.equation, leaf);
+  if (b.kind === 'relation' && a.kind === 'leaf' && a.equation) return compareShapes(a.equation, b, leaf);
+  // `\frac{28}{4} = 7` against `7`: worked arithmetic states its value on the right
+  if (a.kind === 'relation' && worked(a) && b.kind !== 'relation') return compareShapes(a.right, b, leaf);
+  if (b.kind === 'relation' && worked(b) && a.kind !== 'relation') return compareShapes(a, b.right, leaf);
   return 'different';
 }
 
+/** `=` with arithmetic only on the left (no unknowns): `x + y = 3` is an equation, not the value 3. */
+function worked(r: Shape & { kind: 'relation' }): boolean {
+  return r.op === '=' && !/[a-zA-Z]/.test(r.lhs.replace(/\\[a-zA-Z]+/g, ''));
+}
+
 /** The leaf pairs `leaf` leaves undecided (the symbolic stage decides these, then the walk reruns). */
-export function undecidedLeaves(a: Shape, b: Shape, leaf: LeafCompare): [string, string][] {
-  const out = new Map<string, [string, string]>();
-  compareShapes(a, b, (x, y) => {
-    const v = leaf(x, y);
-    if (v === 'unknown') out.set(`${x}\u0000${y}`, [x, y]);
+export function undecidedLeaves(a: Shape, b: Shape, leaf: LeafCompare): LeafPair[] {
+  const out = new Map<string, LeafPair>();
+  compareShapes(a, b, (x, y, mode) => {
+    const v = leaf(x, y, mode);
+    if (v === 'unknown') out.set(`${mode}\u0000${x}\u0000${y}`, [x, y, mode]);
     return v;
   });
   return [...out.values()];

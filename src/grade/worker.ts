@@ -2,11 +2,12 @@
 // it on a time limit; resourceLimits cap its heap, so a runaway bignum kills this thread only.
 import { parentPort } from 'node:worker_threads';
 import { ComputeEngine } from '@cortex-js/compute-engine';
+import type { LeafPair } from './structure.ts';
 import { compareSymbolic, type SymbolicResult } from './symbolic.ts';
 
 export interface WorkerRequest {
   readonly id: number;
-  readonly pairs: readonly (readonly [string, string])[];
+  readonly pairs: readonly LeafPair[];
 }
 export type WorkerReply = { readonly id: number; readonly results: SymbolicResult[] } | { readonly id: number; readonly error: string } | { readonly ready: true };
 
@@ -15,7 +16,7 @@ ce.tolerance = 0;
 const port = parentPort!;
 port.on('message', (req: WorkerRequest) => {
   try {
-    const results = req.pairs.map(([a, b]) => compareSymbolic(ce, a, b));
+    const results = req.pairs.map(([a, b, mode]) => compareSymbolic(ce, a, b, mode));
     port.postMessage({ id: req.id, results } satisfies WorkerReply);
   } catch (e) {
     port.postMessage({ id: req.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } satisfies WorkerReply);
