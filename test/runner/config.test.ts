@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { benchConfig } from '../../src/cli/bench.ts';
+import { bench, benchConfig } from '../../src/cli/bench.ts';
 import { InvalidOptionError } from '../../src/core/errors.ts';
 import { configHash, resolveConfig } from '../../src/runner/config.ts';
-import { dropTornTail, readResults, rewriteWithout } from '../../src/runner/results.ts';
+import { dropTornTail, readResults, ResultsWriter, rewriteWithout } from '../../src/runner/results.ts';
 import { wilson } from '../../src/runner/wilson.ts';
 import { tmp } from './helpers.ts';
 
@@ -77,6 +77,33 @@ test('results file: a torn tail is dropped; a file of only a torn line empties; 
   writeFileSync(f, '{"key":"x"');
   assert.is(await dropTornTail(f), 10);
   assert.equal(await keys(), []);
+});
+
+test('results writer: concurrent appends all land, fsyncs are shared', async () => {
+  const f = join(tmp('writer'), 'results.jsonl');
+  const w = await ResultsWriter.open(f);
+  await Promise.all(Array.from({ length: 50 }, (_, i) => w.append({ key: `k${i}`, status: 'ok' } as never)));
+  await w.close();
+  const keys: string[] = [];
+  for await (const r of readResults(f)) keys.push(r.key);
+  assert.equal(keys, Array.from({ length: 50 }, (_, i) => `k${i}`));
+  assert.is(w.stats.lines, 50);
+  assert.ok(w.stats.syncs < 50, `${w.stats.syncs} fsyncs`);
+});
+
+test('--print-config prints the resolved config and runs nothing', async () => {
+  const out = join(tmp('print'), 'run');
+  const logs: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => void logs.push(s);
+  try {
+    assert.is(await bench(['--dataset', 'arith', '--data', '3', '--policy', 'arith-sim', '--prm', 'verifier', '--strategy', 'greedy', '--out', out, '--print-config']), 0);
+  } finally {
+    console.log = log;
+  }
+  const c = JSON.parse(logs.join('\n'));
+  assert.equal([c.dataset, c.prm, c.concurrency, c.seeds], ['arith', 'verifier', 8, [1]]);
+  assert.not.ok(existsSync(out));
 });
 
 test.run();
