@@ -94,27 +94,7 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
   // PRM work (otherwise a policy that answers at once lets each search finish alone)
   scheduler.enter();
   try {
-    const running = new Set<Promise<void>>();
-    for await (const item of kind.load(config.data, filters)) {
-      const seeds = config.seeds.filter((s) => !done.has(resultKey(item.id, s)));
-      if (seeds.length) inFlight.set(item.id, { item, left: seeds.length });
-      for (const seed of seeds) {
-        while (running.size >= config.concurrency) await Promise.race(running);
-        if (hooks.signal?.aborted) break;
-        const p = runOne(ctx, item, seed).then(async (rec) => {
-          const e = inFlight.get(item.id);
-          if (e && --e.left === 0) inFlight.delete(item.id);
-          if (!rec) return;
-          await writer.append(rec);
-          ran++;
-          hooks.onResult?.(rec);
-        });
-        const tracked = p.finally(() => running.delete(tracked));
-        running.add(tracked);
-      }
-      if (hooks.signal?.aborted) break;
-    }
-    await Promise.all(running);
+    ran = await runAll(ctx, kind.load(config.data, filters), done, inFlight, writer, hooks);
   } finally {
     scheduler.leave();
     await writer.close();
@@ -124,6 +104,44 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
   await writeJson(join(dir, 'summary.json'), { ...summary, simulated: models.simulated });
   const policyInfo = models.policy.info?.();
   return { dir, config, summary, start, ran, wallMs: performance.now() - t0, scheduler: { ...scheduler.stats }, ...(policyInfo && { policyInfo }) };
+}
+
+/**
+ * The pool: `concurrency` searches at a time, in dataset order. A slot is freed when its search and
+ * grading end, not when its line is fsynced (writes are group-committed meanwhile). Returns the records written.
+ */
+async function runAll(ctx: RunContext, items: AsyncIterable<BenchItem>, done: Set<string>, inFlight: Map<string, { item: BenchItem; left: number }>, writer: ResultsWriter, hooks: BenchHooks): Promise<number> {
+  const running = new Set<Promise<void>>();
+  const writes = new Set<Promise<void>>();
+  let written = 0;
+  let failure: { error: unknown } | null = null;
+  const record = (rec: ResultRecord) => {
+    const w = writer.append(rec).then(() => void (written++, hooks.onResult?.(rec))).catch((error) => void (failure ??= { error })).finally(() => writes.delete(w));
+    writes.add(w);
+  };
+  const stop = () => failure !== null || hooks.signal?.aborted === true;
+  for await (const item of items) {
+    const seeds = ctx.config.seeds.filter((s) => !done.has(resultKey(item.id, s)));
+    if (seeds.length) inFlight.set(item.id, { item, left: seeds.length });
+    for (const seed of seeds) {
+      while (running.size >= ctx.config.concurrency) await Promise.race(running);
+      if (stop()) break;
+      const p: Promise<void> = runOne(ctx, item, seed)
+        .then((rec) => {
+          const e = inFlight.get(item.id);
+          if (e && --e.left === 0) inFlight.delete(item.id);
+          if (rec) record(rec);
+        })
+        .catch((error) => void (failure ??= { error }))
+        .finally(() => running.delete(p));
+      running.add(p);
+    }
+    if (stop()) break;
+  }
+  await Promise.all(running);
+  await Promise.all(writes);
+  if (failure) throw (failure as { error: unknown }).error;
+  return written;
 }
 
 async function writeJson(file: string, v: unknown): Promise<void> {
