@@ -14,6 +14,10 @@ export const commands: Record<string, Command> = {
       return solve(argv, async (dir) => (await tfjsCli()).loadPRMForSolve(dir));
     },
   },
+  bench: {
+    summary: 'run a benchmark (GSM8K, MATH, MATH-500) with a policy, a PRM and a strategy; resumable',
+    run: async (argv) => (await import('./bench.ts')).bench(argv),
+  },
   prm: {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await tfjsCli()).prmCommand(argv),
