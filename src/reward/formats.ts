@@ -19,6 +19,12 @@ interface FormatBase {
    * for a server or a checkpoint without a template.
    */
   readonly chatSystem?: string;
+  /**
+   * How an in-process LM head finds the ids of `good` and `bad`: `pair` encodes "good bad" and takes the first and
+   * last token (Math-Shepherd's card: `encode("+ -")[1:]`, the tokens with a leading space); `alone` (default)
+   * encodes each by itself and takes its last token (RLHFlow's card).
+   */
+  readonly labelEncoding?: 'pair' | 'alone';
 }
 interface HttpFields {
   /** Request path under the server root. */
@@ -67,7 +73,7 @@ export const httpStepFormats = {
   'math-shepherd': {
     name: 'math-shepherd', endpoint: 'completions-logprobs', path: '/v1/completions',
     template: '{problem} {steps}', stepTemplate: 'Step {n}: {step} ки', joiner: '\n',
-    tag: 'ки', good: '+', bad: '-', topLogprobs: 20, addSpecialTokens: true,
+    tag: 'ки', good: '+', bad: '-', topLogprobs: 20, addSpecialTokens: true, labelEncoding: 'pair',
   },
   // Qwen/Qwen2.5-Math-PRM-7B/72B: the chat template with `<extra_0>` after every step (as on its model card).
   // vLLM's Qwen2ForProcessRewardModel pools at token 151651 (<extra_0>) with softmax, so rows are [P(wrong), P(right)].
