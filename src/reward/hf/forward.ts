@@ -38,17 +38,17 @@ export async function forward(m: Decoder, rows: readonly Row[]): Promise<Forward
   const B = rows.length, T = Math.max(...rows.map((r) => r.ids.length)), P = Math.max(...rows.map(pastLen));
   const out = tf.tidy(() => {
     const x0 = tf.tensor3d(gatherEmbeddings(m.w.embed, rows, T, cfg.hidden), [B, T, cfg.hidden]);
-    const { cos, sin } = ropeTables(m, rows, T);
-    const mask = tf.tensor4d(attentionMask(rows, T, P), [B, 1, T, P + T]);
+    const ropeT: Rope = { q: ropeTables(m, rows, T, cfg.heads), k: ropeTables(m, rows, T, cfg.kvHeads), rot: rotation(cfg.headDim) };
+    const mask = tf.tensor4d(attentionMask(rows, T, P, cfg.heads), [B, cfg.heads, T, P + T]);
     let x: tf.Tensor3D = x0;
     const ks: tf.Tensor4D[] = [], vs: tf.Tensor4D[] = [];
     m.w.layers.forEach((L, l) => {
       const h = rmsNorm(x, L.inNorm, cfg.eps);
-      const { y, k, v } = attention(m, L, h, l, rows, cos, sin, mask, T, P);
+      const { y, k, v } = attention(m, L, h, l, rows, ropeT, mask, T, P);
       ks.push(tf.keep(k));
       vs.push(tf.keep(v));
       x = tf.add(x, y);
-      x = tf.add(x, mlp(L, rmsNorm(x, L.postNorm, cfg.eps), cfg.ffn));
+      x = tf.add(x, mlp(L, rmsNorm(x, L.postNorm, cfg.eps)));
     });
     const last = tf.gather(tf.reshape(x, [B * T, cfg.hidden]), rows.map((r, i) => i * T + r.ids.length - 1));
     return { probs: headProb(m, rmsNorm(last as tf.Tensor2D, m.w.norm, cfg.eps)), ks, vs };
@@ -70,36 +70,53 @@ function gatherEmbeddings(table: Float32Array, rows: readonly Row[], T: number, 
   return x;
 }
 
-/** cos and signed sin for rotate_half RoPE, [B, 1, T, D], angles in float64 at each row's absolute positions. */
-function ropeTables(m: Decoder, rows: readonly Row[], T: number) {
+/**
+ * cos and sin for rotate_half RoPE at each row's absolute positions (angles in float64), repeated for `n` heads on
+ * the host, [B·T·n, D], so every multiply on the backend is same-shape (broadcasts are slow on cpu).
+ */
+function ropeTables(m: Decoder, rows: readonly Row[], T: number, n: number) {
   const D = m.cfg.headDim, half = D / 2;
-  const cos = new Float32Array(rows.length * T * D), sin = new Float32Array(rows.length * T * D);
+  const cos = new Float32Array(rows.length * T * n * D), sin = new Float32Array(rows.length * T * n * D);
   rows.forEach((r, i) => {
     const start = pastLen(r);
     for (let t = 0; t < T; t++) {
-      const base = (i * T + t) * D;
+      const base = (i * T + t) * n * D;
       for (let j = 0; j < half; j++) {
         const a = (start + t) * m.invFreq[j]!;
         cos[base + j] = cos[base + j + half] = Math.cos(a);
-        sin[base + j] = -Math.sin(a); // pairs with the swapped halves: rotate_half(x)·sin = [x2, x1]·[-sin, sin]
-        sin[base + j + half] = Math.sin(a);
+        sin[base + j] = sin[base + j + half] = Math.sin(a);
+      }
+      for (let h = 1; h < n; h++) {
+        cos.copyWithin(base + h * D, base, base + D);
+        sin.copyWithin(base + h * D, base, base + D);
       }
     }
   });
-  return { cos: tf.tensor4d(cos, [rows.length, 1, T, D]), sin: tf.tensor4d(sin, [rows.length, 1, T, D]) };
+  return { cos: tf.tensor2d(cos, [rows.length * T * n, D]), sin: tf.tensor2d(sin, [rows.length * T * n, D]) };
 }
 
-/** Additive mask [B, 1, T, P + T]: a row's own past, then causal over its new tokens; padding gets -1e9. */
-function attentionMask(rows: readonly Row[], T: number, P: number): Float32Array {
-  const S = P + T;
-  const mask = new Float32Array(rows.length * T * S).fill(-1e9);
+/** rotate_half as a matrix: x·R = [-x2, x1] (a matMul instead of a strided split on the last axis). */
+function rotation(D: number): tf.Tensor2D {
+  const r = new Float32Array(D * D), half = D / 2;
+  for (let j = 0; j < half; j++) {
+    r[(j + half) * D + j] = -1;
+    r[j * D + j + half] = 1;
+  }
+  return tf.tensor2d(r, [D, D]);
+}
+
+/** Additive mask [B, NH, T, P + T]: a row's own past, then causal over its new tokens; padding gets -1e9. */
+function attentionMask(rows: readonly Row[], T: number, P: number, NH: number): Float32Array {
+  const S = P + T, plane = T * S;
+  const mask = new Float32Array(rows.length * NH * plane).fill(-1e9);
   rows.forEach((r, i) => {
-    const p = pastLen(r);
+    const p = pastLen(r), base0 = i * NH * plane;
     for (let t = 0; t < T; t++) {
-      const base = (i * T + t) * S;
+      const base = base0 + t * S;
       mask.fill(0, base, base + p);
       mask.fill(0, base + P, base + P + t + 1);
     }
+    for (let h = 1; h < NH; h++) mask.copyWithin(base0 + h * plane, base0, base0 + plane);
   });
   return mask;
 }
@@ -108,9 +125,12 @@ function rmsNorm<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor1D, eps: number
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), w);
 }
 
-const rope = (x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D) => {
-  const [a, b] = tf.split(x, 2, 3);
-  return tf.add(tf.mul(x, cos), tf.mul(tf.concat([b!, a!], 3), sin)) as tf.Tensor4D;
+interface Rope { readonly q: { cos: tf.Tensor2D; sin: tf.Tensor2D }; readonly k: { cos: tf.Tensor2D; sin: tf.Tensor2D }; readonly rot: tf.Tensor2D }
+
+/** RoPE on [B·T, n·D] projections, as [B·T·n, D] rows. */
+const rope = (x: tf.Tensor2D, t: { cos: tf.Tensor2D; sin: tf.Tensor2D }, rot: tf.Tensor2D) => {
+  const r = tf.reshape(x, t.cos.shape);
+  return tf.add(tf.mul(r, t.cos), tf.mul(tf.matMul(r, rot), t.sin));
 };
 
 /** The rows' cached keys (or values) of layer l, concatenated and padded to [B, kvHeads, P, D]. */
@@ -124,15 +144,14 @@ function pastOf(m: Decoder, rows: readonly Row[], l: number, P: number, which: '
   })) as tf.Tensor4D;
 }
 
-function attention(m: Decoder, L: Weights['layers'][number], h: tf.Tensor3D, l: number, rows: readonly Row[], cos: tf.Tensor4D, sin: tf.Tensor4D, mask: tf.Tensor4D, T: number, P: number) {
+function attention(m: Decoder, L: Weights['layers'][number], h: tf.Tensor3D, l: number, rows: readonly Row[], rp: Rope, mask: tf.Tensor4D, T: number, P: number) {
   const { heads: NH, kvHeads: G, headDim: D, hidden: H } = m.cfg;
   const B = rows.length, S = P + T, g = NH / G;
-  let qkv: tf.Tensor2D = tf.matMul(tf.reshape(h, [B * T, H]), L.qkv, false, true);
-  if (L.qkvBias) qkv = tf.add(qkv, L.qkvBias);
-  const [q0, k0, v0] = tf.split(qkv, [NH * D, G * D, G * D], 1);
+  const x = tf.reshape(h, [B * T, H]);
+  const proj = (w: tf.Tensor2D, b: tf.Tensor1D | null) => (b ? tf.add(tf.matMul(x, w, false, true), b) : tf.matMul(x, w, false, true)) as tf.Tensor2D;
   const heads = (t: tf.Tensor, n: number) => tf.transpose(tf.reshape(t, [B, T, n, D]), [0, 2, 1, 3]) as tf.Tensor4D;
-  const q = tf.mul(rope(heads(q0!, NH), cos, sin), 1 / Math.sqrt(D));
-  const k = rope(heads(k0!, G), cos, sin), v = heads(v0!, G);
+  const q = heads(tf.mul(rope(proj(L.q, L.qb), rp.q, rp.rot), 1 / Math.sqrt(D)), NH);
+  const k = heads(rope(proj(L.k, L.kb), rp.k, rp.rot), G), v = heads(proj(L.v, L.vb), G);
   const kAll = P > 0 ? tf.concat([pastOf(m, rows, l, P, 'k'), k], 2) : k;
   const vAll = P > 0 ? tf.concat([pastOf(m, rows, l, P, 'v'), v], 2) : v;
   // GQA: query head h reads KV head h // g, so the query heads of one KV head are contiguous: [B·G, g·T, D].
@@ -142,10 +161,11 @@ function attention(m: Decoder, L: Weights['layers'][number], h: tf.Tensor3D, l: 
   return { y: tf.reshape(y, [B, T, H]) as tf.Tensor3D, k, v };
 }
 
-function mlp(L: Weights['layers'][number], h: tf.Tensor3D, ffn: number): tf.Tensor3D {
+function mlp(L: Weights['layers'][number], h: tf.Tensor3D): tf.Tensor3D {
   const [B, T, H] = h.shape;
-  const [gate, up] = tf.split(tf.matMul(tf.reshape(h, [B * T, H]), L.gateUp, false, true), [ffn, ffn], 1);
-  return tf.reshape(tf.matMul(tf.mul(tf.mul(gate!, tf.sigmoid(gate!)), up!), L.down, false, true), [B, T, H]);
+  const x = tf.reshape(h, [B * T, H]);
+  const gate = tf.matMul(x, L.gate, false, true), up = tf.matMul(x, L.up, false, true);
+  return tf.reshape(tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), L.down, false, true), [B, T, H]);
 }
 
 /** P(step correct) from the final-norm hidden states [B, H]. */

@@ -9,12 +9,16 @@ export type HeadKind = 'prm-mlp' | 'token-class' | 'value' | 'lm-labels';
 export interface LayerWeights {
   readonly inNorm: tf.Tensor1D;
   readonly postNorm: tf.Tensor1D;
-  /** q, k and v projections stacked on the output axis, torch layout [out, in]. */
-  readonly qkv: tf.Tensor2D;
-  readonly qkvBias: tf.Tensor1D | null;
+  /** Projections in torch layout [out, in], applied with transposeB (separate: splitting a fused output is a strided copy on cpu). */
+  readonly q: tf.Tensor2D;
+  readonly k: tf.Tensor2D;
+  readonly v: tf.Tensor2D;
+  readonly qb: tf.Tensor1D | null;
+  readonly kb: tf.Tensor1D | null;
+  readonly vb: tf.Tensor1D | null;
   readonly o: tf.Tensor2D;
-  /** gate and up projections stacked, [2·ffn, hidden]. */
-  readonly gateUp: tf.Tensor2D;
+  readonly gate: tf.Tensor2D;
+  readonly up: tf.Tensor2D;
   readonly down: tf.Tensor2D;
 }
 
@@ -76,12 +80,6 @@ export function loadWeights(dir: string, c: DecoderConfig, labelIds: readonly nu
   };
   const up1 = (x: Float32Array) => ((deviceBytes += x.byteLength), tf.tensor1d(x));
   const up2 = (x: Float32Array, r: number, k: number) => ((deviceBytes += x.byteLength), tf.tensor2d(x, [r, k]));
-  const stack = (parts: Float32Array[]) => {
-    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) out.set(p, (at += p.length) - p.length);
-    return out;
-  };
   const H = c.hidden, D = c.headDim, q = c.heads * D, kv = c.kvHeads * D;
   const embed = read('model.embed_tokens.weight', [c.vocab, H]);
   const layers: LayerWeights[] = [];
@@ -91,10 +89,15 @@ export function loadWeights(dir: string, c: DecoderConfig, labelIds: readonly nu
     layers.push({
       inNorm: up1(read(`${p}input_layernorm.weight`, [H])),
       postNorm: up1(read(`${p}post_attention_layernorm.weight`, [H])),
-      qkv: up2(stack([read(`${p}self_attn.q_proj.weight`, [q, H]), read(`${p}self_attn.k_proj.weight`, [kv, H]), read(`${p}self_attn.v_proj.weight`, [kv, H])]), q + 2 * kv, H),
-      qkvBias: c.qkvBias ? up1(stack([bias('q', q), bias('k', kv), bias('v', kv)])) : null,
+      q: up2(read(`${p}self_attn.q_proj.weight`, [q, H]), q, H),
+      k: up2(read(`${p}self_attn.k_proj.weight`, [kv, H]), kv, H),
+      v: up2(read(`${p}self_attn.v_proj.weight`, [kv, H]), kv, H),
+      qb: c.qkvBias ? up1(bias('q', q)) : null,
+      kb: c.qkvBias ? up1(bias('k', kv)) : null,
+      vb: c.qkvBias ? up1(bias('v', kv)) : null,
       o: up2(read(`${p}self_attn.o_proj.weight`, [H, q]), H, q),
-      gateUp: up2(stack([read(`${p}mlp.gate_proj.weight`, [c.ffn, H]), read(`${p}mlp.up_proj.weight`, [c.ffn, H])]), 2 * c.ffn, H),
+      gate: up2(read(`${p}mlp.gate_proj.weight`, [c.ffn, H]), c.ffn, H),
+      up: up2(read(`${p}mlp.up_proj.weight`, [c.ffn, H]), c.ffn, H),
       down: up2(read(`${p}mlp.down_proj.weight`, [H, c.ffn]), H, c.ffn),
     });
   }
@@ -139,6 +142,6 @@ function gatherRows(table: Float32Array, rows: readonly number[], width: number)
 }
 
 export function disposeWeights(w: Weights): void {
-  for (const l of w.layers) tf.dispose([l.inNorm, l.postNorm, l.qkv, l.o, l.gateUp, l.down, ...(l.qkvBias ? [l.qkvBias] : [])]);
+  for (const l of w.layers) tf.dispose([l.inNorm, l.postNorm, l.q, l.k, l.v, l.o, l.gate, l.up, l.down, ...[l.qb, l.kb, l.vb].filter((b) => b !== null)]);
   tf.dispose([w.norm, ...w.head.mats.flatMap((m) => (m.b ? [m.w, m.b] : [m.w]))]);
 }
