@@ -86,6 +86,16 @@ if (!('skip' in made)) {
     assert.is(tf.memory().numTensors, 0);
   });
 
+  test('a parent key the PRM never saw (a search resumed from a saved tree) re-encodes from the problem', async () => {
+    const m = made.models.find((x) => x.name === 'llama-rlhflow')!;
+    const prm = await HfPRM.load(join(made.dir, m.name), { backend: 'cpu', format: 'rlhflow' });
+    const c = m.cases[0]!;
+    const s = await prm.score([{ problem: { id: c.id, text: c.problem }, prefix: c.steps.slice(0, 2), step: c.steps[2]!, key: 'k', parentKey: 'from-a-saved-tree' }]);
+    assert.is(prm.stats.fallbacks, 1);
+    assert.ok(Math.abs(s[0]! - c.scores[2]!) <= TOL, `${s[0]} vs ${c.scores[2]}`);
+    prm.dispose();
+  });
+
   test('eviction under a tiny cache cap falls back to re-encoding and keeps the scores', async () => {
     const m = made.models.find((x) => x.name === 'qwen2-value')!;
     const prm = await HfPRM.load(join(made.dir, m.name), { backend: 'cpu', format: 'plain', cacheBytes: 1 });
