@@ -21,6 +21,8 @@ export const STRATEGY_FLAGS: Record<string, [option: string, kind: 'int' | 'num'
   solutions: ['solutions', 'int'],
   'widening-alpha': ['alpha', 'num'],
   'widening-c': ['c', 'num'],
+  'balance-temperature': ['balanceTemperature', 'num'],
+  rounding: ['rounding', 'str'],
 };
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: string | boolean }>;

@@ -13,17 +13,18 @@ import { arithProblem, ArithPolicy, gradeArith, VerifierPRM } from '../tasks/ari
 import { number, parse, strategyOptions } from './args.ts';
 
 export const SOLVE_HELP = `steptree solve --task arith [--length L] [--error-rate p] [--prm verifier|tfjs] [--prm-noise s] [--model DIR]
-  --strategy greedy|best-of-n|beam|dvts|mcts|best-first [strategy options]
+  --strategy greedy|best-of-n|beam|dvts|mcts|best-first|rebase [strategy options]
   [--budget-policy-calls n] [--budget-tokens n] [--budget-prm-calls n] [--budget-nodes n] [--budget-ms n]
   [--aggregation last|min|prod|mean|geomean] [--selection best|majority|weighted]
   --seed n [--out tree.json] [--json]
 strategy options: --n --beam-width --lookahead --max-depth (beam, dvts, best-of-n)
   --simulations --formula puct|uct --c-puct --prior logprob|uniform --expansion-width --rollout --parallel
   --virtual-loss --final-pick visits|value --widening-alpha --widening-c (mcts)
-  --expansion-width --depth-penalty --frontier-cap --parallel --solutions (best-first)`;
+  --expansion-width --depth-penalty --frontier-cap --parallel --solutions (best-first)
+  --n --balance-temperature --rounding round|largest-remainder --max-depth (rebase)`;
 
 /** Defaults a user gets without strategy flags. */
-const DEFAULTS: Record<string, Record<string, unknown>> = { beam: { n: 8, beamWidth: 4 }, dvts: { n: 8, beamWidth: 4 }, 'best-of-n': { n: 8 } };
+const DEFAULTS: Record<string, Record<string, unknown>> = { beam: { n: 8, beamWidth: 4 }, dvts: { n: 8, beamWidth: 4 }, 'best-of-n': { n: 8 }, rebase: { n: 8 } };
 
 export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefined) => Promise<PRM>): Promise<number> {
   const { values } = parse(argv, {

@@ -4,6 +4,7 @@ export { greedy, bestOfN, type GreedyOptions, type BestOfNOptions } from './stra
 export { beam, dvts, type BeamOptions, type DvtsOptions } from './strategies/beam.ts';
 export { bestFirst, type BestFirstOptions } from './strategies/bestfirst.ts';
 export { mcts, type MctsOptions } from './strategies/mcts.ts';
+export { rebase, rebaseWidths, type RebaseOptions } from './strategies/rebase.ts';
 export { SearchTree, type TreeNode } from './tree.ts';
 export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, loadTreeFile, type TreeJSON, type LoadedTree } from './schema.ts';
 export type { SearchResult, SearchStats, Trajectory } from './result.ts';

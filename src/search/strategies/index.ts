@@ -3,6 +3,7 @@ import type { StrategySpec } from '../strategy.ts';
 import { beam, dvts } from './beam.ts';
 import { bestFirst } from './bestfirst.ts';
 import { mcts } from './mcts.ts';
+import { rebase } from './rebase.ts';
 import { bestOfN, greedy } from './simple.ts';
 
 /** Strategy factories by CLI name. */
@@ -13,6 +14,7 @@ export const strategies: Record<string, (o: never) => StrategySpec> = {
   dvts,
   mcts,
   'best-first': bestFirst,
+  rebase,
 };
 
 export function strategyByName(name: string, options: Record<string, unknown>): StrategySpec {
