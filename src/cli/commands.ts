@@ -18,4 +18,8 @@ export const commands: Record<string, Command> = {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
   },
+  scale: {
+    summary: 'test-time scaling sweeps: budgets × strategies × PRMs → curves, intervals, plots, report.html',
+    run: async (argv) => (await import('./scale.ts')).scale(argv),
+  },
 };
