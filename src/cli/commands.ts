@@ -27,6 +27,10 @@ export const commands: Record<string, Command> = {
     run: async (argv) => (await import('./view.ts')).view(argv),
   },
   grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
+  scale: {
+    summary: 'test-time scaling sweeps: budgets × strategies × PRMs → curves, intervals, plots, report.html',
+    run: async (argv) => (await import('./scale.ts')).scale(argv),
+  },
 };
 
 /** prm.ts imports the tfjs PRM, whose peers are optional: a missing one is a clear "npm install …" error. */

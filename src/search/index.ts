@@ -6,6 +6,7 @@ export { beam, dvts, type BeamOptions, type DvtsOptions } from './strategies/bea
 export { bestFirst, type BestFirstOptions } from './strategies/bestfirst.ts';
 export { mcts, type MctsOptions } from './strategies/mcts.ts';
 export { strategyByName, strategyDescriptor, strategyDescriptors, registerStrategy, builtinStrategies } from './strategies/index.ts';
+export { rebase, rebaseWidths, type RebaseOptions } from './strategies/rebase.ts';
 export { SearchTree, type TreeNode } from './tree.ts';
 export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, type TreeJSON, type LoadedTree } from './schema.ts';
 export type { SearchResult, SearchStats, Trajectory } from './result.ts';
