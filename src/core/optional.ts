@@ -53,7 +53,7 @@ export function requireInstalled(pkgs: readonly string[], feature: string, meta:
 }
 
 /**
- * A built-in module of Node (and of Bun and Deno, which provide process.getBuiltinModule), or undefined elsewhere.
+ * A built-in module of Node (and of Bun and Deno, which provide getBuiltinModule on their global process object), or undefined elsewhere.
  * No import statement, so a browser bundle of a module that uses this contains no `node:` specifier.
  */
 export function nodeBuiltin<T>(name: `node:${string}`): T | undefined {
