@@ -114,25 +114,28 @@ const zeroPRM: PRM = {
   score: async (reqs: readonly ScoreRequest[]) => reqs.map((r, i) => { let h = 2166136261 ^ i; for (let j = 0; j < r.step.length; j++) h = Math.imul(h ^ r.step.charCodeAt(j), 16777619); return ((h >>> 0) % 1000) / 1000; }),
 };
 
-function specFor(e: Engine, name: string, size: number): local.StrategySpec {
-  const n = Math.max(16, Math.round(size / 32 / 8) * 8); // about 32 levels deep
-  switch (name) {
-    case 'greedy': return e.greedy({ maxDepth: 1 << 20 });
-    case 'best-of-n': return e.bestOfN({ n, maxDepth: 1 << 20 });
-    case 'beam': return e.beam({ n, beamWidth: 8, maxDepth: 1 << 20 });
-    case 'dvts': return e.dvts({ n, beamWidth: 8, maxDepth: 1 << 20 });
-    case 'mcts': return e.mcts({ simulations: 1 << 30, expansionWidth: 8, parallel: 16, maxDepth: 1 << 20 });
-    default: return e.bestFirst({ expansionWidth: 8, parallel: 16, depthPenalty: 0.05, maxDepth: 1 << 20 });
-  }
+/** Bench settings per strategy (trees about 32 levels deep); any other registered strategy runs with its defaults. */
+const BENCH: Record<string, (n: number) => Record<string, unknown>> = {
+  'best-of-n': (n) => ({ n }),
+  beam: (n) => ({ n, beamWidth: 8 }),
+  dvts: (n) => ({ n, beamWidth: 8 }),
+  mcts: () => ({ simulations: 1 << 30, expansionWidth: 8, parallel: 16 }),
+  'best-first': () => ({ expansionWidth: 8, parallel: 16, depthPenalty: 0.05 }),
+};
+
+function specFor(name: string, size: number): local.StrategySpec {
+  const n = Math.max(16, Math.round(size / 32 / 8) * 8);
+  const d = local.strategyDescriptor(name);
+  return local.strategyByName(name, { ...d.defaults, ...BENCH[name]?.(n), ...('maxDepth' in d.options ? { maxDepth: 1 << 20 } : {}) });
 }
 
 const book: { strategy: string; nodes: number; usPerNode: number; heapBytesPerNode: number | null }[] = [];
 if (only.includes('book')) {
   const sizes = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5];
-  for (const s of ['beam', 'mcts', 'best-first', 'dvts', 'best-of-n', 'greedy'])
+  for (const s of local.strategyDescriptors().map((d) => d.name)) // every registered strategy
     for (const size of sizes) {
       if (s === 'greedy' && size > 1e3) continue; // a 1e4-step chain is not a reasoning trace (ids are path tags: O(depth) each)
-      const r = await fastest(() => local.search({ problem, policy: zeroPolicy, prm: zeroPRM, strategy: specFor(local, s, size), budget: { nodes: size }, seed: 1, scheduler: new local.Scheduler({ concurrency: 1 << 20 }) }));
+      const r = await fastest(() => local.search({ problem, policy: zeroPolicy, prm: zeroPRM, strategy: specFor(s, size), budget: { nodes: size }, seed: 1, scheduler: new local.Scheduler({ concurrency: 1 << 20 }) }));
       book.push({ strategy: s, nodes: r.nodes, usPerNode: r.us / r.nodes, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
     }
 }

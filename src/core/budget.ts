@@ -1,4 +1,5 @@
 import { InvalidOptionError } from './errors.ts';
+import { checkField, opt } from './options.ts';
 
 /**
  * The one Budget type. Every field is optional; a search stops at the first limit reached and
@@ -25,13 +26,14 @@ export const budgetAxes: readonly BudgetAxis[] = ['policyCalls', 'tokens', 'prmC
 export type StopReason = 'complete' | 'maxDepth' | 'exhausted' | BudgetAxis | 'aborted';
 export const stopReasons: readonly StopReason[] = ['complete', 'maxDepth', 'exhausted', ...budgetAxes, 'aborted'];
 
+const axis = opt.number({ min: 0 });
+
 export function validateBudget(b: unknown, option = 'budget'): Budget {
   if (b === undefined) return {};
   if (typeof b !== 'object' || b === null) throw new InvalidOptionError(option, 'expected an object');
   for (const [k, v] of Object.entries(b)) {
     if (!budgetAxes.includes(k as BudgetAxis)) throw new InvalidOptionError(`${option}.${k}`, `unknown budget axis (known: ${budgetAxes.join(', ')})`);
-    if (v !== undefined && (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)))
-      throw new InvalidOptionError(`${option}.${k}`, `expected a finite number ≥ 0, got ${JSON.stringify(v)}`);
+    if (v !== undefined) checkField(`${option}.${k}`, v, axis);
   }
   return b as Budget;
 }

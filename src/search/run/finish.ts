@@ -4,11 +4,11 @@ import { usable, type EndReason, type Strategy, type StrategyContext, type Strat
 import type { NodeRec, TreeStore } from '../tree.ts';
 
 /** Why a strategy's plan() returned null: its own answer, or read off the tree. */
-export function endReason(strategy: Strategy, spec: StrategySpec, ctx: StrategyContext): EndReason {
+export function endReason(strategy: Strategy, spec: StrategySpec, ctx: StrategyContext, store: TreeStore): EndReason {
   if (strategy.ended) return strategy.ended(ctx);
   const cap = spec.config.maxDepth;
   let finished = false;
-  for (const n of ctx.tree.nodes) {
+  for (const n of store.nodes) {
     if (!usable(n)) continue;
     if (n.terminal) finished = true;
     else if (typeof cap === 'number' && n.depth >= cap && n.requested === 0) return 'maxDepth';
@@ -56,7 +56,7 @@ export function buildResult(f: Finish): SearchResult {
       cands.push({ nodeId: n.id, answer: n.answer, value: n.value ?? 0, count: n.count });
     }
   const ranked = f.select(cands);
-  const bestNode = f.strategy.pick?.(f.ctx) ?? (ranked[0] ? terminals.get(ranked[0].nodeId)! : null) ?? bestPartial(store);
+  const bestNode = (f.strategy.pick?.(f.ctx) as NodeRec | null | undefined) ?? (ranked[0] ? terminals.get(ranked[0].nodeId)! : null) ?? bestPartial(store);
   const traj = (n: NodeRec): Trajectory => ({ nodeId: n.id, steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
   return {
     best: bestNode ? traj(bestNode) : null,

@@ -15,6 +15,9 @@ import { buildResult, endReason } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
 import { keyFor, ProposeCall, ScoreCall, type ScoreScope } from './requests.ts';
 
+/** A planned wave, over the engine's own (mutable) node records. */
+type Wave = readonly Expansion<NodeRec>[];
+
 /** Everything a search needs, validated (see SearchOptions). */
 export interface SearchConfig {
   readonly problem: Problem;
@@ -106,7 +109,7 @@ export class Search {
       for (;;) {
         const next = await this.wave();
         if (next === 'go') continue;
-        if (next === 'ended') ended = endReason(this.strategy, this.c.spec, this.ctx);
+        if (next === 'ended') ended = endReason(this.strategy, this.c.spec, this.ctx, this.store);
         break;
       }
     } finally {
@@ -127,7 +130,7 @@ export class Search {
     if (this.stop) return 'stopped';
     const spent = this.meter.spent(this.store.size);
     if (spent) return this.halt(spent), 'stopped';
-    const plan = this.strategy.plan(this.ctx);
+    const plan = this.strategy.plan(this.ctx) as Wave | null; // the engine's own nodes
     if (plan === null) return 'ended';
     if (plan.length === 0) return 'go'; // the strategy handed back: the slice check above yields when due
     const wave = this.trim(plan);
@@ -146,25 +149,25 @@ export class Search {
   }
 
   /** Keeps the expansions that fit the policy-call budget, in plan order (reused ones are free). */
-  private trim(plan: Expansion[]): Expansion[] | null {
+  private trim(plan: Wave): Wave | null {
     let left = this.meter.policyCallsLeft();
     if (left === Infinity) return plan;
-    const kept = plan.filter((e) => !needsCall(e.node, e.k) || left-- > 0);
+    const kept = plan.filter((e) => !needsCall(e.node, e.total) || left-- > 0);
     if (kept.length < plan.length) this.pending = 'policyCalls';
     return kept.length ? kept : null;
   }
 
-  private send(wave: Expansion[]): { sent: Sent[]; calls: Promise<StepProposal[]>[] } {
+  private send(wave: Wave): { sent: Sent[]; calls: Promise<StepProposal[]>[] } {
     const sent: Sent[] = [];
     const calls: Promise<StepProposal[]>[] = [];
     const { scheduler, policy, problem, timeouts, seed } = this.c;
     for (let i = 0; i < wave.length; i++) {
       const e = wave[i]!;
       const n = e.node;
-      if (n.failed !== null || !needsCall(n, e.k)) continue;
-      const call = new ProposeCall(this.store, problem, n, e.k - n.requested, seed, n.requested, this.ctl.signal);
+      if (n.failed !== null || !needsCall(n, e.total)) continue;
+      const call = new ProposeCall(this.store, problem, n, e.total - n.requested, seed, n.requested, this.ctl.signal);
       sent.push({ at: i, node: n, call, prev: n.requested });
-      n.requested = e.k;
+      n.requested = e.total;
       this.meter.used.policyCalls++;
       calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: call }));
     }
@@ -208,7 +211,7 @@ export class Search {
   }
 
   /** Applies proposals in plan order, whatever order they arrived in: node ids and order stay deterministic. */
-  private apply(wave: Expansion[], { sent }: { sent: Sent[] }, outcomes: Outcome[]): NodeRec[] {
+  private apply(wave: Wave, { sent }: { sent: Sent[] }, outcomes: Outcome[]): NodeRec[] {
     const fresh: NodeRec[] = [];
     for (let j = 0; j < sent.length; j++) {
       const { at, node } = sent[j]!;
@@ -271,7 +274,7 @@ export class Search {
   }
 
   /** Hands the strategy the whole wave it planned; a trimmed wave ends the search unobserved. */
-  private observe(wave: Expansion[], { sent }: { sent: Sent[] }, fresh: NodeRec[], trimmed: boolean): void {
+  private observe(wave: Wave, { sent }: { sent: Sent[] }, fresh: NodeRec[], trimmed: boolean): void {
     const expand = this.em.listenerCount('expand') > 0;
     if (trimmed && !expand) return;
     const isNew = expand ? new Set(fresh) : null;
