@@ -2,7 +2,7 @@
 // (File-reading helpers and model back ends have their own modules and subpaths.)
 
 // Run a search
-export { search, startSearch, SearchRun, type SearchOptions } from './search/engine.ts';
+export { search, startSearch, SearchRun, DEFAULT_TIMEOUTS, type SearchOptions, type Timeouts } from './search/engine.ts';
 export type { SearchResult, SearchStats, Trajectory } from './search/result.ts';
 export type { SearchEvent, SearchEventMap, SearchEventName } from './search/events.ts';
 export type { Problem } from './core/problem.ts';
@@ -28,6 +28,7 @@ export {
   type ExpansionResult,
   type SearchNode,
   type TreeView,
+  type EndReason,
 } from './search/strategy.ts';
 export { opt, readOptions, checkField, known, type Field, type FieldType, type OptionSchema, type Parsed } from './core/options.ts';
 export { BinaryHeap } from './core/heap.ts';
@@ -51,12 +52,12 @@ export {
   type Candidate,
   type RankedCandidate,
 } from './core/aggregate.ts';
-export { budgetAxes, validateBudget, type Budget, type BudgetAxis, type StopReason } from './core/budget.ts';
+export { budgetAxes, validateBudget, BudgetMeter, type Budget, type BudgetAxis, type StopReason, type Usage } from './core/budget.ts';
 export { Scheduler, defaultScheduler, type SchedulerOptions } from './search/scheduler.ts';
 
 // The tree
 export { SearchTree, type TreeNode } from './search/tree.ts';
-export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, loadTreeFile, type TreeJSON, type NodeJSON, type LoadedTree } from './search/schema.ts';
+export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, type TreeJSON, type NodeJSON, type LoadedTree } from './search/schema.ts';
 
 // Errors
 export {

@@ -17,7 +17,7 @@ test('negative numbers are values, not flags; a lone dash-word still is a flag',
 
 test('strategy flags come from the registry and build nested options for the chosen strategy only', () => {
   const flags = strategyFlags();
-  assert.equal([...flags.get('n')!.keys()], ['best-of-n', 'beam', 'dvts']);
+  assert.equal([...flags.get('n')!.keys()], ['best-of-n', 'beam', 'dvts', 'rebase']);
   assert.equal([...flags.get('parallel')!.keys()], ['mcts', 'best-first']);
   const { values } = parse(['--strategy', 'mcts', '--widening-c', '2', '--rollout', '--c-puct', '0.5'], { strategy: { type: 'string' } });
   assert.equal(strategyOptions('mcts', values), { widening: { c: 2 }, rollout: true, cPuct: 0.5 });

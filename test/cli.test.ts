@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTreeFile, strategyDescriptors } from '../src/index.ts';
+import { strategyDescriptors } from '../src/index.ts';
+import { loadTreeFile } from 'steptree/node';
 
 const bin = new URL('../bin/steptree.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -74,8 +75,10 @@ test('solve --resume continues a saved search: reuses its work and ends with the
   const c = run('solve', '--strategy', 'beam', '--n', '8', '--beam-width', '2', '--seed', '3', '--out', full, '--json');
   const [sa, sb, sc] = [a, b, c].map((r) => JSON.parse(r.stdout).stats);
   assert.is(sb.stoppedBy, 'complete');
-  assert.is(sa.policyCalls + sb.policyCalls, sc.policyCalls, 'the resumed search re-did no policy call');
-  assert.is(sa.prmCalls + sb.prmCalls, sc.prmCalls, 'the resumed search re-scored no step');
+  // a resumed search's stats count the whole tree (README: "What a resumed search means")
+  assert.ok(sa.policyCalls < sc.policyCalls);
+  assert.is(sb.policyCalls, sc.policyCalls, 'the resumed search re-did no policy call');
+  assert.is(sb.prmCalls, sc.prmCalls, 'the resumed search re-scored no step');
   const [jb, jc] = [resumed, full].map((f) => JSON.parse(readFileSync(f, 'utf8')));
   assert.equal(jb.nodes, jc.nodes);
   assert.is(jb.bestId, jc.bestId);

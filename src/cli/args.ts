@@ -25,7 +25,8 @@ function joinNegatives(argv: readonly string[], spec: FlagSpec): string[] {
 }
 
 /** Strict flag parsing for every command; an unknown or malformed flag is an InvalidOptionError naming it. */
-export function parseFlags<S extends FlagSpec>(argv: string[], spec: S) {
+// Return type spelled out: the inferred one names a type node:util does not export, which the .d.ts build cannot emit.
+export function parseFlags<S extends FlagSpec>(argv: string[], spec: S): ReturnType<typeof parseArgs<{ args: string[]; options: S; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: joinNegatives(argv, spec), options: spec, allowPositionals: true, strict: true });
   } catch (e) {

@@ -7,7 +7,10 @@ import type { SearchEmitter } from './events.ts';
  * Writing a strategy: the contract between a strategy and the engine.
  *
  * A strategy is a state machine over the search tree. Each wave:
- * 1. `plan(ctx)` returns the expansions that are ready now, or null (or []) to end the search.
+ * 1. `plan(ctx)` returns the expansions that are ready now, or null to end the search. An empty
+ *    array means nothing to send yet: the engine yields to the event loop and plans again, so a
+ *    strategy with much work between expansions never holds the thread (and the clock, the signal
+ *    and the budget are checked in between).
  *    Each names a node and `total`: the number of proposals wanted at that node *in all*. Proposals
  *    already requested there (by an earlier wave, or in the tree a search resumed from) are reused
  *    and cost nothing; the engine asks the policy only for the missing `total − requested`
@@ -103,9 +106,14 @@ export interface StrategyContext {
 export interface Strategy {
   plan(ctx: StrategyContext): Expansion[] | null;
   observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void;
+  /** Why `plan` returned null (asked once, after it did). Default: `maxDepth` when open nodes wait at the depth cap, `exhausted` when nothing finished, else `complete`. */
+  ended?(ctx: StrategyContext): EndReason;
   /** The node to report as best; default: final selection over terminal candidates. */
   pick?(ctx: StrategyContext): SearchNode | null;
 }
+
+/** How a strategy's own work ended (see StopReason). */
+export type EndReason = 'complete' | 'maxDepth' | 'exhausted';
 
 /** A validated strategy configuration; `create` makes a fresh state machine per search. */
 export interface StrategySpec {

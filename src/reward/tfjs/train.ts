@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
 import { checkField, opt } from '../../core/options.ts';
 import { shuffle } from '../../core/shuffle.ts';
+import { nodeBuiltin } from '../../core/optional.ts';
 import { mm } from './layers.ts';
 import type { PRMNet } from './model.ts';
 import { textWidth } from './arch.ts';
@@ -75,7 +75,9 @@ interface Batch {
  */
 function ensureGradients(): void {
   if (tf.getGradient('Add') !== undefined) return;
-  createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  const mod = nodeBuiltin<typeof import('node:module')>('node:module');
+  if (!mod) throw new Error('training needs a runtime with require (Node, Bun or Deno) to load the tfjs gradients');
+  mod.createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 }
 
 /** Train `opts.net` on labelled trajectories; returns the per-epoch loss log. Deterministic for a given seed. */

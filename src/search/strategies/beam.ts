@@ -78,12 +78,22 @@ class Beam implements Strategy {
       });
       return;
     }
-    const all = results.flatMap((r) => r.children);
-    this.finished += all.filter((c) => c.terminal).length;
-    const open = all.filter((c) => !c.terminal);
+    // one pass over the children (this runs once per node of the tree)
+    const cands: Cand[] = [];
+    let stopped = true;
+    for (const r of results)
+      for (const node of r.children) {
+        if (node.terminal) {
+          this.finished++;
+          continue;
+        }
+        const stop = this.lookahead === 0 || node.depth >= this.maxDepth;
+        if (!stop) stopped = false;
+        cands.push({ node, tip: node, steps: 0, stopped: stop });
+      }
     this.beams = [];
-    this.cands = open.map((node) => ({ node, tip: node, steps: 0, stopped: this.lookahead === 0 || node.depth >= this.maxDepth }));
-    if (this.cands.every((c) => c.stopped)) this.keep(ctx);
+    this.cands = cands;
+    if (stopped) this.keep(ctx);
   }
 
   /** Keep the N/M best candidates as beams; the rest are pruned. */

@@ -1,6 +1,6 @@
 import { BinaryHeap } from '../../core/heap.ts';
 import { opt, type Parsed } from '../../core/options.ts';
-import { defineStrategy, specOf, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { defineStrategy, specOf, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -44,6 +44,8 @@ class BestFirst implements Strategy {
   private heap = new BinaryHeap<SearchNode>((a, b) => this.before(a, b));
   private started = false;
   private found = 0;
+  /** Some open node was left at the depth cap. */
+  private capped = false;
   constructor(private c: Parsed<typeof options>) {}
 
   priority(n: SearchNode): number {
@@ -71,8 +73,13 @@ class BestFirst implements Strategy {
       for (const ch of r.children) {
         if (ch.terminal) this.found++;
         else if (ch.depth < this.c.maxDepth) this.heap.push(ch);
+        else this.capped = true;
       }
     const pruned = this.heap.truncate(this.c.frontierCap);
     if (pruned.length) ctx.events.emit('prune', { nodeIds: pruned.map((n) => n.id) });
+  }
+
+  ended(): EndReason {
+    return this.found >= this.c.solutions ? 'complete' : this.capped ? 'maxDepth' : 'exhausted';
   }
 }

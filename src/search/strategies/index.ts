@@ -7,6 +7,7 @@ import { specOf, type StrategyDescriptor, type StrategySpec } from '../strategy.
 import { beamStrategy, dvtsStrategy } from './beam.ts';
 import { bestFirstStrategy } from './bestfirst.ts';
 import { mctsStrategy } from './mcts.ts';
+import { rebaseStrategy } from './rebase.ts';
 import { bestOfNStrategy, greedyStrategy } from './simple.ts';
 
 /** The strategies steptree ships (the README table lists these). */
@@ -17,6 +18,7 @@ export const builtinStrategies: readonly StrategyDescriptor[] = [
   dvtsStrategy,
   mctsStrategy,
   bestFirstStrategy,
+  rebaseStrategy,
 ];
 
 const registry = new Map<string, StrategyDescriptor>(builtinStrategies.map((d) => [d.name, d]));

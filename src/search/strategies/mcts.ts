@@ -1,5 +1,5 @@
 import { opt, type Parsed } from '../../core/options.ts';
-import { byValue, defineStrategy, specOf, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { byValue, defineStrategy, specOf, usable, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -61,6 +61,8 @@ export function mcts(o: MctsOptions = {}): StrategySpec {
 }
 
 type Config = Parsed<typeof options>;
+/** Simulations one plan() call may evaluate without expanding anything before it hands back. */
+const IDLE_SIMS = 1024;
 /** `before`: the tip's child count when its expansion was planned, to tell whether widening found anything new. */
 type Sim = { path: SearchNode[]; tip: SearchNode; before?: number };
 
@@ -72,11 +74,21 @@ class Mcts implements Strategy {
   private sims = 0;
   private pending: Sim[] = [];
   private rollouts: Sim[] = [];
+  /** Selected paths in flight through each node this wave: virtual loss is counted, so visits stay integers. */
+  private inflight = new Map<SearchNode, number>();
+  private end: EndReason = 'complete';
   constructor(private c: Config) {}
 
   plan(ctx: StrategyContext): Expansion[] | null {
     if (this.rollouts.length) return this.rollouts.map((s) => ({ node: s.tip, total: 1, rollout: true }));
-    while (this.sims < this.c.simulations) {
+    // simulations that expand nothing (terminal or spent leaves) are bounded per call, so the engine can yield
+    for (let idle = 0; this.sims < this.c.simulations; ) {
+      if (idle >= IDLE_SIMS) {
+        const end = this.dead(ctx.tree.root);
+        if (end) return (this.end = end), null;
+        return [];
+      }
+      idle += this.c.parallel;
       const paths: SearchNode[][] = [];
       for (let i = 0; i < this.c.parallel && this.sims < this.c.simulations; i++, this.sims++) paths.push(this.select(ctx.tree.root, true));
       this.clearVirtualLoss(paths);
@@ -93,6 +105,26 @@ class Mcts implements Strategy {
       }
     }
     return null;
+  }
+
+  ended(): EndReason {
+    return this.end;
+  }
+
+  /** Null while some node can still grow; else why none can (only the depth cap, or nothing at all). */
+  private dead(root: SearchNode): EndReason | null {
+    let capped = false;
+    for (const stack = [root]; stack.length; ) {
+      const n = stack.pop()!;
+      if (n.terminal || n.failed !== null || this.exhausted.has(n)) continue;
+      if (n.depth >= this.c.maxDepth) {
+        capped = true;
+        continue;
+      }
+      if (!this.expanded.has(n) || this.c.widening) return null;
+      for (const k of n.children) if (usable(k)) stack.push(k);
+    }
+    return capped ? 'maxDepth' : 'exhausted';
   }
 
   observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void {
@@ -179,25 +211,33 @@ class Mcts implements Strategy {
       if (!count) break;
       let z = 0;
       if (fromLogprob) for (const k of kids) if (k.failed === null && k.score !== null) z += Math.exp(k.prior! - maxP);
-      const sqrtN = Math.sqrt(Math.max(1, n.visits));
-      const lnN = Math.log(n.visits + 1);
+      const nv = this.visits(n);
+      const sqrtN = Math.sqrt(Math.max(1, nv));
+      const lnN = Math.log(nv + 1);
       let best = n, bestU = -Infinity;
       for (const k of kids) {
         if (k.failed !== null || k.score === null) continue;
-        const q = k.visits > 0 ? k.w / k.visits : (k.value ?? 0);
+        const kv = this.visits(k);
+        const q = kv > 0 ? k.w / kv : (k.value ?? 0);
         const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
-        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + k.visits) : q + this.c.cPuct * Math.sqrt(lnN / (1 + k.visits));
+        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + kv) : q + this.c.cPuct * Math.sqrt(lnN / (1 + kv));
         if (u > bestU) (bestU = u), (best = k);
       }
       n = best;
       path.push(n);
     }
-    if (virtual && this.c.virtualLoss > 0) for (const p of path) p.visits += this.c.virtualLoss;
+    if (virtual && this.c.virtualLoss > 0) for (const p of path) this.inflight.set(p, (this.inflight.get(p) ?? 0) + 1);
     return path;
   }
 
-  private clearVirtualLoss(paths: SearchNode[][]): void {
-    if (this.c.virtualLoss > 0) for (const path of paths) for (const p of path) p.visits -= this.c.virtualLoss;
+  /** Visits plus virtual loss for the paths selected so far this wave. */
+  private visits(n: SearchNode): number {
+    const f = this.inflight.size ? this.inflight.get(n) : undefined;
+    return f === undefined ? n.visits : n.visits + this.c.virtualLoss * f;
+  }
+
+  private clearVirtualLoss(_paths: SearchNode[][]): void {
+    this.inflight.clear();
   }
 
   private backup(ctx: StrategyContext, path: SearchNode[], v: number): void {
