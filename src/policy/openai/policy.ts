@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import OpenAI from 'openai';
+import OpenAI, { APIConnectionTimeoutError } from 'openai';
 import { PolicyError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
@@ -158,11 +158,24 @@ export class OpenAIPolicy implements Policy {
   private async send(path: string, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
     this.stats.requests++;
     if (attempt > 0) this.stats.retries++;
-    const opts = { signal, timeout: this.o.timeoutMs };
-    const res = path === '/completions' ? await this.client.completions.create(body as never, opts) : await this.client.chat.completions.create(body as never, opts);
-    parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
-    this.limiter.onSuccess();
-    return res;
+    // the SDK's timeout stops at the response headers; this deadline also covers a body that stalls
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.o.timeoutMs);
+    const follow = () => deadline.abort(signal.reason);
+    signal.addEventListener('abort', follow, { once: true });
+    try {
+      const opts = { signal: deadline.signal, timeout: this.o.timeoutMs };
+      const res = path === '/completions' ? await this.client.completions.create(body as never, opts) : await this.client.chat.completions.create(body as never, opts);
+      parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
+      this.limiter.onSuccess();
+      return res;
+    } catch (e) {
+      if (deadline.signal.aborted && !signal.aborted) throw new APIConnectionTimeoutError({ message: `no complete response within ${this.o.timeoutMs} ms` });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', follow);
+    }
   }
 
   private onFailure(f: Failure) {
