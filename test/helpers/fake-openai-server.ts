@@ -191,7 +191,13 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     const chat = path === '/v1/chat/completions';
     if (req.method !== 'POST' || !(chat || path === '/v1/completions')) return send(404, err(`no route ${path}`, 'NotFoundError', 404));
     if (!body) return send(400, err('body is not JSON', 'BadRequestError', 400));
-    send(200, answer(flavor, chat, body, generate, o.reportCached ?? false));
+    let out: unknown;
+    try {
+      out = answer(flavor, chat, body, generate, o.reportCached ?? false);
+    } catch (e) {
+      return send(500, err(`generate failed: ${e instanceof Error ? e.message : String(e)}`, 'InternalServerError', 500));
+    }
+    send(200, out);
   };
 
   const server = createServer((req, res) => {

@@ -92,7 +92,7 @@ export class OpenAIPolicy implements Policy {
     // one sample is the same request in both modes (sample 0), so only k > 1 needs the mode
     if (k === 1) return (await this.request(req, 1, 0)).steps;
     // probe: decided once, before any call with k > 1, so the requests sent (and cached) never depend on timing
-    if (this.o.nMode === 'probe' && this.probed !== true) await (this.probed ??= this.probe(req.signal));
+    if (this.o.nMode === 'probe' && this.probed !== true) await (this.probed ??= this.probe(req));
     if (this.fanout) return this.fanOut(req, 0, k);
     const got = await this.request(req, k, 'n');
     // the server ignores n after all (the probe failed, so it could not tell): fan out the rest, and every later call
@@ -104,13 +104,15 @@ export class OpenAIPolicy implements Policy {
   }
 
   /**
-   * nMode probe: one tiny request (n = 2, one token each) asks whether the server honours n; llama.cpp and Ollama
-   * answer one choice, so calls fan out there. A probe that fails after its retries leaves the choice to each call.
+   * nMode probe: one tiny request (the first problem's prompt, n = 2, one token each) asks whether the server
+   * honours n; llama.cpp and Ollama answer one choice, so calls fan out there. A probe that fails after its
+   * retries leaves the choice to each call.
    */
-  private async probe(signal: AbortSignal): Promise<void> {
+  private async probe(req: ProposeRequest): Promise<void> {
     const chat = this.o.mode === 'chat';
-    const prompt = [{ role: 'system', content: this.o.system }, { role: 'user', content: 'Say OK.' }] as const;
-    const body = { model: this.o.model, n: 2, max_tokens: 1, temperature: 1, ...(chat ? { messages: prompt } : { prompt: this.o.template.render(prompt, true) }) };
+    const signal = req.signal;
+    const prompt = [{ role: 'system', content: this.o.system }, { role: 'user', content: req.problem.text }] as const;
+    const body = { model: this.o.model, n: 2, max_tokens: 1, temperature: 1, ...(chat ? { messages: prompt } : { prompt: this.o.template.head(req.problem.text, this.o.system) }) };
     try {
       const { json, cached } = await this.fetch(chat ? '/chat/completions' : '/completions', body, { probe: true }, signal);
       if (!cached) this.count((json as { usage?: Usage }).usage ?? {}, 0);
