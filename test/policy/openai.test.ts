@@ -241,6 +241,7 @@ test('response cache: a repeated run makes no request and gets the same steps; s
       const p = policy(s, { cache: dir, nMode: 'fanout' });
       const a = await p.propose(req([], 3));
       const b = await p.propose(req([a[0]!.text], 2));
+      await p.flush();
       return { a, b, info: p.info() };
     };
     const first = await run();

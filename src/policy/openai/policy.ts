@@ -66,6 +66,11 @@ export class OpenAIPolicy implements Policy {
     };
   }
 
+  /** Waits for response-cache writes in flight (call before exiting with process.exit). */
+  async flush(): Promise<void> {
+    await this.o.cache?.flush();
+  }
+
   /** US$ for the tokens the server was paid for (cache hits cost nothing), when pricing is set. */
   cost(): { costUsd?: number } {
     const p = this.o.pricing;
