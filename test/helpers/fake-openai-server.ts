@@ -38,6 +38,8 @@ export interface FakeServerOptions {
   readonly echoAuth?: boolean;
   /** Report `usage.prompt_tokens_details.cached_tokens` (as vLLM does with --enable-prompt-tokens-details). */
   readonly reportCached?: boolean;
+  /** Answer 400 to any request with n > 1 (servers that refuse n rather than ignore it). */
+  readonly rejectN?: boolean;
 }
 
 export interface RecordedRequest {
@@ -191,6 +193,7 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     const chat = path === '/v1/chat/completions';
     if (req.method !== 'POST' || !(chat || path === '/v1/completions')) return send(404, err(`no route ${path}`, 'NotFoundError', 404));
     if (!body) return send(400, err('body is not JSON', 'BadRequestError', 400));
+    if (o.rejectN && Number(body.n ?? 1) > 1) return send(400, err('n > 1 is not supported', 'BadRequestError', 400));
     let out: unknown;
     try {
       out = answer(flavor, chat, body, generate, o.reportCached ?? false);

@@ -113,6 +113,11 @@ test('n: one request with n = k on vLLM; the probe sends fan-outs where n is ign
   assert.is((await pf.propose(req([], 3))).length, 3);
   assert.equal([pf.info().probe, pf.info().effectiveNMode, pf.info().failedCalls], ['failed', 'fanout', 0]);
   assert.equal(bodies(f).slice(2).map((b) => b.n), [3, 1, 1]);
+  // a server that refuses n > 1 gets fan-outs
+  const r = await serve({ rejectN: true });
+  const pr = policy(r);
+  assert.is((await pr.propose(req([], 3))).length, 3);
+  assert.equal([pr.info().probe, pr.info().failedCalls, bodies(r).map((b) => b.n)], ['fanout', 0, [2, 1, 1, 1]]);
 });
 
 test('probe under concurrency: decided once before any call with k > 1, so the requests sent do not depend on timing', async () => {

@@ -110,8 +110,8 @@ export class OpenAIPolicy implements Policy {
 
   /**
    * nMode probe: one tiny request (the first problem's prompt, n = 2, one token each) asks whether the server
-   * honours n; llama.cpp and Ollama answer one choice, so calls fan out there. A probe that fails after its
-   * retries leaves the choice to each call.
+   * honours n; llama.cpp and Ollama answer one choice, so calls fan out there, as they do where n = 2 is refused
+   * (400, 422). A probe that fails otherwise leaves the choice to each call.
    */
   private async probe(req: ProposeRequest): Promise<void> {
     const chat = this.o.mode === 'chat';
@@ -123,8 +123,11 @@ export class OpenAIPolicy implements Policy {
       if (!cached) this.count((json as { usage?: Usage }).usage ?? {}, 0);
       this.fanout = parseChoices(json, chat, this.o.delimiters).length < 2;
       this.stats.probe = this.fanout ? 'fanout' : 'n';
-    } catch {
-      this.stats.probe = 'failed';
+    } catch (e) {
+      // a server that rejects n > 1 outright (a 400 or 422) is served by fan-out; other failures decide nothing
+      const status = e instanceof RetriesExhausted ? e.failure.status : null;
+      this.fanout = status === 400 || status === 422;
+      this.stats.probe = this.fanout ? 'fanout' : 'failed';
     }
     this.probed = true;
   }
