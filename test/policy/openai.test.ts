@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { InvalidOptionError, PolicyError } from '../../src/core/errors.ts';
 import { ResponseCache } from '../../src/policy/cache.ts';
 import { OpenAIPolicy, type OpenAIPolicyOptions } from '../../src/policy/openai/index.ts';
@@ -218,6 +219,8 @@ test('the API key comes from the named env var and never appears in errors or in
   await p.propose(req());
   assert.is(ok.requests[0]!.headers.authorization, `Bearer ${key}`);
   assert.not.match(JSON.stringify(p.info()), key);
+  assert.not.match(JSON.stringify(p), key);
+  assert.not.match(inspect(p, { depth: 8, showHidden: true }), key);
   const echo = await serve({ apiKey: 'other', echoAuth: true });
   const q = policy(echo, { apiKeyEnv: 'MY_KEY', env: { MY_KEY: key } });
   const e = await rejects(q.propose(req()));

@@ -6,7 +6,7 @@ import { ResponseCache } from '../cache.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
 import { parseChoices, splitTokens, toProposal } from './choice.ts';
 import { limiterFor, type Limiter } from './limiter.ts';
-import { resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
+import { readApiKey, resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
 import { RetriesExhausted, withRetries, type Failure } from './retry.ts';
 import type { ChatMessage } from './template.ts';
 
@@ -44,7 +44,9 @@ export class OpenAIPolicy implements Policy {
   readonly name = 'openai';
   readonly o: ResolvedOptions;
   readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0, probe: null };
-  private readonly client: OpenAI;
+  // #private: neither JSON.stringify nor util.inspect shows them, so the key (held by the SDK client too) stays out of logs
+  readonly #client: OpenAI;
+  readonly #apiKey: string | undefined;
   private readonly limiter: Limiter;
   private fanout: boolean;
   /** nMode probe: in flight, then true once done. */
@@ -52,8 +54,9 @@ export class OpenAIPolicy implements Policy {
 
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
+    this.#apiKey = readApiKey(options, this.o);
     // the SDK's own retries obey any Retry-After without a cap: ours replace them
-    this.client = new OpenAI({ baseURL: this.o.baseURL, apiKey: this.o.apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.o.timeoutMs, logLevel: 'off' });
+    this.#client = new OpenAI({ baseURL: this.o.baseURL, apiKey: this.#apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.o.timeoutMs, logLevel: 'off' });
     this.limiter = limiterFor(this.o.baseURL, this.o.concurrency, this.o.adaptiveConcurrency);
     this.fanout = this.o.nMode === 'fanout';
   }
@@ -188,7 +191,7 @@ export class OpenAIPolicy implements Policy {
     signal.addEventListener('abort', follow, { once: true });
     try {
       const opts = { signal: deadline.signal, timeout: this.o.timeoutMs };
-      const res = path === '/completions' ? await this.client.completions.create(body as never, opts) : await this.client.chat.completions.create(body as never, opts);
+      const res = path === '/completions' ? await this.#client.completions.create(body as never, opts) : await this.#client.chat.completions.create(body as never, opts);
       parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
       this.limiter.onSuccess();
       return res;
@@ -228,6 +231,6 @@ export class OpenAIPolicy implements Policy {
 
   /** The API key never leaves through an error message. */
   private redact(s: string): string {
-    return this.o.apiKey ? s.split(this.o.apiKey).join('[redacted]') : s;
+    return this.#apiKey ? s.split(this.#apiKey).join('[redacted]') : s;
   }
 }
