@@ -82,7 +82,7 @@ test('oracle: right on the reference path, wrong from the first corrupted step o
   ]);
   assert.ok(r0! > 0.99 && r1! > 0.99 && b0! < 0.01 && b1! < 0.01);
   // an error in the prefix makes a later reference-looking step wrong too
-  assert.ok(o.scoreOne({ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]! }) < 0.01 || clean.steps[1] !== bad.steps[1]);
+  assert.ok(o.scoreOne({ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]! }) < 0.01);
   const noisy = new OraclePRM({ noise: 3, seed: 1 });
   const s1 = noisy.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]! });
   assert.is(noisy.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]! }), s1);
