@@ -22,9 +22,9 @@ export const commands: Record<string, Command> = {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
   },
-  grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
   view: {
     summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
     run: async (argv) => (await import('./view.ts')).view(argv),
   },
+  grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
 };
