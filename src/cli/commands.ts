@@ -18,4 +18,8 @@ export const commands: Record<string, Command> = {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
   },
+  view: {
+    summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
+    run: async (argv) => (await import('./view.ts')).view(argv),
+  },
 };
