@@ -12,7 +12,7 @@ import type { PRM } from '../reward/types.ts';
 import { loadPRM, prmKinds } from '../reward/registry.ts';
 import { stepFormats } from '../reward/formats.ts';
 import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
-import { number, parseFlags } from './args.ts';
+import { inputFile, number, outputFile, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 
 /** The shipped default model, trained by `npm run train:arith-prm`. */
@@ -100,7 +100,7 @@ async function label(argv: string[]): Promise<number> {
   });
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
   if ((values.policy ?? 'arith-sim') !== 'arith-sim') throw new InvalidOptionError('--policy', `expected arith-sim, got ${JSON.stringify(values.policy)}`);
-  const out = need(values.out, 'out');
+  const out = outputFile('out', need(values.out, 'out'), true);
   const n = number('problems', values.problems, true) ?? 200;
   const seed = number('seed', values.seed, true) ?? 0;
   const estimate = (values.estimate ?? 'hard') as 'hard' | 'soft';
@@ -142,8 +142,9 @@ async function train(argv: string[]): Promise<number> {
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
   if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
+  files.forEach((f) => inputFile('data', f));
   const format = formatOf(values.format);
-  const out = need(values.out, 'out');
+  const out = outputFolder('out', need(values.out, 'out'));
   const seed = number('seed', values.seed, true) ?? 0;
   const neutral = number('neutral', values.neutral) as 0 | 0.5 | 1 | undefined;
   const backend = await selectBackend(backendOf(values.backend));
@@ -219,7 +220,8 @@ async function evaluate(argv: string[]): Promise<number> {
   if (values.prm !== undefined && values.model !== undefined) throw new InvalidOptionError('--model', 'give --model DIR or --prm SPEC, not both');
   const spec = values.prm as string | undefined;
   const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
-  const data = need(values.data, 'data');
+  const data = inputFile('data', need(values.data, 'data'));
+  if (values.calibration !== undefined) inputFile('calibration', values.calibration);
   if (formatOf(values.format ?? 'processbench') !== 'processbench') throw new InvalidOptionError('--format', 'eval reports ProcessBench metrics: the test file must be in processbench format');
   if (values.calibration && values.calibration === data) throw new InvalidOptionError('--calibration', 'must not be the test file');
   let prm: PRM;

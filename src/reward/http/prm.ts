@@ -1,4 +1,5 @@
 import { errorText, FormatError, HttpPRMError, InvalidOptionError } from '../../core/errors.ts';
+import { checkField, opt } from '../../core/options.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
 import { httpStepFormats, renderPrompt, type ClassifyFormat, type HttpStepFormat, type HttpStepFormatName, type LogprobFormat, type PoolingFormat } from '../formats.ts';
 
@@ -106,7 +107,6 @@ function bodyFor(f: HttpStepFormat, model: string, prompts: string[], extra?: Re
   return { model, input: prompts, ...f.extraBody, ...extra };
 }
 
-const positiveInt = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
 export class HttpPRM implements PRM {
   readonly name: string;
@@ -128,7 +128,7 @@ export class HttpPRM implements PRM {
     if (typeof opts.model !== 'string' || !opts.model) throw new InvalidOptionError('model', 'expected the served model name');
     this.o = { maxBatch: 32, concurrency: 4, retries: 2, retryDelayMs: 200, timeoutMs: 60_000, ...opts };
     for (const [k, min] of [['maxBatch', 1], ['concurrency', 1], ['retries', 0], ['retryDelayMs', 0], ['timeoutMs', 1]] as const) {
-      if (!positiveInt(this.o[k], min)) throw new InvalidOptionError(k, `expected an integer ≥ ${min}, got ${JSON.stringify(this.o[k])}`);
+      checkField(k, this.o[k], opt.int({ min }));
     }
     this.format = f;
     this.base = url.href.replace(/\/+$/, '').replace(/\/v1$/, '');

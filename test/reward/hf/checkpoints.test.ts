@@ -44,6 +44,8 @@ if (!('skip' in made)) {
   }
 
   test('config: Llama 3 rope scaling, GQA and eps read from config.json', () => {
+
+    const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const c = readConfig(join(made.dir, 'llama-rlhflow'));
     assert.equal([c.modelType, c.heads, c.kvHeads, c.eps, c.theta, c.ropeScaling?.type, c.qkvBias, c.tied], ['llama', 4, 2, 1e-5, 500000, 'llama3', false, false]);
     const q = readConfig(join(made.dir, 'qwen2-value'));
@@ -52,6 +54,8 @@ if (!('skip' in made)) {
   });
 
   test('safetensors: sharded index, rows read by offset equal the full read, LM head reduced to label rows', async () => {
+
+    const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const dir = join(made.dir, 'mistral-shepherd');
     const all = listTensors(dir);
     const files = new Set([...all.values()].map((e) => e.file));
@@ -66,12 +70,16 @@ if (!('skip' in made)) {
   });
 
   test('safetensors: a truncated file is a FormatError naming the file', () => {
+
+    const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const bad = join(made.dir, 'bad.safetensors');
     writeFileSync(bad, Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]));
     assert.throws(() => readHeader(bad), (e: unknown) => e instanceof FormatError && (e as Error).message.includes('bad.safetensors'));
   });
 
   test('numTensors flat over 300 searches with release()', async () => {
+
+    const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const prm = await HfPRM.load(join(made.dir, 'qwen2-value'), { backend: 'cpu', problemCacheSize: 4 });
     const counts: number[] = [];
     for (let s = 0; s < 300; s++) {
@@ -83,10 +91,12 @@ if (!('skip' in made)) {
     }
     assert.ok(counts.every((c) => c === counts[0]), `numTensors ${counts}`);
     prm.dispose();
-    assert.is(tf.memory().numTensors, 0);
+    assert.is(tf.memory().numTensors, tensors0);
   });
 
   test('a parent key the PRM never saw (a search resumed from a saved tree) re-encodes from the problem', async () => {
+
+    const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const m = made.models.find((x) => x.name === 'llama-rlhflow')!;
     const prm = await HfPRM.load(join(made.dir, m.name), { backend: 'cpu', format: 'rlhflow' });
     const c = m.cases[0]!;
@@ -97,6 +107,8 @@ if (!('skip' in made)) {
   });
 
   test('eviction under a tiny cache cap falls back to re-encoding and keeps the scores', async () => {
+
+    const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const m = made.models.find((x) => x.name === 'qwen2-value')!;
     const prm = await HfPRM.load(join(made.dir, m.name), { backend: 'cpu', format: 'plain', cacheBytes: 1 });
     const paths = m.cases.map((c) => ({ id: c.id, problem: c.problem, steps: c.steps }));
