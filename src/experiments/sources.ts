@@ -21,12 +21,13 @@ export interface Source {
 /** The problems of a sweep's task (replay tasks have their own loader, replay.ts). */
 export async function loadSource(task: SweepConfig['task']): Promise<Source> {
   if (task.kind === 'arith') {
-    const items = task.lengths.flatMap((length) =>
-      Array.from({ length: task.problems }, (_, i) => {
+    // problem-major order, so a PRM limited to the first k problems still sees every length
+    const items = Array.from({ length: task.problems }, (_, i) =>
+      task.lengths.map((length) => {
         const p = arithProblem(task.offset + i, { length });
         return { id: p.id, problem: { ...p, answer: undefined }, reference: p.answer!, steps: length };
       }),
-    );
+    ).flat();
     return { items, grade: async (it, a) => gradeArith({ ...it.problem, answer: it.reference }, a) };
   }
   if (task.kind === 'dataset') return datasetSource(task);

@@ -137,7 +137,7 @@ export async function runSweep(c: SweepConfig, source: Source, outDir: string, d
     while (next < todo.length) {
       const job = todo[next++]!;
       store.add(await runJob(c, source, job, outDir, deps));
-      if (++done % 200 === 0 || done === todo.length) deps.log?.(`  ${done}/${todo.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      if (++done % Math.max(1, Math.ceil(todo.length / 10)) === 0 || done === todo.length) deps.log?.(`  ${done}/${todo.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, todo.length)) }, worker));
