@@ -22,4 +22,8 @@ export const commands: Record<string, Command> = {
     summary: 'test-time scaling sweeps: budgets × strategies × PRMs → curves, intervals, plots, report.html',
     run: async (argv) => (await import('./scale.ts')).scale(argv),
   },
+  view: {
+    summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
+    run: async (argv) => (await import('./view.ts')).view(argv),
+  },
 };
