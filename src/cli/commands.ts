@@ -14,6 +14,10 @@ export const commands: Record<string, Command> = {
       return solve(argv, async (dir) => (await import('./prm.ts')).loadPRMForSolve(dir));
     },
   },
+  bench: {
+    summary: 'run a benchmark (GSM8K, MATH, MATH-500) with a policy, a PRM and a strategy; resumable',
+    run: async (argv) => (await import('./bench.ts')).bench(argv),
+  },
   prm: {
     summary: 'process reward models: info | train | label | eval',
     run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
@@ -26,4 +30,5 @@ export const commands: Record<string, Command> = {
     summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
     run: async (argv) => (await import('./view.ts')).view(argv),
   },
+  grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
 };

@@ -8,9 +8,21 @@ export interface GradeResult {
   readonly status: 'ok' | 'timeout' | 'error';
   /** The answer extracted from the prediction text, or null when none was found. */
   readonly extracted: string | null;
+  /** Which stage decided: 1 (normalisation, exact rationals) or 2 (symbolic). */
+  readonly stage?: 1 | 2;
+  /** How the answer was found in the prediction text (`boxed`, `hashes`, `answer-is`, `bare`, `last-number`, …). */
+  readonly extractedBy?: string;
+  /** Both normal forms, for `--explain`. */
+  readonly normalized?: { readonly prediction: string; readonly reference: string };
+  /** Why the symbolic stage failed, when status is `error`. */
+  readonly detail?: string;
 }
 
 export interface GradeOptions {
-  /** Time limit of the symbolic stage, per comparison (ms). */
+  /** Time limit of the symbolic stage, per comparison (ms). Default 5000. */
   readonly timeoutMs?: number;
+  /** Run the symbolic stage on what stage 1 leaves undecided (default true; false = stage 1 only). */
+  readonly symbolic?: boolean;
+  /** Scalar answers longer than this (characters) skip the symbolic stage and grade false. Default 2000. */
+  readonly maxSymbolicLength?: number;
 }

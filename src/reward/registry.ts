@@ -22,9 +22,17 @@ export interface PRMKind {
  * A spec is `name` or `name:arg`: `verifier`, `tfjs:models/arith-prm`, `http:http://127.0.0.1:8000`.
  */
 export const prmKinds: Record<string, PRMKind> = {
+  none: {
+    summary: 'no PRM, for the baselines that need none (greedy, majority vote): every step gets 0.5 and counts as unscored',
+    load: async () => ({ name: 'none', score: async (reqs) => reqs.map(() => 0.5), info: () => ({ name: 'none' }) }),
+  },
   verifier: {
     summary: 'arith only: checks each step exactly; --prm-noise dials its quality',
     load: async (_arg, ctx) => new (await import('../tasks/arith.ts')).VerifierPRM({ noise: ctx.noise ?? 0, seed: ctx.seed }),
+  },
+  oracle: {
+    summary: 'simulator paired with --policy simulated: knows which steps it corrupted; --prm-noise dials its quality',
+    load: async (_arg, ctx) => new (await import('./oracle.ts')).OraclePRM({ noise: ctx.noise ?? 0, seed: ctx.seed }),
   },
   tfjs: {
     summary: 'a TensorFlow.js PRM saved by `prm train` (default models/arith-prm)',
