@@ -37,7 +37,7 @@ export async function scale(argv: string[]): Promise<number> {
   } else {
     const source = await loadSource(c.task);
     items = source.items;
-    const done = await runSweep(c, source, out, registryDeps(c));
+    const done = await runSweep(c, source, out, registryDeps(c, source));
     if (values['report-only'] && done.ran) throw new InvalidOptionError('--report-only', `${done.ran} jobs were not in results.jsonl`);
     rows = done.rows;
     skipped = done.skipped;

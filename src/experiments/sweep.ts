@@ -106,13 +106,13 @@ export interface SweepDeps {
 }
 
 /** Models from the registries; one PRM instance per (spec, noise, seed) and one per spec when it has no noise dial. */
-export function registryDeps(c: SweepConfig): SweepDeps {
+export function registryDeps(c: SweepConfig, source?: Source): SweepDeps {
   const prms = new Map<string, Promise<PRM>>();
   return {
     policy: async (seed) => {
       const kind = policyKinds[c.policy!.kind];
       if (!kind) throw new InvalidOptionError('policy.kind', `expected one of ${Object.keys(policyKinds).join(', ')}, got ${JSON.stringify(c.policy!.kind)}`);
-      return kind.create({ seed, options: c.policy!.options });
+      return kind.create({ seed, options: c.policy!.options, ...(source?.bench ? { items: source.bench } : {}) });
     },
     prm: (p, seed) => {
       const k = p.noise === undefined ? p.spec : `${p.spec}|${p.noise}|${seed}`;
