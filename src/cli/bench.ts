@@ -4,12 +4,13 @@ import { FormatError, InvalidOptionError } from '../core/errors.ts';
 import { resolveConfig, type BenchConfig } from '../runner/config.ts';
 import { runBench } from '../runner/run.ts';
 import { formatSummary } from '../runner/table.ts';
+import { strategyDescriptors } from '../search/strategies/index.ts';
 import { number, parse, strategyOptions } from './args.ts';
 
 export const BENCH_HELP = `steptree bench --dataset gsm8k|math|math500|arith --data PATH --policy openai|simulated|replay|arith-sim
   [--base-url URL --model NAME] [--policy-option key=value ...] [--error-rate p]
   --prm none|verifier|oracle|tfjs:DIR|http:URL [--prm-format F] [--prm-model NAME] [--prm-noise s]
-  --strategy greedy|best-of-n|beam|dvts|mcts|best-first [strategy options, as in \`steptree solve --help\`]
+  --strategy ${strategyDescriptors().map((d) => d.name).join('|')} [strategy options, as in \`steptree solve --help\`]
   [--aggregation last|min|prod|mean|geomean] [--selection best|majority|weighted]
   [--budget-policy-calls n] [--budget-tokens n] [--budget-prm-calls n] [--budget-nodes n] [--budget-ms n]
   [--limit n] [--levels 1,2] [--subjects "Algebra,Number Theory"] [--ids a,b] [--shard i/n]
@@ -90,7 +91,7 @@ export function benchConfig(argv: string[]): { config: BenchConfig; values: Reco
   const merged = {
     ...file, ...flags,
     policyOptions: { ...(file.policyOptions as object | undefined), ...policyOptions(values) },
-    strategyOptions: { ...(file.strategyOptions as object | undefined), ...strategyOptions(values) },
+    strategyOptions: { ...(file.strategyOptions as object | undefined), ...strategyOptions(String(values.strategy ?? (file.strategy as string | undefined) ?? 'beam'), values) },
     budget: { ...(file.budget as object | undefined), ...(flags.budget as object | undefined) },
   };
   // name the flag when a flag gave the field, else the config file's field

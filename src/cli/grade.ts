@@ -13,6 +13,7 @@ prints true or false, so a disputed grade can be checked by hand.
   --ref TEXT     the reference answer (a bare answer, a \\boxed{} solution or a "#### N" solution)
   --explain      also print the deciding rule, the extracted answer and both normal forms
   --timeout-ms   time limit of the symbolic stage (default 5000)
+  --tolerance T  relative numeric tolerance (default 0: exact; 2\\pi ≠ 6.2832)
 
 example: steptree grade --dataset math --pred 'so the answer is $\\boxed{\\dfrac12}$.' --ref 0.5 --explain`;
 
@@ -36,6 +37,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     ref: { type: 'string' },
     explain: { type: 'boolean' },
     'timeout-ms': { type: 'string' },
+    tolerance: { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) return console.log(HELP), 0;
@@ -53,8 +55,10 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   }
   const timeoutMs = number('timeout-ms', values['timeout-ms'], true);
   if (timeoutMs !== undefined && timeoutMs < 1) throw new InvalidOptionError('--timeout-ms', `expected an integer ≥ 1, got ${timeoutMs}`);
+  const tolerance = number('tolerance', values.tolerance);
+  if (tolerance !== undefined && tolerance < 0) throw new InvalidOptionError('--tolerance', `expected a number ≥ 0, got ${tolerance}`);
   try {
-    const g = await gradeAnswer(grader, pred, values.ref, timeoutMs === undefined ? {} : { timeoutMs });
+    const g = await gradeAnswer(grader, pred, values.ref, { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(tolerance === undefined ? {} : { tolerance }) });
     console.log(String(g.correct));
     if (values.explain) console.log(explain(g));
   } finally {

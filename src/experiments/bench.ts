@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, runBench } from '../runner/index.ts';
 import type { ResultRecord } from '../runner/index.ts';
-import { loadTreeFile } from '../search/schema.ts';
+import { loadTreeFile } from '../node/tree-file.ts';
 import { budgetParamOf, prmLabel, strategyLabel, type PrmEntry, type StrategyEntry, type SweepConfig } from './config.ts';
 import type { Source } from './sources.ts';
 import { planJobs, slug, type PoolRow, type Row, type RunRow } from './sweep.ts';

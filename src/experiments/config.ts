@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { aggregations } from '../core/aggregate.ts';
 import { FormatError, InvalidOptionError } from '../core/errors.ts';
-import { strategies, strategyByName } from '../search/strategies/index.ts';
+import { strategyByName, strategyDescriptors } from '../search/strategies/index.ts';
 
 /**
  * A sweep (`steptree scale --config FILE`): the task, policy, PRMs, strategies with their parameters,
@@ -40,7 +40,7 @@ const BinKind = z.enum(['steps', 'oracle', 'predicted', 'level']);
 const Strategy = z.strictObject({
   /** Name in tables and plots (default: the strategy and its params). */
   label: z.string().min(1).optional(),
-  strategy: z.enum(Object.keys(strategies) as [string, ...string[]]),
+  strategy: z.enum(strategyDescriptors().map((d) => d.name) as [string, ...string[]]),
   params: z.record(z.string(), z.unknown()).default({}),
   /** The option that takes the budget N (default: n; mcts: simulations; best-first: solutions; greedy: none). */
   budgetParam: z.string().min(1).nullable().optional(),

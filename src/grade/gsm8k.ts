@@ -1,4 +1,4 @@
-import { equals, parseExact, type Rational } from './rational.ts';
+import { equals, parseExact, withinRelative, type Rational } from './rational.ts';
 
 /**
  * GSM8K answers are numbers: compare exactly after removing `$`, thousands commas, units and a
@@ -14,8 +14,8 @@ export function gsm8kNumber(answer: string): Rational | null {
   return parseExact(num.replace(/,/g, ''));
 }
 
-export function gsm8kEqual(prediction: string, reference: string): boolean {
+export function gsm8kEqual(prediction: string, reference: string, tol: Rational | null = null): boolean {
   const a = gsm8kNumber(prediction);
   const b = gsm8kNumber(reference);
-  return a !== null && b !== null && equals(a, b);
+  return a !== null && b !== null && (equals(a, b) || (tol !== null && withinRelative(a, b, tol)));
 }

@@ -2,7 +2,7 @@ import { gradeArith } from '../tasks/arith.ts';
 import type { GraderName } from '../tasks/types.ts';
 import { extractWithRule, lastBoxed, lastNumber } from './extract.ts';
 import { gsm8kEqual, gsm8kNumber } from './gsm8k.ts';
-import { mathStage1, pairKey, resolveWithSymbolic, type Stage1 } from './math.ts';
+import { mathStage1, pairKey, resolveWithSymbolic, toleranceOf, type Stage1 } from './math.ts';
 import { SymbolicPool, type PoolOptions } from './pool.ts';
 import { toString } from './rational.ts';
 import type { Verdict } from './structure.ts';
@@ -45,7 +45,7 @@ function stage1Result(s: Stage1, extracted: string, extractedBy: string): GradeR
  * Stage 1 only, synchronous: what normalisation and exact arithmetic decide. A MATH pair that needs
  * the symbolic stage grades false with rule `undecided`.
  */
-export function gradeAnswerSync(grader: GraderName, prediction: string, reference: string): GradeResult {
+export function gradeAnswerSync(grader: GraderName, prediction: string, reference: string, options: Pick<GradeOptions, 'tolerance'> = {}): GradeResult {
   let ex = extractWithRule(prediction);
   const ref = referenceAnswer(reference);
   // GSM8K answers are numbers: a short phrase ("costs 18") that is not one falls back to its last number
@@ -56,13 +56,13 @@ export function gradeAnswerSync(grader: GraderName, prediction: string, referenc
   if (grader === 'gsm8k') {
     const [p, r] = [gsm8kNumber(ex.answer), gsm8kNumber(ref)];
     const normalized = { prediction: p ? toString(p) : ex.answer, reference: r ? toString(r) : ref };
-    return { ...base, correct: gsm8kEqual(ex.answer, ref), rule: 'numeric', normalized };
+    return { ...base, correct: gsm8kEqual(ex.answer, ref, toleranceOf(options.tolerance)), rule: 'numeric', normalized };
   }
   if (grader === 'arith') {
     const a = arithAnswer(ex.answer);
     return { ...base, correct: gradeArith({ id: 'grade', text: '', answer: ref }, a), rule: 'exact-integer', normalized: { prediction: a, reference: ref } };
   }
-  return stage1Result(mathStage1(ex.answer, ref), ex.answer, ex.rule);
+  return stage1Result(mathStage1(ex.answer, ref, options.tolerance), ex.answer, ex.rule);
 }
 
 let pool: SymbolicPool | null = null;
@@ -82,16 +82,16 @@ export async function closeGraders(): Promise<void> {
 
 /** Grade `prediction` (a model's full output, or a bare answer) against `reference`. Never throws on a hostile answer. */
 export async function gradeAnswer(grader: GraderName, prediction: string, reference: string, options: GradeOptions = {}): Promise<GradeResult> {
-  const r1 = gradeAnswerSync(grader, prediction, reference);
+  const r1 = gradeAnswerSync(grader, prediction, reference, options);
   if (grader !== 'math' || r1.rule !== 'undecided' || options.symbolic === false) return r1;
-  const s = mathStage1(r1.extracted!, referenceAnswer(reference));
+  const s = mathStage1(r1.extracted!, referenceAnswer(reference), options.tolerance);
   const max = options.maxSymbolicLength ?? DEFAULT_MAX_SYMBOLIC;
   if (s.pending.some(([a, b]) => a.length > max || b.length > max)) return { ...r1, rule: 'too-long-for-symbolic' };
   pool ??= new SymbolicPool(poolOptions);
-  const out = await pool.compare(s.pending, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const out = await pool.compare(s.pending, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.tolerance ?? 0);
   if (out.status !== 'ok') return { ...r1, stage: 2, rule: 'symbolic', status: out.status, ...(out.status === 'error' ? { detail: out.message } : {}) };
   const decided = new Map<string, Verdict>(s.pending.map((pair, i) => [pairKey(pair), out.results[i]!.verdict]));
   const unparsed = out.results.some((r) => !r.parsed[0] || !r.parsed[1]);
-  const verdict = resolveWithSymbolic(s, decided);
+  const verdict = resolveWithSymbolic(s, decided, options.tolerance);
   return { ...r1, stage: 2, correct: verdict === 'equal', rule: unparsed && verdict !== 'equal' ? 'symbolic-unparsed' : 'symbolic' };
 }

@@ -124,6 +124,8 @@ export function normalizeMath(input: string): string {
   s = unwrapText(s);
   s = stripMarkup(s).trim();
   s = dropBareUnits(s);
+  // "1 and 2", "x = 1 or x = 2": a list of answers (only as a spaced word: "and" inside words stays)
+  s = s.replace(/\s+(?:and|or)\s+/g, ', ');
   s = fixFracAndSqrt(s);
   s = squeeze(s)
     .replace(/([\^_])\{([a-zA-Z0-9])\}/g, '$1$2')

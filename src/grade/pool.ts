@@ -25,6 +25,7 @@ export type JobOutcome = { readonly status: 'ok'; readonly results: SymbolicResu
 
 interface Job {
   readonly pairs: readonly LeafPair[];
+  readonly tolerance: number;
   readonly timeoutMs: number;
   readonly done: (o: JobOutcome) => void;
 }
@@ -59,10 +60,11 @@ export class SymbolicPool {
     this.size = Math.max(1, opts.size ?? Math.min(2, availableParallelism()));
   }
 
-  compare(pairs: readonly LeafPair[], timeoutMs: number): Promise<JobOutcome> {
+  /** Decide `pairs` in one worker within `timeoutMs`; `tolerance` as in GradeOptions (0 = exact). */
+  compare(pairs: readonly LeafPair[], timeoutMs: number, tolerance = 0): Promise<JobOutcome> {
     if (this.closed) return Promise.resolve({ status: 'error', message: 'symbolic pool is closed' });
     return new Promise((done) => {
-      this.queue.push({ pairs, timeoutMs, done });
+      this.queue.push({ pairs, timeoutMs, tolerance, done });
       this.pump();
     });
   }
@@ -104,7 +106,7 @@ export class SymbolicPool {
       void this.kill(slot, { status: 'timeout' });
       this.pump();
     }, job.timeoutMs);
-    slot.worker.postMessage({ id: ++this.nextId, pairs: job.pairs } satisfies WorkerRequest);
+    slot.worker.postMessage({ id: ++this.nextId, pairs: job.pairs, tolerance: job.tolerance } satisfies WorkerRequest);
   }
 
   private onMessage(slot: Slot, m: WorkerReply): void {

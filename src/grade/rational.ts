@@ -34,6 +34,14 @@ export const mul = (a: Rational, b: Rational): Rational => rational(a.n * b.n, a
 export const div = (a: Rational, b: Rational): Rational | null => (b.n === 0n ? null : rational(a.n * b.d, a.d * b.n));
 export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
 export const equals = (a: Rational, b: Rational): boolean => a.n === b.n && a.d === b.d;
+
+/** |a − b| ≤ tol·max(|a|, |b|), exactly (no float underflow: 1/2004! and 1/2006! stay far apart). */
+export function withinRelative(a: Rational, b: Rational, tol: Rational): boolean {
+  const diff = add(a, neg(b));
+  const big = abs(a.n) * b.d > abs(b.n) * a.d ? a : b;
+  // |diff| ≤ tol·|big|  ⇔  |diff.n|·tol.d·big.d ≤ tol.n·|big.n|·diff.d
+  return abs(diff.n) * tol.d * big.d <= tol.n * abs(big.n) * diff.d;
+}
 export const toString = (a: Rational): string => (a.d === 1n ? `${a.n}` : `${a.n}/${a.d}`);
 
 const pow10 = (k: number): Rational => (k >= 0 ? rational(10n ** BigInt(k)) : rational(1n, 10n ** BigInt(-k)));
@@ -83,6 +91,17 @@ function parseFrac(s: string, depth: number): Rational | null {
   return q ? (m[1] === '-' ? neg(q) : q) : null;
 }
 
+/** Repeating decimal `0.\overline{3}` = 1/3, `1.1\overline{6}` = 7/6. */
+function parseRepeating(s: string): Rational | null {
+  const m = /^([+-]?)(\d*)\.(\d*)\\overline\{(\d{1,50})\}$/.exec(s);
+  if (!m || m[2]!.length + m[3]!.length > MAX_DIGITS) return null;
+  const [, sign, int, frac, rep] = m as unknown as [string, string, string, string, string];
+  const head = rational(BigInt(int + frac || '0'), 10n ** BigInt(frac.length));
+  const tail = rational(BigInt(rep), 10n ** BigInt(frac.length) * (10n ** BigInt(rep.length) - 1n));
+  const r = add(head, tail);
+  return sign === '-' ? neg(r) : r;
+}
+
 /** Mixed number `2\frac{1}{2}` = 5/2 (non-negative integer parts only; the sign applies to the whole). */
 function parseMixed(s: string): Rational | null {
   const m = /^([+-]?)(\d+)\\frac\{(\d+)\}\{(\d+)\}$/.exec(s);
@@ -92,8 +111,8 @@ function parseMixed(s: string): Rational | null {
 }
 
 /**
- * The exact value of a number written as an integer, decimal, scientific form, `\frac{}{}`, `a/b` or a
- * mixed number; null for anything else (no spaces expected: callers normalise first).
+ * The exact value of a number written as an integer, decimal, scientific form, repeating decimal,
+ * `\frac{}{}`, `a/b` or a mixed number; null for anything else (no spaces expected: callers normalise first).
  */
 export function parseExact(s: string, depth = 0): Rational | null {
   if (depth > 4 || s.length > MAX_DIGITS + 40) return null;
@@ -104,5 +123,5 @@ export function parseExact(s: string, depth = 0): Rational | null {
     const b = a && parseDecimal(slash[2]!);
     return a && b ? div(a, b) : null;
   }
-  return parseDecimal(s) ?? parseScientific(s) ?? parseMixed(s) ?? parseFrac(s, depth);
+  return parseDecimal(s) ?? parseScientific(s) ?? parseRepeating(s) ?? parseMixed(s) ?? parseFrac(s, depth);
 }

@@ -90,10 +90,12 @@ function matrix(s: string): Shape | null {
   return { kind: 'matrix', rows: rows.map((r) => splitTop(r, ['&']).parts.map((c) => shapeOf(c))) };
 }
 
-export function shapeOf(s: string): Shape {
+export function shapeOf(s: string, keepNames = false): Shape {
   if (s.length > MAX_SHAPE_LENGTH) return { kind: 'leaf', s };
   const mat = matrix(s);
   if (mat) return mat;
+  const items = splitTop(s, [',']).parts;
+  if (items.length > 1 && items.length <= MAX_ITEMS && items.every((x) => x !== '')) return bareList(items);
   const rel = splitTop(s, [...RELATIONS, '\\in']);
   if (rel.seps.length > 1 && rel.seps.every((x) => x === '=')) {
     // a chain `a = b = c` states its value last
@@ -104,7 +106,7 @@ export function shapeOf(s: string): Shape {
   if (rel.seps.length === 1) {
     const [l, r] = rel.parts as [string, string];
     const relation: Shape = { kind: 'relation', op: rel.seps[0]!, left: shapeOf(l), right: shapeOf(r), lhs: l, rhs: r };
-    if ((rel.seps[0] === '=' || rel.seps[0] === '\\in') && VAR_LHS.test(l)) {
+    if ((rel.seps[0] === '=' || rel.seps[0] === '\\in') && VAR_LHS.test(l) && !keepNames) {
       // `y = 3 - x` is the value 3 − x, and also the equation, should the other side be one
       const value = shapeOf(r);
       return value.kind === 'leaf' && rel.seps[0] === '=' ? { ...value, equation: relation } : value;
@@ -112,16 +114,27 @@ export function shapeOf(s: string): Shape {
     if (rel.seps[0] !== '\\in') return relation;
   }
   const union = splitTop(s, ['\\cup']);
-  if (union.parts.length > 1) return { kind: 'union', parts: union.parts.map(shapeOf) };
+  if (union.parts.length > 1) return { kind: 'union', parts: union.parts.map((p) => shapeOf(p)) };
   const g = enclosing(s);
   if (g) {
-    const items = splitTop(g.body, [',']).parts;
-    if (items.length === 1 && g.open === '(' && g.close === ')') return shapeOf(g.body);
-    if (items.length <= MAX_ITEMS) return { kind: 'list', open: g.open, close: g.close, items: items.map(shapeOf) };
+    const inner = splitTop(g.body, [',']).parts;
+    if (inner.length === 1 && g.open === '(' && g.close === ')') return shapeOf(g.body);
+    if (inner.length <= MAX_ITEMS) return { kind: 'list', open: g.open, close: g.close, items: inner.map((x) => shapeOf(x)) };
   }
-  const items = splitTop(s, [',']).parts;
-  if (items.length > 1 && items.length <= MAX_ITEMS && items.every((x) => x !== '')) return { kind: 'list', open: '', close: '', items: items.map(shapeOf) };
+  // `1 \pm \sqrt{2}`: the two values, as a set
+  const pm = splitTop(s, ['\\pm']);
+  if (pm.parts.length === 2) return { kind: 'list', open: '', close: '', items: ['+', '-'].map((op) => shapeOf(`${pm.parts[0]}${op}${pm.parts[1]}`)) };
   return { kind: 'leaf', s };
+}
+
+/**
+ * `1, 2` or `x = 1, x = 2` (one unknown: its values) but `a = 1, b = 2` keeps the names, or it would
+ * equal `a = 2, b = 1`.
+ */
+function bareList(items: string[]): Shape {
+  const names = new Set(items.map((x) => splitTop(x, ['=']).parts).filter((p) => p.length === 2 && VAR_LHS.test(p[0]!)).map((p) => p[0]));
+  const keepNames = names.size > 1;
+  return { kind: 'list', open: '', close: '', items: items.map((x) => shapeOf(x, keepNames)) };
 }
 
 function all(vs: readonly Verdict[]): Verdict {
@@ -175,15 +188,21 @@ export function compareShapes(a: Shape, b: Shape, leaf: LeafCompare): Verdict {
   }
   if (a.kind === 'relation' && b.kind === 'leaf' && b.equation) return compareShapes(a, b.equation, leaf);
   if (b.kind === 'relation' && a.kind === 'leaf' && a.equation) return compareShapes(a.equation, b, leaf);
-  // `\frac{28}{4} = 7` against `7`: worked arithmetic states its value on the right
-  if (a.kind === 'relation' && worked(a) && b.kind !== 'relation') return compareShapes(a.right, b, leaf);
-  if (b.kind === 'relation' && worked(b) && a.kind !== 'relation') return compareShapes(a, b.right, leaf);
+  // `\frac{28}{4} = 7` or `AB = 10` against a value: the relation states that value on the right
+  if (a.kind === 'relation' && statesValue(a) && b.kind !== 'relation') return compareShapes(a.right, b, leaf);
+  if (b.kind === 'relation' && statesValue(b) && a.kind !== 'relation') return compareShapes(a, b.right, leaf);
   return 'different';
 }
 
-/** `=` with arithmetic only on the left (no unknowns): `x + y = 3` is an equation, not the value 3. */
-function worked(r: Shape & { kind: 'relation' }): boolean {
-  return r.op === '=' && !/[a-zA-Z]/.test(r.lhs.replace(/\\[a-zA-Z]+/g, ''));
+const letters = (s: string): boolean => /[a-zA-Z]/.test(s.replace(/\\(?:frac|sqrt|cdot|times|pi|left|right)(?![a-zA-Z])/g, ''));
+
+/**
+ * `lhs = constant` where lhs is worked arithmetic (`\frac{28}{4}`) or names one quantity (`AB`,
+ * `\cos\angle RPS`, `x^3`); `x + y = 3` is an equation, not the value 3.
+ */
+function statesValue(r: Shape & { kind: 'relation' }): boolean {
+  if (r.op !== '=' || letters(r.rhs)) return false;
+  return !letters(r.lhs) || splitTop(r.lhs.replace(/^-/, ''), ['+', '-']).parts.length === 1;
 }
 
 /** The leaf pairs `leaf` leaves undecided (the symbolic stage decides these, then the walk reruns). */

@@ -30,7 +30,17 @@ function sameEquation(ce: ComputeEngine, A: Expr, B: Expr): boolean {
   });
 }
 
-export function compareSymbolic(ce: ComputeEngine, a: string, b: string, mode: LeafMode = 'value'): SymbolicResult {
+/** Both evaluate to finite numbers within `tol` (relative); two values that underflow to 0 are not "equal". */
+function numericallyClose(A: Expr, B: Expr, tol: number): boolean {
+  const [x, y] = [A.N(), B.N()];
+  const v = [x.re, x.im, y.re, y.im];
+  if (!v.every(Number.isFinite)) return false;
+  const d = Math.hypot(v[0]! - v[2]!, v[1]! - v[3]!);
+  const m = Math.max(Math.hypot(v[0]!, v[1]!), Math.hypot(v[2]!, v[3]!));
+  return m > 0 && d <= tol * m;
+}
+
+export function compareSymbolic(ce: ComputeEngine, a: string, b: string, mode: LeafMode = 'value', tol = 0): SymbolicResult {
   const A = ce.parse(a);
   const B = ce.parse(b);
   const parsed = [A.isValid, B.isValid] as const;
@@ -41,5 +51,6 @@ export function compareSymbolic(ce: ComputeEngine, a: string, b: string, mode: L
   // polynomials in another order or factored: the expanded difference is 0
   const diff = ce.box(['Subtract', A, B]);
   if (zero(diff.simplify()) || zero(ce.function('Expand', [diff]).evaluate().simplify())) return { verdict: 'equal', parsed };
-  return { verdict: A.isEqual(B) === true ? 'equal' : 'different', parsed };
+  if (A.isEqual(B) === true) return { verdict: 'equal', parsed };
+  return { verdict: tol > 0 && numericallyClose(A, B, tol) ? 'equal' : 'different', parsed };
 }

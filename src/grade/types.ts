@@ -25,4 +25,10 @@ export interface GradeOptions {
   readonly symbolic?: boolean;
   /** Scalar answers longer than this (characters) skip the symbolic stage and grade false. Default 2000. */
   readonly maxSymbolicLength?: number;
+  /**
+   * Relative numeric tolerance (default 0: exact, so `2\pi` ≠ `6.2832` and `1/2004!` ≠ `1/2006!`). With
+   * t > 0, numbers with |a − b| ≤ t·max(|a|, |b|) are equal: exactly for rationals, in floating point for
+   * irrational values (where two values that both underflow to 0 are still not equal).
+   */
+  readonly tolerance?: number;
 }

@@ -8,6 +8,7 @@ import { compareSymbolic, type SymbolicResult } from './symbolic.ts';
 export interface WorkerRequest {
   readonly id: number;
   readonly pairs: readonly LeafPair[];
+  readonly tolerance: number;
 }
 export type WorkerReply = { readonly id: number; readonly results: SymbolicResult[] } | { readonly id: number; readonly error: string } | { readonly ready: true };
 
@@ -16,7 +17,7 @@ ce.tolerance = 0;
 const port = parentPort!;
 port.on('message', (req: WorkerRequest) => {
   try {
-    const results = req.pairs.map(([a, b, mode]) => compareSymbolic(ce, a, b, mode));
+    const results = req.pairs.map(([a, b, mode]) => compareSymbolic(ce, a, b, mode, req.tolerance));
     port.postMessage({ id: req.id, results } satisfies WorkerReply);
   } catch (e) {
     port.postMessage({ id: req.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } satisfies WorkerReply);

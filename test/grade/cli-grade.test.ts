@@ -34,6 +34,7 @@ test('--pred-file reads a prediction; bad flags exit 2 naming the flag', () => {
     [['--dataset', 'mmlu', '--pred', '1', '--ref', '1'], /--dataset/],
     [['--dataset', 'math', '--ref', '1'], /--pred/],
     [['--dataset', 'math', '--pred', '1', '--ref', '1', '--timeout-ms', 'soon'], /--timeout-ms/],
+    [['--dataset', 'math', '--pred', '1', '--ref', '1', '--tolerance', '-1'], /--tolerance/],
     [['--dataset', 'math', '--pred-file', join(dir, 'missing.txt'), '--ref', '1'], /--pred-file.*missing/],
   ] as const) {
     const b = run(...args);

@@ -32,6 +32,19 @@ test('the public graders\' known bugs are not copied', async () => {
     assert.is((await gradeAnswer('math', p!, q!)).correct, false, `${p} vs ${q}`);
 });
 
+test('strict by default; an opt-in relative tolerance is exact on rationals and never equates underflowing values', async () => {
+  const g = async (p: string, r: string, tolerance?: number) => (await gradeAnswer('math', p, r, tolerance === undefined ? {} : { tolerance })).correct;
+  assert.is(await g('2\\pi', '6.2832'), false);
+  assert.is(await g('2\\pi', '6.2832', 1e-4), true);
+  assert.is(await g('2\\pi', '6.2832', 1e-6), false);
+  assert.is(await g('0.333', '\\frac13', 1e-2), true);
+  assert.is(await g('0.333', '\\frac13', 1e-4), false);
+  assert.is(await g('\\frac{1}{2004!}', '\\frac{1}{2006!}', 1e-3), false);
+  assert.is(gradeAnswerSync('gsm8k', '18.0001', '18', { tolerance: 1e-4 }).correct, true);
+  assert.is(gradeAnswerSync('gsm8k', '18.0001', '18').correct, false);
+  assert.throws(() => gradeAnswerSync('math', '1', '1', { tolerance: -1 }), /tolerance/);
+});
+
 test('the sync stage-1 grader leaves symbolic pairs undecided, never guessed', () => {
   const g = gradeAnswerSync('math', 'x^2+2x+1', '(x+1)^2');
   assert.equal([g.correct, g.rule, g.stage], [false, 'undecided', 1]);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { add, braceGroup, div, equals, parseDecimal, parseExact, rational, toString } from '../../src/grade/rational.ts';
+import { add, braceGroup, div, equals, parseDecimal, parseExact, rational, toString, withinRelative } from '../../src/grade/rational.ts';
 
 const v = (s: string) => {
   const r = parseExact(s);
@@ -26,6 +26,16 @@ test('integers, decimals, fractions, mixed numbers and scientific forms parse ex
 test('no tolerance: nearly equal values differ', () => {
   assert.not.ok(equals(parseExact('0.3333333333333333')!, parseExact('\\frac{1}{3}')!));
   assert.not.ok(equals(parseExact('100000000000000000001')!, parseExact('100000000000000000000')!));
+});
+
+test('withinRelative is exact: 1/2004! and 1/2006! stay far apart at any tolerance below 1', () => {
+  const fact = (n: number) => Array.from({ length: n }, (_, i) => BigInt(i + 1)).reduce((a, b) => a * b, 1n);
+  const t = (s: string) => parseExact(s)!;
+  assert.not.ok(withinRelative(rational(1n, fact(2004)), rational(1n, fact(2006)), t('0.999')));
+  assert.ok(withinRelative(t('0.333'), t('\\frac{1}{3}'), t('0.01')));
+  assert.not.ok(withinRelative(t('0.333'), t('\\frac{1}{3}'), t('0.0001')));
+  assert.ok(withinRelative(t('-5'), t('-5.0004'), t('1e-4')));
+  assert.not.ok(withinRelative(t('5'), t('-5'), t('0.5')));
 });
 
 test('non-numbers, improper mixed forms and oversized inputs are rejected', () => {

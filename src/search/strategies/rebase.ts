@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../../core/errors.ts';
-import type { Expansion, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
-import type { NodeRec } from '../tree.ts';
-import { DEFAULT_MAX_DEPTH, int, known, num, oneOf } from './options.ts';
+import { opt, type Parsed } from '../../core/options.ts';
+import { defineStrategy, specOf, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { maxDepth } from './options.ts';
 
 /**
  * REBASE, reward-balanced search (Wu et al. 2024, "Inference Scaling Laws", arXiv 2408.00724).
@@ -29,14 +29,24 @@ export interface RebaseOptions {
 
 export const REBASE_ROUNDING = ['round', 'largest-remainder'] as const;
 
+const options = {
+  n: opt.int({ min: 1, help: 'N: total solutions (the root samples N; finished solutions count against it)' }),
+  balanceTemperature: opt.number({ above: 0, default: 0.2, help: 'T_b: temperature of the softmax over node values (paper: 0.1–0.2)' }),
+  rounding: opt.choice(REBASE_ROUNDING, { default: 'round', help: 'widths rounded to nearest (paper), or largest remainder (sum exactly B)' }),
+  maxDepth,
+};
+
+export const rebaseStrategy = defineStrategy({
+  name: 'rebase',
+  factory: 'rebase',
+  summary: 'REBASE (Wu et al. 2024): each depth splits the budget N − finished over open nodes by softmax(value / T_b)',
+  options,
+  defaults: { n: 16 },
+  create: (c) => new Rebase(c),
+});
+
 export function rebase(o: RebaseOptions): StrategySpec {
-  known('rebase', o, ['n', 'balanceTemperature', 'rounding', 'maxDepth']);
-  const n = int('rebase.n', o?.n, 1);
-  const balanceTemperature = num('rebase.balanceTemperature', o.balanceTemperature, 1e-6, 0.2);
-  const rounding = oneOf('rebase.rounding', o.rounding, REBASE_ROUNDING, 'round');
-  const maxDepth = int('rebase.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH);
-  const c = { n, balanceTemperature, rounding, maxDepth };
-  return { name: 'rebase', config: c, create: () => new Rebase(c) };
+  return specOf(rebaseStrategy, o);
 }
 
 /**
@@ -64,34 +74,38 @@ export function rebaseWidths(values: readonly number[], weights: readonly number
   return w;
 }
 
-type Config = { n: number; balanceTemperature: number; rounding: 'round' | 'largest-remainder'; maxDepth: number };
+type Config = Parsed<typeof options>;
 
 class Rebase implements Strategy {
   /** Open nodes of the newest depth, in creation order; null before the root's samples. */
-  private frontier: NodeRec[] | null = null;
+  private frontier: SearchNode[] | null = null;
   /** Solutions finished (or cut at maxDepth), counted in samples. */
   private finished = 0;
   constructor(private c: Config) {}
 
   plan(ctx: StrategyContext): Expansion[] | null {
-    if (!this.frontier) return [{ node: ctx.tree.root, k: this.c.n }];
+    if (!this.frontier) return [{ node: ctx.tree.root, total: this.c.n }];
     const budget = this.c.n - this.finished;
     if (budget <= 0 || this.frontier.length === 0) return null;
     const widths = rebaseWidths(this.frontier.map((x) => x.value ?? 0), this.frontier.map((x) => x.count), budget, this.c.balanceTemperature, this.c.rounding);
     const out: Expansion[] = [];
     const dropped: string[] = [];
-    this.frontier.forEach((node, i) => (widths[i]! > 0 ? out.push({ node, k: widths[i]! }) : dropped.push(node.id)));
+    this.frontier.forEach((node, i) => (widths[i]! > 0 ? out.push({ node, total: widths[i]! }) : dropped.push(node.id)));
     if (dropped.length) ctx.events.emit('prune', { nodeIds: dropped });
     return out;
   }
 
-  observe(_ctx: StrategyContext, results: readonly { node: NodeRec; children: readonly NodeRec[] }[]): void {
-    const next: NodeRec[] = [];
+  observe(_ctx: StrategyContext, results: readonly ExpansionResult[]): void {
+    const next: SearchNode[] = [];
     for (const r of results)
       for (const ch of r.children) {
         if (ch.terminal || ch.depth >= this.c.maxDepth) this.finished += ch.count;
         else next.push(ch);
       }
     this.frontier = next;
+  }
+
+  ended(): EndReason {
+    return this.finished >= this.c.n ? 'complete' : 'exhausted';
   }
 }
