@@ -82,7 +82,7 @@ const lib = only.includes('chain') ? await loadGenerator() : null;
 const chain: { case: string; engine: string; nodes: number; sims?: number; us: number; wallMs: number; usPerNode: number; usPerSim?: number; heapBytesPerNode: number | null }[] = [];
 if (only.includes('chain') && !lib) console.error(`arith chain skipped: ${GENERATOR.pathname} not found`);
 if (lib) {
-  const beams = quick
+  const beams: [number, number, number][] = quick
     ? [[16, 8, 8], [64, 16, 8], [256, 16, 8]]
     : [[4, 8, 4], [16, 8, 8], [64, 16, 4], [64, 16, 8], [256, 16, 8], [1024, 16, 8]];
   const sims = quick ? [100, 1000, 10000] : [100, 1000, 10000, 100000];
