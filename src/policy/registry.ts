@@ -26,7 +26,10 @@ export const policyKinds: Record<string, PolicyKind> = {
   openai: {
     summary: 'an LLM behind an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama): baseURL, model, mode, nMode, cache, …',
     simulated: false,
-    create: async (ctx) => (await import('./openai/factory.ts')).createOpenAI(ctx),
+    create: async (ctx) => {
+      (await import('../core/optional.ts')).requireInstalled(['openai'], 'the openai policy', import.meta); // an optional peer
+      return (await import('./openai/factory.ts')).createOpenAI(ctx);
+    },
   },
   simulated: {
     summary: 'offline simulator on GSM8K/MATH: proposes the reference step, or with errorRate a corrupted one (pairs with --prm oracle)',

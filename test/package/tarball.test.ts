@@ -64,6 +64,9 @@ test('the bin runs with plain node from the installed package (no tsx): solve, s
   r = spawnSync(process.execPath, [bin, 'view', 'cli-tree.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(readFileSync(join(dir, 'cli-tree.html'), 'utf8'), /<html/i);
+  r = spawnSync(process.execPath, [bin, 'scale'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  assert.not.equal(r.status, 0);
+  assert.match(r.stderr, /steptree scale \(its plots\) needs the npm package `vega`.*npm install vega/);
   r = spawnSync(process.execPath, [bin, 'solve', '--prm', 'tfjs'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.not.equal(r.status, 0);
   assert.match(r.stderr, /npm install @tensorflow\/tfjs-core/);
