@@ -47,7 +47,7 @@ test('completions: template head + steps, each re-followed by the delimiter; the
   assert.is(steps.length, 4);
   const prompts = bodies(s).map((b) => b.prompt as string);
   assert.ok(prompts[0]!.startsWith('<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n'));
-  for (let i = 1; i < prompts.length; i++) assert.is(prompts[i], prompts[i - 1] + steps[i - 1] + '\n\n');
+  for (let i = 1; i < prompts.length; i++) assert.is(prompts[i], prompts[i - 1]! + steps[i - 1]! + '\n\n');
   assert.ok(steps.every((t) => !t.includes('\n\n')));
   assert.equal(bodies(s)[0]!.stop, ['\n\n']);
 });
