@@ -55,7 +55,7 @@ export function strategyFlags(): Map<string, Map<string, { path: string; field: 
 }
 
 /** `own` flags plus every strategy flag (a boolean option is a switch, others take a value). */
-export function parse<S extends FlagSpec>(argv: string[], own: S) {
+export function parse<S extends FlagSpec>(argv: string[], own: S): ReturnType<typeof parseFlags<S>> {
   const options: FlagSpec = { ...own };
   for (const [flag, per] of strategyFlags()) {
     if (flag in own) throw new Error(`strategy flag --${flag} collides with a command flag`);

@@ -11,7 +11,7 @@ export const commands: Record<string, Command> = {
     summary: 'search one problem (arith offline task) and print or save the tree',
     run: async (argv) => {
       const { solve } = await import('./solve.ts');
-      return solve(argv, async (dir) => (await tfjsCli()).loadPRMForSolve(dir));
+      return solve(argv);
     },
   },
   bench: {

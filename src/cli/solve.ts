@@ -1,3 +1,4 @@
+import { loadPRM } from '../reward/registry.ts';
 import { writeFileSync } from 'node:fs';
 import { aggregations, selections, type SelectionName } from '../core/aggregate.ts';
 import type { Budget } from '../core/budget.ts';
@@ -11,7 +12,7 @@ import { strategyByName, strategyDescriptor, strategyDescriptors } from '../sear
 import type { StrategySpec } from '../search/strategy.ts';
 import type { SearchResult } from '../search/result.ts';
 import type { SearchTree, TreeNode } from '../search/tree.ts';
-import { arithProblem, ArithPolicy, gradeArith, VerifierPRM } from '../tasks/arith.ts';
+import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
 import { inputFile, number, outputFile, parse, strategyOptions } from './args.ts';
 
 const OWN_FLAGS = {
@@ -27,7 +28,7 @@ const BUDGET_FLAGS = [['policyCalls', 'budget-policy-calls'], ['tokens', 'budget
 
 /** `solve --help`: the command's own flags, then every registered strategy with its flags (from the registry). */
 export function solveHelp(): string {
-  return `steptree solve [--task arith] [--length L] [--error-rate p] [--prm verifier|tfjs] [--prm-noise s] [--model DIR]
+  return `steptree solve [--task arith] [--length L] [--error-rate p] [--prm verifier|tfjs[:DIR]|hf:DIR|http:URL] [--prm-noise s] [--model DIR]
   [--strategy ${strategyDescriptors().map((d) => d.name).join('|')}] [strategy flags]
   [--budget-policy-calls n] [--budget-tokens n] [--budget-prm-calls n] [--budget-nodes n] [--budget-ms n]
   [--aggregation ${Object.keys(aggregations).join('|')}] [--selection ${Object.keys(selections).join('|')}]
@@ -39,7 +40,7 @@ strategies (--strategy NAME, default beam):
 ${strategyHelp()}`;
 }
 
-export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefined) => Promise<PRM>): Promise<number> {
+export async function solve(argv: string[]): Promise<number> {
   const { values } = parse(argv, OWN_FLAGS);
   if (values.help) return console.log(solveHelp()), 0;
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only the offline task "arith" is built in, got ${JSON.stringify(values.task)}`);
@@ -51,10 +52,9 @@ export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefin
   const problem = resume ? resume.tree.problem : arithProblem(seed, { length: number('length', values.length, true, { min: 1 }) ?? 10 });
   const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate'], false, { min: 0, max: 1 }) ?? 0.3, seed });
   const prmName = values.prm ?? 'verifier';
-  let prm: PRM;
-  if (prmName === 'verifier') prm = new VerifierPRM({ noise: number('prm-noise', values['prm-noise'], false, { min: 0 }) ?? 0, seed });
-  else if (prmName === 'tfjs' && loadTfjsPRM) prm = await loadTfjsPRM(values.model);
-  else throw new InvalidOptionError('--prm', `expected verifier${loadTfjsPRM ? ' or tfjs' : ''}, got ${JSON.stringify(prmName)}`);
+  // every PRM kind of the registry (verifier, tfjs[:DIR], http:URL, hf:DIR, …); --model DIR is tfjs:DIR
+  const spec = prmName === 'tfjs' && values.model ? `tfjs:${values.model}` : prmName;
+  const prm: PRM = await loadPRM(spec, { seed, noise: number('prm-noise', values['prm-noise'], false, { min: 0 }) ?? 0 });
   const strategy = strategyFrom(values, resume);
   const budget: Budget = Object.fromEntries(BUDGET_FLAGS.map(([k, f]) => [k, number(f, values[f], false, { min: 0 })]).filter(([, v]) => v !== undefined));
   const aggregation = values.aggregation ?? resume?.json.aggregation;
