@@ -29,7 +29,11 @@ export const commands: Record<string, Command> = {
   grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
   scale: {
     summary: 'test-time scaling sweeps: budgets × strategies × PRMs → curves, intervals, plots, report.html',
-    run: async (argv) => (await import('./scale.ts')).scale(argv),
+    run: async (argv) => {
+      // the plots need vega, vega-lite and resvg (optional peers): a missing one is one clear error
+      (await import('../core/optional.ts')).requireInstalled(['vega', 'vega-lite', '@resvg/resvg-js'], 'steptree scale (plots)', import.meta);
+      return (await import('./scale.ts')).scale(argv);
+    },
   },
 };
 
