@@ -76,7 +76,8 @@ const NUMBER = /-?\d[\d,]*(?:\.\d+)?|-?\.\d+/g;
 
 export function extractWithRule(text: string): Extraction | null {
   const boxed = lastBoxed(text);
-  if (boxed !== null) return { answer: boxed.trim(), rule: 'boxed' };
+  // an empty box is no answer, not a reason to guess one from the working
+  if (boxed !== null) return boxed.trim() === '' ? null : { answer: boxed.trim(), rule: 'boxed' };
   const hashes = /####\s*([^\n]*)/.exec(text.slice(text.lastIndexOf('####')));
   if (text.includes('####') && hashes && clean(hashes[1]!) !== '') return { answer: clean(hashes[1]!), rule: 'hashes' };
   const fin = after(text, FINAL_IS);

@@ -9,6 +9,7 @@ test('the last brace-matched \\boxed{} or \\fbox{} wins', () => {
   assert.is(lastBoxed('$\\boxed 5$'), '5');
   assert.is(lastBoxed('\\boxed{unclosed {'), null);
   assert.is(lastBoxed('no box'), null);
+  assert.is(extractAnswer('we get 5, so $\\boxed{}$'), null);
 });
 
 test('GSM8K #### N, "final answer is", "The answer is"', () => {
