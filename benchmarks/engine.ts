@@ -1,56 +1,127 @@
 /**
- * Engine benchmark. Prints a table (or JSON with --json).
- * 1. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes
- *    (median of 3 runs after a warm-up run at the same size).
- * 2. Concurrency: a policy that answers after 50 ms; wall time ÷ the ideal (waves × 50 ms).
- * Run: npx tsx --expose-gc benchmarks/engine.ts [--json] [--quick]
+ * Engine benchmark. Prints tables (or JSON with --json).
+ * 1. Arith chain (the peer's work, ../shared/bench/arith-chain.mjs): beam B×K×L and MCTS (UCT, c = 1)
+ *    with zero-cost models, µs per node / per simulation and heap bytes per node; median of 3 runs
+ *    after two warm-ups. With --baseline=DIR, the same cases also run on the engine in DIR/src (another
+ *    checkout, e.g. the previous commit), interleaved case by case, so before/after share one run.
+ * 2. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes.
+ * 3. Concurrency: a policy that answers after 50 ms; wall time ÷ the ideal (waves × 50 ms).
+ * Run: npx tsx --expose-gc benchmarks/engine.ts [--json] [--quick] [--only=chain,book,conc] [--baseline=DIR]
  */
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import type { Policy, ProposeRequest } from '../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
-import { beam, bestFirst, bestOfN, dvts, greedy, mcts, Scheduler, search, type StrategySpec } from '../src/search/index.ts';
+import * as local from '../src/search/index.ts';
+import { chainModels, GENERATOR, loadGenerator } from './arith-chain.ts';
 
+type Engine = typeof local;
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
+const only = (arg('only') ?? 'chain,book,conc').split(',');
+const baseDir = arg('baseline');
+const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/search/index.ts`).href)) as Engine) : null;
 const problem = { id: 'bench', text: 'zero-cost problem' };
+const gc = (globalThis as { gc?: () => void }).gc;
 
+/** Runs `f` twice to warm up, then `runs` times; the median by time. */
+async function median<T extends { us: number }>(f: () => Promise<T>, runs = quick ? 1 : 3): Promise<T> {
+  await f();
+  await f();
+  const out: T[] = [];
+  for (let i = 0; i < runs; i++) out.push(await f());
+  out.sort((a, b) => a.us - b.us);
+  return out[out.length >> 1]!;
+}
+
+/** Time and retained heap of one search: heap with its result alive minus heap once it is dropped. */
+async function measure(run: () => Promise<{ stats: { nodes: number } }>) {
+  gc?.();
+  const t0 = performance.now();
+  let r: { stats: { nodes: number } } | null = await run();
+  const ms = performance.now() - t0;
+  gc?.();
+  const h1 = process.memoryUsage().heapUsed;
+  const nodes = r.stats.nodes;
+  r = null;
+  gc?.();
+  return { ms, nodes, bytes: h1 - process.memoryUsage().heapUsed };
+}
+
+// ---- 1. arith chain ----
+const lib = only.includes('chain') ? await loadGenerator() : null;
+const chain: { case: string; engine: string; nodes: number; sims?: number; us: number; usPerNode: number; usPerSim?: number; heapBytesPerNode: number | null }[] = [];
+if (only.includes('chain') && !lib) console.error(`arith chain skipped: ${GENERATOR.pathname} not found`);
+if (lib) {
+  const beams = quick
+    ? [[16, 8, 8], [64, 16, 8], [256, 16, 8]]
+    : [[4, 8, 4], [16, 8, 8], [64, 16, 4], [64, 16, 8], [256, 16, 8], [1024, 16, 8]];
+  const sims = quick ? [100, 1000, 10000] : [100, 1000, 10000, 100000];
+  const engines: [string, Engine][] = base ? [['before', base], ['after', local]] : [['this', local]];
+  for (const [B, L, K] of beams) {
+    const m = chainModels(lib, L, K);
+    for (const [name, e] of engines) {
+      const r = await median(async () => {
+        const x = await measure(() => e.search({ ...m, strategy: e.beam({ n: B * K, beamWidth: K, maxDepth: L }), aggregation: 'last', seed: 1, scheduler: new e.Scheduler({ concurrency: 1 << 20 }) }));
+        return { ...x, us: x.ms * 1000 };
+      });
+      chain.push({ case: `beam B=${B} L=${L} K=${K}`, engine: name, nodes: r.nodes, us: r.us, usPerNode: r.us / r.nodes, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
+    }
+  }
+  const m = chainModels(lib, 16, 8);
+  for (const S of sims)
+    for (const [name, e] of engines) {
+      const r = await median(async () => {
+        const x = await measure(() => e.search({ ...m, strategy: e.mcts({ simulations: S, formula: 'uct', cPuct: 1, expansionWidth: 8, maxDepth: 16 }), aggregation: 'last', seed: 1, scheduler: new e.Scheduler({ concurrency: 1 << 20 }) }));
+        return { ...x, us: x.ms * 1000 };
+      });
+      chain.push({ case: `mcts UCT c=1 L=16 K=8, ${S} sims`, engine: name, nodes: r.nodes, sims: S, us: r.us, usPerNode: r.us / r.nodes, usPerSim: r.us / S, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
+    }
+}
+
+// ---- 2. bookkeeping ----
 /** Answers at once with k distinct steps; never reads the prefix. */
 const zeroPolicy: Policy = {
   name: 'zero',
   propose: async (r: ProposeRequest) => Array.from({ length: r.k }, (_, i) => ({ text: `s${i}`, tokens: 1, logprob: -i * 0.1, terminal: false })),
 };
-/** A cheap deterministic pseudo-score per node key. */
+/** A cheap deterministic pseudo-score per step: its text and its prefix length. */
 const zeroPRM: PRM = {
   name: 'zero',
-  score: async (reqs: readonly ScoreRequest[]) => reqs.map((r) => { let h = 2166136261; for (let i = r.key.length - 1; i >= r.key.length - 12 && i >= 0; i--) h = Math.imul(h ^ r.key.charCodeAt(i), 16777619); return ((h >>> 0) % 1000) / 1000; }),
+  score: async (reqs: readonly ScoreRequest[]) => reqs.map((r, i) => { let h = 2166136261 ^ i; for (let j = 0; j < r.step.length; j++) h = Math.imul(h ^ r.step.charCodeAt(j), 16777619); return ((h >>> 0) % 1000) / 1000; }),
 };
 
-function specFor(name: string, size: number): StrategySpec {
-  const n = Math.max(16, Math.round(size / 32 / 8) * 8); // about 32 levels deep
-  switch (name) {
-    case 'greedy': return greedy({ maxDepth: 1 << 20 });
-    case 'best-of-n': return bestOfN({ n, maxDepth: 1 << 20 });
-    case 'beam': return beam({ n, beamWidth: 8, maxDepth: 1 << 20 });
-    case 'dvts': return dvts({ n, beamWidth: 8, maxDepth: 1 << 20 });
-    case 'mcts': return mcts({ simulations: 1 << 30, expansionWidth: 8, parallel: 16, maxDepth: 1 << 20 });
-    default: return bestFirst({ expansionWidth: 8, parallel: 16, depthPenalty: 0.05, maxDepth: 1 << 20 });
-  }
+/** Bench settings per strategy (trees about 32 levels deep); any other registered strategy runs with its defaults. */
+const BENCH: Record<string, (n: number) => Record<string, unknown>> = {
+  'best-of-n': (n) => ({ n }),
+  beam: (n) => ({ n, beamWidth: 8 }),
+  dvts: (n) => ({ n, beamWidth: 8 }),
+  mcts: () => ({ simulations: 1 << 30, expansionWidth: 8, parallel: 16 }),
+  'best-first': () => ({ expansionWidth: 8, parallel: 16, depthPenalty: 0.05 }),
+};
+
+function specFor(name: string, size: number): local.StrategySpec {
+  const n = Math.max(16, Math.round(size / 32 / 8) * 8);
+  const d = local.strategyDescriptor(name);
+  return local.strategyByName(name, { ...d.defaults, ...BENCH[name]?.(n), ...('maxDepth' in d.options ? { maxDepth: 1 << 20 } : {}) });
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-async function bookkeeping(name: string, size: number) {
-  gc?.();
-  const h0 = process.memoryUsage().heapUsed;
-  const t0 = performance.now();
-  const r = await search({ problem, policy: zeroPolicy, prm: zeroPRM, strategy: specFor(name, size), budget: { nodes: size }, seed: 1, scheduler: new Scheduler({ concurrency: 1 << 20 }) });
-  const ms = performance.now() - t0;
-  gc?.();
-  const bytes = process.memoryUsage().heapUsed - h0;
-  const nodes = r.stats.nodes;
-  void r.tree.size; // keep the result alive through the heap reading
-  return { strategy: name, nodes, usPerNode: (ms * 1000) / nodes, heapBytesPerNode: gc ? bytes / nodes : null };
+const book: { strategy: string; nodes: number; usPerNode: number; heapBytesPerNode: number | null }[] = [];
+if (only.includes('book')) {
+  const sizes = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5];
+  for (const s of local.strategyDescriptors().map((d) => d.name)) // every registered strategy
+    for (const size of sizes) {
+      if (s === 'greedy' && size > 1e3) continue; // a 1e4-step chain is not a reasoning trace (ids are path tags: O(depth) each)
+      const r = await median(async () => {
+        const x = await measure(() => local.search({ problem, policy: zeroPolicy, prm: zeroPRM, strategy: specFor(s, size), budget: { nodes: size }, seed: 1, scheduler: new local.Scheduler({ concurrency: 1 << 20 }) }));
+        return { ...x, us: (x.ms * 1000) / x.nodes };
+      });
+      book.push({ strategy: s, nodes: r.nodes, usPerNode: r.us, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
+    }
 }
 
+// ---- 3. concurrency ----
 function delayed(ms: number, depth: number): Policy {
   return {
     name: 'delayed',
@@ -61,40 +132,35 @@ function delayed(ms: number, depth: number): Policy {
   };
 }
 
-async function concurrency() {
-  const rows = [];
+const conc: { case: string; wallMs: number; idealMs: number; ratio: number; policyCalls: number }[] = [];
+if (only.includes('conc')) {
   const b = performance.now();
-  const rb = await search({ problem, policy: delayed(50, 8), prm: zeroPRM, strategy: beam({ n: 16, beamWidth: 4 }), seed: 1, scheduler: new Scheduler() });
+  const rb = await local.search({ problem, policy: delayed(50, 8), prm: zeroPRM, strategy: local.beam({ n: 16, beamWidth: 4 }), seed: 1, scheduler: new local.Scheduler() });
   const beamMs = performance.now() - b;
-  rows.push({ case: 'beam N=16 M=4 depth 8, 50 ms policy', wallMs: beamMs, idealMs: 8 * 50, ratio: beamMs / 400, policyCalls: rb.stats.policyCalls });
+  conc.push({ case: 'beam N=16 M=4 depth 8, 50 ms policy', wallMs: beamMs, idealMs: 8 * 50, ratio: beamMs / 400, policyCalls: rb.stats.policyCalls });
   const sims = 64, par = 16;
   const m = performance.now();
-  const rm = await search({ problem, policy: delayed(50, 64), prm: zeroPRM, strategy: mcts({ simulations: sims, parallel: par, expansionWidth: 4 }), seed: 1, scheduler: new Scheduler() });
+  const rm = await local.search({ problem, policy: delayed(50, 64), prm: zeroPRM, strategy: local.mcts({ simulations: sims, parallel: par, expansionWidth: 4 }), seed: 1, scheduler: new local.Scheduler() });
   const mctsMs = performance.now() - m;
   const ideal = (sims / par) * 50;
-  rows.push({ case: `mcts ${sims} sims, ${par} parallel, 50 ms policy`, wallMs: mctsMs, idealMs: ideal, ratio: mctsMs / ideal, policyCalls: rm.stats.policyCalls });
-  return rows;
+  conc.push({ case: `mcts ${sims} sims, ${par} parallel, 50 ms policy`, wallMs: mctsMs, idealMs: ideal, ratio: mctsMs / ideal, policyCalls: rm.stats.policyCalls });
 }
 
-const sizes = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5];
-const strategies = ['beam', 'mcts', 'best-first', 'dvts', 'best-of-n', 'greedy'];
-const book = [];
-for (const s of strategies)
-  for (const size of sizes) {
-    if (s === 'greedy' && size > 1e3) continue; // a 1e4-step chain is not a reasoning trace (ids are path tags: O(depth) each)
-    await bookkeeping(s, size); // warm up the JIT at this size
-    const runs = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await bookkeeping(s, size));
-    runs.sort((a, b) => a.usPerNode - b.usPerNode);
-    book.push(runs[runs.length >> 1]!); // the median run
-  }
-const conc = await concurrency();
-const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-if (json) console.log(JSON.stringify({ machine, bookkeeping: book, concurrency: conc }));
+const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
+if (json) console.log(JSON.stringify({ machine, chain, bookkeeping: book, concurrency: conc }));
 else {
   console.log(`machine: ${machine}${gc ? '' : '  (run with --expose-gc for heap figures)'}\n`);
-  console.log('| strategy | nodes | µs/node | heap B/node |\n|---|---:|---:|---:|');
-  for (const r of book) console.log(`| ${r.strategy} | ${r.nodes} | ${r.usPerNode.toFixed(2)} | ${r.heapBytesPerNode?.toFixed(0) ?? '-'} |`);
-  console.log('\n| concurrency case | wall ms | ideal ms | ratio | policy calls |\n|---|---:|---:|---:|---:|');
-  for (const r of conc) console.log(`| ${r.case} | ${r.wallMs.toFixed(0)} | ${r.idealMs} | ${r.ratio.toFixed(3)} | ${r.policyCalls} |`);
+  const heap = (b: number | null) => (b === null ? '-' : b.toFixed(0));
+  if (chain.length) {
+    console.log('| arith chain | engine | nodes | ms | µs/node | µs/sim | heap B/node |\n|---|---|---:|---:|---:|---:|---:|');
+    for (const r of chain) console.log(`| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`);
+  }
+  if (book.length) {
+    console.log('\n| strategy | nodes | µs/node | heap B/node |\n|---|---:|---:|---:|');
+    for (const r of book) console.log(`| ${r.strategy} | ${r.nodes} | ${r.usPerNode.toFixed(2)} | ${heap(r.heapBytesPerNode)} |`);
+  }
+  if (conc.length) {
+    console.log('\n| concurrency case | wall ms | ideal ms | ratio | policy calls |\n|---|---:|---:|---:|---:|');
+    for (const r of conc) console.log(`| ${r.case} | ${r.wallMs.toFixed(0)} | ${r.idealMs} | ${r.ratio.toFixed(3)} | ${r.policyCalls} |`);
+  }
 }

@@ -11,16 +11,30 @@ export const commands: Record<string, Command> = {
     summary: 'search one problem (arith offline task) and print or save the tree',
     run: async (argv) => {
       const { solve } = await import('./solve.ts');
-      return solve(argv, async (dir) => (await import('./prm.ts')).loadPRMForSolve(dir));
+      return solve(argv);
     },
+  },
+  bench: {
+    summary: 'run a benchmark (GSM8K, MATH, MATH-500) with a policy, a PRM and a strategy; resumable',
+    run: async (argv) => (await import('./bench.ts')).bench(argv),
   },
   prm: {
     summary: 'process reward models: info | train | label | eval',
-    run: async (argv) => (await import('./prm.ts')).prmCommand(argv),
+    run: async (argv) => (await tfjsCli()).prmCommand(argv),
   },
   view: {
     summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
     run: async (argv) => (await import('./view.ts')).view(argv),
   },
   grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
+  scale: {
+    summary: 'test-time scaling sweeps: budgets × strategies × PRMs → curves, intervals, plots, report.html',
+    run: async (argv) => (await import('./scale.ts')).scale(argv),
+  },
 };
+
+/** prm.ts imports the tfjs PRM, whose peers are optional: a missing one is a clear "npm install …" error. */
+async function tfjsCli(): Promise<typeof import('./prm.ts')> {
+  (await import('../reward/tfjs/peers.ts')).requireTfjs('the tfjs PRM (steptree prm, --prm tfjs)');
+  return import('./prm.ts');
+}

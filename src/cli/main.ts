@@ -18,8 +18,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    // typed errors are the user's to fix: show the message, not a stack
-    console.error(e instanceof SteptreeError ? `steptree: ${e.message}` : e);
+    // typed errors are the user's to fix: show the message, not a stack; so are file-system errors (ENOENT, EISDIR)
+    const fsError = e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && 'path' in e;
+    console.error(e instanceof SteptreeError || fsError ? `steptree: ${e.message}` : e);
     process.exit(e instanceof SteptreeError ? 2 : 1);
   },
 );

@@ -2,21 +2,25 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { InvalidOptionError, ModelConfigError } from '../core/errors.ts';
+import { FormatError, InvalidOptionError, ModelConfigError } from '../core/errors.ts';
 import { dataFormats, loadExamples, writeSteptreeJsonl, type DataFormat, type Example } from '../training/data/index.ts';
 import { chooseThreshold, evaluateProcessBench, stepAuc, toScoredSamples } from '../training/eval.ts';
 import { monteCarloLabels } from '../training/label.ts';
 import { scoreTrajectories } from '../training/score-examples.ts';
 import { backendPrefs, createNet, loadNet, saveNet, selectBackend, TfjsPRM, trainPRM, type BackendPref } from '../reward/tfjs/index.ts';
 import type { PRM } from '../reward/types.ts';
+import { loadPRM, prmKinds } from '../reward/registry.ts';
+import { stepFormats } from '../reward/formats.ts';
 import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
-import { number, parseFlags } from './args.ts';
+import { inputFile, number, outputFile, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 
 /** The shipped default model, trained by `npm run train:arith-prm`. */
 export const DEFAULT_MODEL = join(dirname(fileURLToPath(import.meta.url)), '../../models/arith-prm');
 
-const HELP = `steptree prm info  [--model DIR] [--backend auto|tensorflow|webgpu|wasm|cpu]
+const HELP = `steptree prm info  [--model DIR | --prm SPEC] [--backend auto|tensorflow|webgpu|wasm|cpu]
+steptree prm score --prm SPEC --problem TEXT --steps FILE (a JSON array of step strings) [--json] [--backend b]
+                   (one probability per step, one per line; --json: one JSON array)
 steptree prm label --task arith --policy arith-sim [--error-rate p] --rollouts k [--estimate hard|soft]
                    [--problems n] [--samples s] [--branch b (siblings per step)] [--length L] [--seed n] --out FILE
 steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
@@ -25,9 +29,11 @@ steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
                    [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--ffn n] [--patch n]
                    [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n] [--bind-digits] [--head n] [--check n]
                    [--init DIR (continue a model)]
-steptree prm eval  --model DIR --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
+steptree prm eval  (--model DIR | --prm SPEC) --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
                    [--backend b] [--json]
-The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.`;
+The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.
+SPEC is any --prm kind: ${Object.keys(prmKinds).join(', ')} (e.g. hf:DIR, http:URL with --prm-model, tfjs:DIR);
+--prm-format names the step format (${Object.keys(stepFormats).join(', ')}), --prm-model the served model.`;
 
 export async function loadPRMForSolve(dir: string | undefined): Promise<PRM> {
   return TfjsPRM.load(dir ?? DEFAULT_MODEL);
@@ -39,6 +45,7 @@ export async function prmCommand(argv: string[]): Promise<number> {
   if (sub === 'label') return label(rest);
   if (sub === 'train') return train(rest);
   if (sub === 'eval') return evaluate(rest);
+  if (sub === 'score') return scoreSteps(rest);
   console.log(HELP);
   return sub === undefined || sub === '--help' ? 0 : 2;
 }
@@ -63,8 +70,22 @@ function savedMeta(dir: string): Record<string, unknown> {
   return (JSON.parse(readFileSync(f, 'utf8')) as { meta?: Record<string, unknown> }).meta ?? {};
 }
 
+/** Flags every `--prm SPEC` command shares. */
+const PRM_FLAGS = { prm: { type: 'string' }, 'prm-format': { type: 'string' }, 'prm-model': { type: 'string' } } as const;
+
+function prmFrom(values: Record<string, unknown>): Promise<PRM> {
+  return loadPRM(need(values.prm, 'prm'), {
+    seed: 0, format: values['prm-format'] as string | undefined, model: values['prm-model'] as string | undefined, backend: backendOf(values.backend),
+  });
+}
+
 async function info(argv: string[]): Promise<number> {
-  const { values } = args(argv, { model: { type: 'string' }, backend: { type: 'string' } });
+  const { values } = args(argv, { model: { type: 'string' }, backend: { type: 'string' }, ...PRM_FLAGS });
+  if (values.prm !== undefined) {
+    if (values.model !== undefined) throw new InvalidOptionError('--model', 'give --model DIR or --prm SPEC, not both');
+    console.log(JSON.stringify((await prmFrom(values)).info?.() ?? {}, null, 2));
+    return 0;
+  }
   const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
   const prm = await TfjsPRM.load(dir, { backend: backendOf(values.backend) });
   console.log(JSON.stringify({ ...prm.info(), meta: savedMeta(dir) }, null, 2));
@@ -79,7 +100,7 @@ async function label(argv: string[]): Promise<number> {
   });
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
   if ((values.policy ?? 'arith-sim') !== 'arith-sim') throw new InvalidOptionError('--policy', `expected arith-sim, got ${JSON.stringify(values.policy)}`);
-  const out = need(values.out, 'out');
+  const out = outputFile('out', need(values.out, 'out'), true);
   const n = number('problems', values.problems, true) ?? 200;
   const seed = number('seed', values.seed, true) ?? 0;
   const estimate = (values.estimate ?? 'hard') as 'hard' | 'soft';
@@ -121,8 +142,9 @@ async function train(argv: string[]): Promise<number> {
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
   if (!files.length) throw new InvalidOptionError('--data', 'give at least one data file');
+  files.forEach((f) => inputFile('data', f));
   const format = formatOf(values.format);
-  const out = need(values.out, 'out');
+  const out = outputFolder('out', need(values.out, 'out'));
   const seed = number('seed', values.seed, true) ?? 0;
   const neutral = number('neutral', values.neutral) as 0 | 0.5 | 1 | undefined;
   const backend = await selectBackend(backendOf(values.backend));
@@ -171,17 +193,43 @@ function calibrate(calib: Example[], scores: number[][]) {
   return out;
 }
 
+/** `prm score`: P(correct) of each step of one solution, each step scored after its prefix (as a search would). */
+async function scoreSteps(argv: string[]): Promise<number> {
+  const { values } = args(argv, { ...PRM_FLAGS, problem: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } });
+  const problem = need(values.problem, 'problem');
+  const file = need(values.steps, 'steps');
+  let steps: unknown;
+  try {
+    steps = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FormatError(file, `expected a JSON array of step strings: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(steps) || !steps.length || !steps.every((x) => typeof x === 'string')) throw new FormatError(file, 'expected a non-empty JSON array of step strings');
+  const prm = await prmFrom(values);
+  const [scores] = await scoreTrajectories(prm, [{ id: 'cli', problem, steps: steps as string[] }]);
+  console.log(values.json ? JSON.stringify(scores) : scores!.join('\n'));
+  return 0;
+}
+
 async function evaluate(argv: string[]): Promise<number> {
   const { values } = args(argv, {
+    ...PRM_FLAGS,
     model: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, threshold: { type: 'string' },
     calibration: { type: 'string' }, 'calibration-format': { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' },
   });
+  if (values.prm !== undefined && values.model !== undefined) throw new InvalidOptionError('--model', 'give --model DIR or --prm SPEC, not both');
+  const spec = values.prm as string | undefined;
   const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
-  const data = need(values.data, 'data');
+  const data = inputFile('data', need(values.data, 'data'));
+  if (values.calibration !== undefined) inputFile('calibration', values.calibration);
   if (formatOf(values.format ?? 'processbench') !== 'processbench') throw new InvalidOptionError('--format', 'eval reports ProcessBench metrics: the test file must be in processbench format');
   if (values.calibration && values.calibration === data) throw new InvalidOptionError('--calibration', 'must not be the test file');
-  await selectBackend(backendOf(values.backend));
-  const prm = new TfjsPRM(await loadNet(dir), { modelPath: dir, problemCacheSize: 1 << 16 });
+  let prm: PRM;
+  if (spec !== undefined) prm = await prmFrom(values);
+  else {
+    await selectBackend(backendOf(values.backend));
+    prm = new TfjsPRM(await loadNet(dir), { modelPath: dir, problemCacheSize: 1 << 16 });
+  }
   const { examples: test } = await loadExamples(data, 'processbench');
   const scored = toScoredSamples(test, await scoreTrajectories(prm, test));
   let threshold = number('threshold', values.threshold);
@@ -190,12 +238,13 @@ async function evaluate(argv: string[]): Promise<number> {
     const { examples } = await loadExamples(values.calibration as string, formatOf(values['calibration-format'] ?? 'processbench', 'calibration-format'));
     calibration = toScoredSamples(examples, await scoreTrajectories(prm, examples));
   } else if (threshold === undefined) {
+    if (spec !== undefined) throw new InvalidOptionError('--threshold', `${spec} carries no calibrated threshold: give --threshold or --calibration`);
     const t = (savedMeta(dir).calibration as { threshold?: number } | null)?.threshold;
     if (typeof t !== 'number') throw new InvalidOptionError('--threshold', `the model has no calibrated threshold: give --threshold or --calibration`);
     threshold = t;
   }
   const report = evaluateProcessBench(scored, { threshold, calibration, seed: (values.seed as string | undefined) ?? '0' });
-  if (values.json) console.log(JSON.stringify({ data, model: dir, ...report }));
+  if (values.json) console.log(JSON.stringify({ data, model: spec ?? dir, ...report }));
   else {
     const row = (name: string, m: { errorAcc: number; correctAcc: number; f1: number }) => `| ${name} | ${(100 * m.errorAcc).toFixed(1)} | ${(100 * m.correctAcc).toFixed(1)} | ${(100 * m.f1).toFixed(1)} |`;
     console.log(`${data}: ${test.length} samples, threshold ${report.threshold.toFixed(4)} (${threshold === undefined ? 'chosen on --calibration' : values.threshold ? 'given' : 'calibrated at training'}), step AUC ${report.stepAuc.toFixed(3)}\n`);

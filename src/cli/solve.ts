@@ -1,60 +1,68 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { SelectionName } from '../core/aggregate.ts';
+import { loadPRM } from '../reward/registry.ts';
+import { writeFileSync } from 'node:fs';
+import { aggregations, selections, type SelectionName } from '../core/aggregate.ts';
 import type { Budget } from '../core/budget.ts';
 import { InvalidOptionError } from '../core/errors.ts';
+import { describe, flagOf, leaves, type Field } from '../core/options.ts';
 import type { PRM } from '../reward/types.ts';
 import { search } from '../search/engine.ts';
-import { SCHEMA_VERSION, stringifyTree } from '../search/schema.ts';
-import { strategyByName } from '../search/strategies/index.ts';
+import { SCHEMA_VERSION, stringifyTree, type LoadedTree } from '../search/schema.ts';
+import { loadTreeFile } from '../node/tree-file.ts';
+import { strategyByName, strategyDescriptor, strategyDescriptors } from '../search/strategies/index.ts';
+import type { StrategySpec } from '../search/strategy.ts';
 import type { SearchResult } from '../search/result.ts';
 import type { SearchTree, TreeNode } from '../search/tree.ts';
-import { arithProblem, ArithPolicy, gradeArith, VerifierPRM } from '../tasks/arith.ts';
-import { number, parse, strategyOptions } from './args.ts';
+import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
+import { inputFile, number, outputFile, parse, strategyOptions } from './args.ts';
 
-export const SOLVE_HELP = `steptree solve --task arith [--length L] [--error-rate p] [--prm verifier|tfjs] [--prm-noise s] [--model DIR]
-  --strategy greedy|best-of-n|beam|dvts|mcts|best-first [strategy options]
+const OWN_FLAGS = {
+  task: { type: 'string' }, length: { type: 'string' }, 'error-rate': { type: 'string' },
+  prm: { type: 'string' }, 'prm-noise': { type: 'string' }, model: { type: 'string' },
+  strategy: { type: 'string' }, seed: { type: 'string' }, resume: { type: 'string' },
+  'budget-policy-calls': { type: 'string' }, 'budget-tokens': { type: 'string' }, 'budget-prm-calls': { type: 'string' },
+  'budget-nodes': { type: 'string' }, 'budget-ms': { type: 'string' },
+  aggregation: { type: 'string' }, selection: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+} as const;
+
+const BUDGET_FLAGS = [['policyCalls', 'budget-policy-calls'], ['tokens', 'budget-tokens'], ['prmCalls', 'budget-prm-calls'], ['nodes', 'budget-nodes'], ['wallMs', 'budget-ms']] as const;
+
+/** `solve --help`: the command's own flags, then every registered strategy with its flags (from the registry). */
+export function solveHelp(): string {
+  return `steptree solve [--task arith] [--length L] [--error-rate p] [--prm verifier|tfjs[:DIR]|hf:DIR|http:URL] [--prm-noise s] [--model DIR]
+  [--strategy ${strategyDescriptors().map((d) => d.name).join('|')}] [strategy flags]
   [--budget-policy-calls n] [--budget-tokens n] [--budget-prm-calls n] [--budget-nodes n] [--budget-ms n]
-  [--aggregation last|min|prod|mean|geomean] [--selection best|majority|weighted]
-  --seed n [--out tree.json] [--json]
-strategy options: --n --beam-width --lookahead --max-depth (beam, dvts, best-of-n)
-  --simulations --formula puct|uct --c-puct --prior logprob|uniform --expansion-width --rollout --parallel
-  --virtual-loss --final-pick visits|value --widening-alpha --widening-c (mcts)
-  --expansion-width --depth-penalty --frontier-cap --parallel --solutions (best-first)`;
+  [--aggregation ${Object.keys(aggregations).join('|')}] [--selection ${Object.keys(selections).join('|')}]
+  [--seed n] [--out tree.json] [--json]
+  [--resume tree.json]   continue a saved search: its problem, seed, strategy and options are the defaults,
+                         its proposals and scores are reused; flags given override them
 
-/** Defaults a user gets without strategy flags. */
-const DEFAULTS: Record<string, Record<string, unknown>> = { beam: { n: 8, beamWidth: 4 }, dvts: { n: 8, beamWidth: 4 }, 'best-of-n': { n: 8 } };
+strategies (--strategy NAME, default beam):
+${strategyHelp()}`;
+}
 
-export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefined) => Promise<PRM>): Promise<number> {
-  const { values } = parse(argv, {
-    task: { type: 'string', default: 'arith' }, length: { type: 'string' }, 'error-rate': { type: 'string' },
-    prm: { type: 'string', default: 'verifier' }, 'prm-noise': { type: 'string' }, model: { type: 'string' },
-    strategy: { type: 'string', default: 'beam' }, seed: { type: 'string', default: '1' },
-    'budget-policy-calls': { type: 'string' }, 'budget-tokens': { type: 'string' }, 'budget-prm-calls': { type: 'string' },
-    'budget-nodes': { type: 'string' }, 'budget-ms': { type: 'string' },
-    aggregation: { type: 'string' }, selection: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-  });
-  if (values.help) return console.log(SOLVE_HELP), 0;
-  if (values.task !== 'arith') throw new InvalidOptionError('--task', `only the offline task "arith" is built in, got ${JSON.stringify(values.task)}`);
+export async function solve(argv: string[]): Promise<number> {
+  const { values } = parse(argv, OWN_FLAGS);
+  if (values.help) return console.log(solveHelp()), 0;
+  if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only the offline task "arith" is built in, got ${JSON.stringify(values.task)}`);
   // check where the tree goes before spending a search on it
-  if (values.out && !existsSync(dirname(resolve(values.out as string)))) throw new InvalidOptionError('--out', `folder ${dirname(values.out as string)} does not exist`);
-  const seed = number('seed', values.seed, true)!;
-  const problem = arithProblem(seed, { length: number('length', values.length, true) ?? 10 });
-  const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate']) ?? 0.3, seed });
-  let prm: PRM;
-  if (values.prm === 'verifier') prm = new VerifierPRM({ noise: number('prm-noise', values['prm-noise']) ?? 0, seed });
-  else if (values.prm === 'tfjs' && loadTfjsPRM) prm = await loadTfjsPRM(values.model as string | undefined);
-  else throw new InvalidOptionError('--prm', `expected verifier${loadTfjsPRM ? ' or tfjs' : ''}, got ${JSON.stringify(values.prm)}`);
-  const name = values.strategy as string;
-  const strategy = strategyByName(name, { ...(DEFAULTS[name] ?? {}), ...strategyOptions(values) });
-  const budget: Budget = Object.fromEntries(
-    ([['policyCalls', 'budget-policy-calls'], ['tokens', 'budget-tokens'], ['prmCalls', 'budget-prm-calls'], ['nodes', 'budget-nodes'], ['wallMs', 'budget-ms']] as const)
-      .map(([k, f]) => [k, number(f, values[f])]).filter(([, v]) => v !== undefined),
-  );
-  const r = await search({ problem, policy, prm, strategy, budget, seed, aggregation: values.aggregation as never, selection: values.selection as SelectionName | undefined });
+  if (values.out !== undefined) outputFile('out', values.out);
+  const resume = values.resume === undefined ? undefined : loadTreeFile(inputFile('resume', values.resume));
+  if (resume && values.length !== undefined) throw new InvalidOptionError('--length', 'a resumed search keeps the problem of its tree (--resume)');
+  const seed = number('seed', values.seed ?? resume?.json.seed ?? '1', true)!;
+  const problem = resume ? resume.tree.problem : arithProblem(seed, { length: number('length', values.length, true, { min: 1 }) ?? 10 });
+  const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate'], false, { min: 0, max: 1 }) ?? 0.3, seed });
+  const prmName = values.prm ?? 'verifier';
+  // every PRM kind of the registry (verifier, tfjs[:DIR], http:URL, hf:DIR, …); --model DIR is tfjs:DIR
+  const spec = prmName === 'tfjs' && values.model ? `tfjs:${values.model}` : prmName;
+  const prm: PRM = await loadPRM(spec, { seed, noise: number('prm-noise', values['prm-noise'], false, { min: 0 }) ?? 0 });
+  const strategy = strategyFrom(values, resume);
+  const budget: Budget = Object.fromEntries(BUDGET_FLAGS.map(([k, f]) => [k, number(f, values[f], false, { min: 0 })]).filter(([, v]) => v !== undefined));
+  const aggregation = values.aggregation ?? resume?.json.aggregation;
+  const selection = (values.selection ?? resume?.json.selection) as SelectionName | undefined;
+  const r = await search({ problem, policy, prm, strategy, budget, seed, aggregation: aggregation as never, selection, ...(resume ? { resume } : {}) });
   if (values.out) {
     try {
-      writeFileSync(values.out as string, stringifyTree(r) + '\n');
+      writeFileSync(values.out, stringifyTree(r) + '\n');
     } catch (e) {
       throw new InvalidOptionError('--out', `cannot write ${values.out}: ${(e as Error).message}`);
     }
@@ -63,8 +71,46 @@ export async function solve(argv: string[], loadTfjsPRM?: (dir: string | undefin
   if (values.json) {
     const best = r.best && { steps: r.best.steps, answer: r.best.answer, score: r.best.score, nodeId: r.best.nodeId };
     console.log(JSON.stringify({ schemaVersion: SCHEMA_VERSION, problem, best, correct, stats: r.stats }));
-  } else console.log(report(r, problem.text, correct, values.out as string | undefined));
+  } else console.log(report(r, problem.text, correct, values.out));
   return 0;
+}
+
+/** The strategy: flags over (when resuming the same strategy) the saved config, over the registry's CLI defaults. */
+function strategyFrom(values: Record<string, unknown>, resume: LoadedTree | undefined): StrategySpec {
+  const saved = resume?.json.strategy;
+  const name = (values.strategy as string | undefined) ?? saved?.name ?? 'beam';
+  const d = strategyDescriptor(name);
+  const base = saved && saved.name === name ? saved.config : (d.defaults ?? {});
+  return strategyByName(name, { ...base, ...merge(base, strategyOptions(name, values)) });
+}
+
+/** Flags for one field of a group (`--widening-c`) keep the group's other saved fields. */
+function merge(base: Readonly<Record<string, unknown>>, flags: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flags)) {
+    const b = base[k];
+    out[k] = v && typeof v === 'object' && b && typeof b === 'object' ? { ...b, ...v } : v;
+  }
+  return out;
+}
+
+function strategyHelp(): string {
+  const lines: string[] = [];
+  for (const d of strategyDescriptors()) {
+    lines.push(`  ${d.name.padEnd(11)} ${d.summary}`);
+    for (const { path, field } of leaves(d.options)) {
+      const cli = d.defaults?.[path];
+      const def = 'default' in field && field.default !== null ? ` (default ${field.default})` : cli !== undefined ? ` (default ${cli})` : '';
+      lines.push(`      --${flagOf(path).padEnd(16)} ${valueHint(field).padEnd(20)} ${field.help}${def}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function valueHint(f: Field<unknown>): string {
+  if (f.type === 'boolean') return '';
+  if (f.type === 'choice') return f.choices!.join('|');
+  return describe(f.type === 'int' ? 'int' : 'number', f).replace(/^an? /, '');
 }
 
 function report(r: SearchResult, text: string, correct: boolean, out?: string): string {

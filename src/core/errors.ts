@@ -73,3 +73,10 @@ export class HttpPRMError extends SteptreeError {
     super(`PRM server ${url} ${status === null ? 'gave no response' : `answered HTTP ${status}`}: ${detail}`, options);
   }
 }
+
+/** A policy or PRM call gave no answer within its per-call timeout (`SearchOptions.timeouts`). */
+export class CallTimeoutError extends SteptreeError {
+  constructor(readonly role: 'policy' | 'PRM', readonly callee: string, readonly ms: number) {
+    super(`${role} ${callee} timed out after ${ms} ms`);
+  }
+}

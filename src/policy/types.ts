@@ -11,6 +11,12 @@ export interface StepProposal {
   readonly terminal: boolean;
   /** The final answer, when `terminal`. */
   readonly answer?: string;
+  /** Prompt tokens the call that produced this step was billed for (shared by its n samples: counted once per call, on the first). */
+  readonly promptTokens?: number;
+  /** Of those, prompt tokens the server reported as served from its prefix cache. */
+  readonly cachedTokens?: number;
+  /** True when generation stopped at the token limit (`finish_reason: length`): the step is cut short. */
+  readonly truncated?: boolean;
 }
 
 export interface ProposeRequest {
@@ -33,4 +39,6 @@ export interface ProposeRequest {
 export interface Policy {
   readonly name: string;
   propose(req: ProposeRequest): Promise<StepProposal[]>;
+  /** Facts for reports (endpoint, model, counters); offline simulators include `simulated: true`. */
+  info?(): Readonly<Record<string, unknown>>;
 }

@@ -9,6 +9,8 @@ export interface PRMContext {
   /** Served model name and step format of a PRM behind a server (`--prm-model`, `--prm-format`). */
   readonly model?: string;
   readonly format?: string;
+  /** tfjs backend preference of in-process models (`--backend`: auto, tensorflow, webgpu, wasm, cpu). */
+  readonly backend?: string;
 }
 
 export interface PRMKind {
@@ -22,13 +24,24 @@ export interface PRMKind {
  * A spec is `name` or `name:arg`: `verifier`, `tfjs:models/arith-prm`, `http:http://127.0.0.1:8000`.
  */
 export const prmKinds: Record<string, PRMKind> = {
+  none: {
+    summary: 'no PRM, for the baselines that need none (greedy, majority vote): every step gets 0.5 and counts as unscored',
+    load: async () => ({ name: 'none', score: async (reqs) => reqs.map(() => 0.5), info: () => ({ name: 'none' }) }),
+  },
   verifier: {
     summary: 'arith only: checks each step exactly; --prm-noise dials its quality',
     load: async (_arg, ctx) => new (await import('../tasks/arith.ts')).VerifierPRM({ noise: ctx.noise ?? 0, seed: ctx.seed }),
   },
+  oracle: {
+    summary: 'simulator paired with --policy simulated: knows which steps it corrupted; --prm-noise dials its quality',
+    load: async (_arg, ctx) => new (await import('./oracle.ts')).OraclePRM({ noise: ctx.noise ?? 0, seed: ctx.seed }),
+  },
   tfjs: {
     summary: 'a TensorFlow.js PRM saved by `prm train` (default models/arith-prm)',
-    load: async (arg) => (await import('../cli/prm.ts')).loadPRMForSolve(arg),
+    load: async (arg) => {
+      (await import('./tfjs/peers.ts')).requireTfjs('--prm tfjs');
+      return (await import('../cli/prm.ts')).loadPRMForSolve(arg);
+    },
   },
   http: {
     summary: 'a PRM served over HTTP (vLLM pooling); arg is the base URL',
@@ -37,6 +50,14 @@ export const prmKinds: Record<string, PRMKind> = {
       if (!ctx.model) throw new InvalidOptionError('--prm-model', 'an http PRM needs the served model name');
       const { HttpPRM } = await import('./http/index.ts');
       return new HttpPRM({ baseUrl: arg, model: ctx.model, format: (ctx.format ?? 'qwen2.5-math-prm') as never });
+    },
+  },
+  hf: {
+    summary: 'a Hugging Face PRM checkpoint folder run in-process on tfjs (Qwen2.5-Math-PRM, Math-Shepherd, RLHFlow, value heads); --prm-format picks the step format',
+    load: async (arg, ctx) => {
+      if (!arg) throw new InvalidOptionError('--prm', 'hf needs a checkpoint folder: hf:models/Qwen2.5-Math-PRM-7B');
+      const { HfPRM } = await import('./hf/index.ts');
+      return HfPRM.load(arg, { format: ctx.format as never, backend: ctx.backend as never });
     },
   },
 };

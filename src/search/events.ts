@@ -23,29 +23,53 @@ export type SearchEvent = { [K in SearchEventName]: { type: K } & SearchEventMap
 type Listeners = { [K in SearchEventName]: (e: SearchEventMap[K]) => void };
 export class SearchEmitter extends EventEmitter<Listeners> {}
 
-/** Turns the emitter into an AsyncIterable that ends after `done`. Attach before the search starts. */
-export function eventStream(em: SearchEmitter): AsyncIterable<SearchEvent> {
-  const names: SearchEventName[] = ['select', 'expand', 'score', 'backup', 'prune', 'terminal', 'fail', 'done', 'error'];
+const names: SearchEventName[] = ['select', 'expand', 'score', 'backup', 'prune', 'terminal', 'fail', 'done', 'error'];
+
+/** How a search ended, for a stream opened after the end. */
+export type Outcome = { readonly result: SearchResult } | { readonly error: unknown };
+
+/**
+ * The emitter's events from now on, as an AsyncIterable that ends after `done` (or throws the
+ * search's error). Opened after the search ended, it yields the `done` event alone (or throws).
+ */
+export function eventStream(em: SearchEmitter, ended: () => Outcome | null): AsyncIterable<SearchEvent> {
   const buf: SearchEvent[] = [];
   let wake: (() => void) | null = null;
-  let ended = false;
-  for (const type of names)
-    em.on(type, (e: object) => {
-      buf.push({ type, ...e } as SearchEvent);
-      if (type === 'done' || type === 'error') ended = true;
-      wake?.();
-    });
+  let over = false;
+  const end = ended();
+  const handlers = new Map<SearchEventName, (e: object) => void>();
+  const detach = () => {
+    for (const [type, h] of handlers) em.off(type, h as never);
+    handlers.clear();
+  };
+  if (end) {
+    buf.push('result' in end ? { type: 'done', result: end.result } : { type: 'error', error: end.error });
+    over = true;
+  } else
+    for (const type of names) {
+      const h = (e: object) => {
+        buf.push({ type, ...e } as SearchEvent);
+        if (type === 'done' || type === 'error') (over = true), detach();
+        wake?.();
+      };
+      handlers.set(type, h);
+      em.on(type, h as never);
+    }
   return {
     async *[Symbol.asyncIterator]() {
-      for (;;) {
-        while (buf.length) {
-          const e = buf.shift()!;
-          if (e.type === 'error') throw e.error;
-          yield e;
+      try {
+        for (;;) {
+          while (buf.length) {
+            const e = buf.shift()!;
+            if (e.type === 'error') throw e.error;
+            yield e;
+          }
+          if (over) return;
+          await new Promise<void>((r) => (wake = r));
+          wake = null;
         }
-        if (ended) return;
-        await new Promise<void>((r) => (wake = r));
-        wake = null;
+      } finally {
+        detach(); // a consumer that breaks out early leaves no listeners behind
       }
     },
   };

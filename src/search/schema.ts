@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { FormatError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
 import type { SearchResult } from './result.ts';
+import { badField, pickFields, type NodeJSON } from './fields.ts';
 import { SearchTree, type TreeNode } from './tree.ts';
 
 /** Bump when the JSON layout changes; loaders refuse versions they do not know. */
 export const SCHEMA_VERSION = 1;
 
-export type NodeJSON = Omit<TreeNode, 'children'>;
+export type { NodeJSON } from './fields.ts';
 
 /** The portable tree format (versioned JSON). Deterministic: no wall-clock fields. */
 export interface TreeJSON {
@@ -22,7 +22,6 @@ export interface TreeJSON {
   nodes: NodeJSON[];
 }
 
-const NODE_KEYS = ['id', 'parent', 'depth', 'text', 'tokens', 'prior', 'score', 'value', 'visits', 'q', 'terminal', 'answer', 'order', 'count', 'requested', 'rollout', 'failed'] as const;
 
 export function toTreeJSON(r: SearchResult): TreeJSON {
   const { policyCalls, tokens, prmCalls, nodes, failures, stoppedBy } = r.stats;
@@ -35,7 +34,7 @@ export function toTreeJSON(r: SearchResult): TreeJSON {
     problem: r.tree.problem,
     bestId: r.best?.nodeId ?? null,
     stats: { policyCalls, tokens, prmCalls, nodes, failures, stoppedBy },
-    nodes: r.tree.nodes.map((n) => Object.fromEntries(NODE_KEYS.map((k) => [k, n[k]])) as unknown as NodeJSON),
+    nodes: r.tree.nodes.map((n) => pickFields(n)),
   };
 }
 
@@ -48,30 +47,6 @@ export interface LoadedTree {
   readonly json: TreeJSON;
   readonly tree: SearchTree;
 }
-
-type Check = [string, (v: unknown) => boolean, string];
-const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-const numOrNull = (v: unknown) => v === null || num(v);
-const strOrNull = (v: unknown) => v === null || typeof v === 'string';
-const NODE_CHECKS: Check[] = [
-  ['id', (v) => typeof v === 'string' && /^0(\.\d+)*$/.test(v), 'a path tag like 0.2.1'],
-  ['parent', strOrNull, 'a node id or null'],
-  ['depth', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer ≥ 0'],
-  ['text', (v) => typeof v === 'string', 'a string'],
-  ['tokens', num, 'a number'],
-  ['prior', numOrNull, 'a number or null'],
-  ['score', (v) => v === null || (num(v) && (v as number) >= 0 && (v as number) <= 1), 'a number in [0, 1] or null'],
-  ['value', numOrNull, 'a number or null'],
-  ['visits', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer ≥ 0'],
-  ['q', numOrNull, 'a number or null'],
-  ['terminal', (v) => typeof v === 'boolean', 'a boolean'],
-  ['answer', strOrNull, 'a string or null'],
-  ['order', (v) => Number.isInteger(v), 'an integer'],
-  ['count', (v) => Number.isInteger(v) && (v as number) >= 1, 'an integer ≥ 1'],
-  ['requested', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer ≥ 0'],
-  ['rollout', (v) => typeof v === 'boolean', 'a boolean'],
-  ['failed', strOrNull, 'a string or null'],
-];
 
 /** Parses and validates tree JSON. `where` (a file name) prefixes every error. */
 export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
@@ -93,7 +68,8 @@ export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
   const nodes = t.nodes.map((raw, i) => {
     const at = `${where}: nodes[${i}]`;
     if (typeof raw !== 'object' || raw === null) throw new FormatError(at, 'expected an object');
-    for (const [k, ok, want] of NODE_CHECKS) if (!ok((raw as unknown as Record<string, unknown>)[k])) throw new FormatError(`${at}.${k}`, `expected ${want}, got ${JSON.stringify((raw as unknown as Record<string, unknown>)[k])}`);
+    const bad = badField(raw as unknown as Record<string, unknown>);
+    if (bad) throw new FormatError(`${at}.${bad.key}`, `expected ${bad.want}, got ${JSON.stringify((raw as unknown as Record<string, unknown>)[bad.key])}`);
     const parent = raw.parent === null ? null : byId.get(raw.parent);
     if (i === 0 ? raw.parent !== null || raw.id !== '0' : !parent) throw new FormatError(`${at}.parent`, i === 0 ? 'the first node must be the root 0 with parent null' : `parent ${raw.parent} does not come earlier`);
     const n = { ...raw, children: [] as string[] };
@@ -107,14 +83,4 @@ export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
   for (const n of nodes) Object.freeze(Object.freeze(n).children);
   if (t.bestId !== null && !byId.has(t.bestId)) throw new FormatError(`${where}: bestId`, `no node ${t.bestId}`);
   return { json: t, tree: SearchTree.of(t.problem, nodes) };
-}
-
-export function loadTreeFile(path: string): LoadedTree {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new FormatError(path, `cannot read (${(e as Error).message})`);
-  }
-  return parseTree(text, path);
 }

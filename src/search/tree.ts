@@ -1,5 +1,6 @@
 import { freeze } from 'immer';
 import type { Problem } from '../core/problem.ts';
+import { nodeFields, restoreFields } from './fields.ts';
 
 /** A node as callers see it: frozen. Ids are path tags (`0` root, `0.2` its third child, …). */
 export interface TreeNode {
@@ -51,17 +52,19 @@ export interface NodeRec {
   requested: number;
   rollout: boolean;
   failed: string | null;
+  /** Read-only outside the store (a leaf shares one frozen empty array until its first child). */
   children: NodeRec[];
-  /** text → child, to merge duplicate proposals; built only for wide nodes (a scan is cheaper below). */
-  byText: Map<string, NodeRec> | null;
 }
 
 const WIDE = 16;
+const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
 
 /** The mutable tree the engine and strategies work on during one search. */
 export class TreeStore {
   readonly nodes: NodeRec[] = [];
   readonly root: NodeRec;
+  /** text → child for wide nodes, to merge duplicate proposals (a scan is cheaper below WIDE children). */
+  private readonly byText = new Map<NodeRec, Map<string, NodeRec>>();
 
   constructor(readonly problem: Problem) {
     this.root = this.add(null, { text: '', tokens: 0, terminal: false });
@@ -108,21 +111,26 @@ export class TreeStore {
       requested: 0,
       rollout: p.rollout ?? false,
       failed: null,
-      children: [],
-      byText: null,
+      children: NO_CHILDREN,
     };
     if (parent) {
-      parent.children.push(n);
-      if (parent.byText) parent.byText.set(n.text, n);
-      else if (parent.children.length > WIDE) parent.byText = new Map(parent.children.map((c) => [c.text, c]));
+      const kids = parent.children;
+      if (kids === NO_CHILDREN) parent.children = [n];
+      else {
+        kids.push(n);
+        const index = this.byText.get(parent);
+        if (index) index.set(n.text, n);
+        else if (kids.length > WIDE) this.byText.set(parent, new Map(kids.map((c) => [c.text, c])));
+      }
     }
     this.nodes.push(n);
     return n;
   }
 
   childByText(parent: NodeRec, text: string): NodeRec | undefined {
-    if (parent.byText) return parent.byText.get(text);
-    for (const c of parent.children) if (c.text === text) return c;
+    const kids = parent.children;
+    if (kids.length > WIDE) return this.byText.get(parent)!.get(text);
+    for (let i = 0; i < kids.length; i++) if (kids[i]!.text === text) return kids[i];
     return undefined;
   }
 
@@ -148,26 +156,9 @@ export class TreeStore {
 }
 
 export function toView(n: NodeRec): TreeNode {
-  return freeze({
-    id: n.id,
-    parent: n.parent ? n.parent.id : null,
-    depth: n.depth,
-    text: n.text,
-    tokens: n.tokens,
-    prior: n.prior,
-    score: n.score,
-    value: n.value,
-    visits: n.visits,
-    q: n.visits > 0 ? n.w / n.visits : null,
-    terminal: n.terminal,
-    answer: n.answer,
-    order: n.order,
-    count: n.count,
-    requested: n.requested,
-    rollout: n.rollout,
-    failed: n.failed,
-    children: freeze(n.children.map((c) => c.id)),
-  });
+  const v = nodeFields(n) as TreeNode & { children: readonly string[] };
+  v.children = freeze(n.children.map((c) => c.id));
+  return freeze(v);
 }
 
 /** Where a SearchTree reads its nodes from: a finished store, or nodes loaded from JSON. */
@@ -238,12 +229,16 @@ export class SearchTree {
   }
 }
 
-/** Rebuilds a working store from a frozen tree (to continue a search), keeping every score. */
+/**
+ * Rebuilds a working store from a frozen tree (to continue a search), keeping every score and
+ * proposal count. Strategy state (visits, q) starts from zero: the resumed strategy replays over the
+ * saved tree, reusing its proposals and scores, and so rebuilds it.
+ */
 export function storeFrom(tree: SearchTree): TreeStore {
   const s = new TreeStore(tree.problem);
   for (const v of tree.nodes) {
     const n = v.parent === null ? s.root : s.add(s.get(v.parent)!, { text: v.text, tokens: v.tokens, terminal: v.terminal, answer: v.answer, prior: v.prior, rollout: v.rollout });
-    Object.assign(n, { score: v.score, value: v.value, visits: v.visits, w: (v.q ?? 0) * v.visits, count: v.count, requested: v.requested, failed: v.failed });
+    restoreFields(n, v);
   }
   return s;
 }

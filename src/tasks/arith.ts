@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
 import { InvalidOptionError } from '../core/errors.ts';
+import { checkField, opt } from '../core/options.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
@@ -20,7 +21,7 @@ export const applyOp = (v: number, op: Op, a: number): number => (((op === '+' ?
 
 export function arithProblem(seed: number | string, opts: { length?: number } = {}): Problem {
   const length = opts.length ?? 10;
-  if (!Number.isInteger(length) || length < 1) throw new InvalidOptionError('length', `expected an integer ≥ 1, got ${length}`);
+  checkField('length', length, opt.int({ min: 1 }));
   const rng = seedrandom(`arith-problem/${seed}/${length}`);
   const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
   const start = int(1, 99);
@@ -61,7 +62,7 @@ export class ArithPolicy implements Policy {
   private readonly seed: string;
   constructor(o: ArithPolicyOptions = {}) {
     this.errorRate = o.errorRate ?? 0.3;
-    if (!(this.errorRate >= 0 && this.errorRate <= 1)) throw new InvalidOptionError('errorRate', `expected a number in [0, 1], got ${o.errorRate}`);
+    checkField('errorRate', this.errorRate, opt.number({ min: 0, max: 1 }));
     this.seed = String(o.seed ?? 0);
   }
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
@@ -100,7 +101,7 @@ export class VerifierPRM implements PRM {
   private readonly seed: string;
   constructor(o: VerifierOptions = {}) {
     this.noise = o.noise ?? 0;
-    if (!(this.noise >= 0 && Number.isFinite(this.noise))) throw new InvalidOptionError('prmNoise', `expected a number ≥ 0, got ${o.noise}`);
+    checkField('prmNoise', this.noise, opt.number({ min: 0 }));
     this.seed = String(o.seed ?? 0);
   }
   async score(reqs: readonly ScoreRequest[]): Promise<number[]> {

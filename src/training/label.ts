@@ -1,5 +1,5 @@
 import type { Problem } from '../core/problem.ts';
-import { InvalidOptionError } from '../core/errors.ts';
+import { checkField, opt } from '../core/options.ts';
 import type { Policy, StepProposal } from '../policy/types.ts';
 
 /** One labelled trajectory in the `steptree` JSONL format. */
@@ -39,9 +39,9 @@ export interface MonteCarloOptions {
  * All completions of a depth advance together, one policy call per completion per step.
  */
 export async function monteCarloLabels(problem: Problem, policy: Policy, o: MonteCarloOptions): Promise<LabelledExample[]> {
-  if (!Number.isInteger(o.rollouts) || o.rollouts < 1) throw new InvalidOptionError('rollouts', `expected an integer ≥ 1, got ${o.rollouts}`);
+  checkField('rollouts', o.rollouts, opt.int({ min: 1 }));
   const branch = o.branch ?? 0;
-  if (!Number.isInteger(branch) || branch < 0) throw new InvalidOptionError('branch', `expected an integer ≥ 0, got ${o.branch}`);
+  checkField('branch', branch, opt.int({ min: 0 }));
   const samples = o.samples ?? 1;
   const maxDepth = o.maxDepth ?? 64;
   const seed = String(o.seed ?? 0);

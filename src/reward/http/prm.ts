@@ -1,5 +1,7 @@
 import { errorText, FormatError, HttpPRMError, InvalidOptionError } from '../../core/errors.ts';
+import { checkField, opt } from '../../core/options.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
+import { httpStepFormats, renderPrompt, type ClassifyFormat, type HttpStepFormat, type HttpStepFormatName, type LogprobFormat, type PoolingFormat } from '../formats.ts';
 
 /**
  * A PRM served over HTTP by vLLM (OpenAI-compatible server). How a solution is written out and where the score is
@@ -12,65 +14,7 @@ import type { PRM, ScoreRequest } from '../types.ts';
  * - `classify`: POST /classify; one class-probability vector per input (`data[i].probs`), for a classifier that
  *   scores the whole prefix ending at the new step.
  */
-interface FormatBase {
-  readonly name: string;
-  /** The whole text sent; `{problem}` and `{steps}` are replaced. */
-  readonly template: string;
-  /** One step in the text; `{step}` and `{n}` (1-based) are replaced. */
-  readonly stepTemplate: string;
-  readonly joiner: string;
-  /** Request path under the server root. */
-  readonly path: string;
-  /** Extra request fields (e.g. a pooling `task` on vLLM versions that want it). */
-  readonly extraBody?: Readonly<Record<string, unknown>>;
-}
-export interface LogprobFormat extends FormatBase {
-  readonly endpoint: 'completions-logprobs';
-  /** Marks each step's end; removed from problem and step texts so only real step ends carry it. */
-  readonly tag: string;
-  readonly good: string;
-  readonly bad: string;
-  /** How many top tokens to ask for; good and bad must be among them. */
-  readonly topLogprobs: number;
-}
-export interface PoolingFormat extends FormatBase {
-  readonly endpoint: 'pooling';
-  readonly tag: string;
-  /** Which class of each row means "step is correct". */
-  readonly positiveIndex: number;
-}
-export interface ClassifyFormat extends FormatBase {
-  readonly endpoint: 'classify';
-  readonly tag?: undefined;
-  readonly positiveIndex: number;
-}
-export type HttpStepFormat = LogprobFormat | PoolingFormat | ClassifyFormat;
-
-const QWEN_SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
-
-export const httpStepFormats = {
-  // peiyi9979/math-shepherd-mistral-7b-prm: "Step n: … ки" lines; '+' / '-' predicted after each ки.
-  'math-shepherd': {
-    name: 'math-shepherd', endpoint: 'completions-logprobs', path: '/v1/completions',
-    template: '{problem} {steps}', stepTemplate: 'Step {n}: {step} ки', joiner: '\n',
-    tag: 'ки', good: '+', bad: '-', topLogprobs: 20,
-  },
-  // Qwen/Qwen2.5-Math-PRM-7B/72B: the chat template with `<extra_0>` after every step (as on its model card).
-  // vLLM's Qwen2ForProcessRewardModel pools at token 151651 (<extra_0>) with softmax, so rows are [P(wrong), P(right)].
-  // No `task` field by default: older servers reject values they do not know; newer ones may want extraBody below.
-  'qwen2.5-math-prm': {
-    name: 'qwen2.5-math-prm', endpoint: 'pooling', path: '/pooling',
-    template: `<|im_start|>system\n${QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n{problem}<|im_end|>\n<|im_start|>assistant\n{steps}<|im_end|>\n`,
-    stepTemplate: '{step}<extra_0>', joiner: '', tag: '<extra_0>', positiveIndex: 1,
-  },
-  // A sequence classifier over problem + steps so far, steps separated by blank lines.
-  plain: {
-    name: 'plain', endpoint: 'classify', path: '/classify',
-    template: '{problem}\n\n{steps}', stepTemplate: '{step}', joiner: '\n\n', positiveIndex: 1,
-  },
-} as const satisfies Record<string, HttpStepFormat>;
-
-export type HttpStepFormatName = keyof typeof httpStepFormats;
+export { httpStepFormats, renderPrompt, type HttpStepFormat, type HttpStepFormatName, type LogprobFormat, type PoolingFormat, type ClassifyFormat } from '../formats.ts';
 
 export interface HttpPRMOptions {
   /** Server root, e.g. `http://127.0.0.1:8000` (a trailing `/v1` is dropped: format paths carry their own). */
@@ -90,18 +34,6 @@ export interface HttpPRMOptions {
   readonly apiKey?: string;
   /** Extra request fields over the format's, e.g. `{ task: 'token_classify' }` for /pooling on vLLM ≥ 0.11. */
   readonly extraBody?: Readonly<Record<string, unknown>>;
-}
-
-function fill(template: string, vars: Record<string, string>): string {
-  // One pass over the template only, so braces inside the problem or steps are never substituted.
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(vars, k) ? vars[k]! : m));
-}
-
-/** The text the model sees for a problem and its steps under a format. */
-export function renderPrompt(f: HttpStepFormat, problem: string, steps: readonly string[]): string {
-  const clean = (s: string) => (f.tag ? s.split(f.tag).join('') : s);
-  const body = steps.map((s, i) => fill(f.stepTemplate, { step: clean(s), n: String(i + 1) })).join(f.joiner);
-  return fill(f.template, { problem: clean(problem), steps: body });
 }
 
 // Response readers: each returns, per prompt, the score of its last step, and names the field at fault.
@@ -175,7 +107,6 @@ function bodyFor(f: HttpStepFormat, model: string, prompts: string[], extra?: Re
   return { model, input: prompts, ...f.extraBody, ...extra };
 }
 
-const positiveInt = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
 export class HttpPRM implements PRM {
   readonly name: string;
@@ -197,7 +128,7 @@ export class HttpPRM implements PRM {
     if (typeof opts.model !== 'string' || !opts.model) throw new InvalidOptionError('model', 'expected the served model name');
     this.o = { maxBatch: 32, concurrency: 4, retries: 2, retryDelayMs: 200, timeoutMs: 60_000, ...opts };
     for (const [k, min] of [['maxBatch', 1], ['concurrency', 1], ['retries', 0], ['retryDelayMs', 0], ['timeoutMs', 1]] as const) {
-      if (!positiveInt(this.o[k], min)) throw new InvalidOptionError(k, `expected an integer ≥ ${min}, got ${JSON.stringify(this.o[k])}`);
+      checkField(k, this.o[k], opt.int({ min }));
     }
     this.format = f;
     this.base = url.href.replace(/\/+$/, '').replace(/\/v1$/, '');

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ModelConfigError, errorText } from '../../core/errors.ts';
+import { files, paths as path } from '../../core/files.ts';
 import { archProblems, paramShapes, type ArchConfig, type Params } from './arch.ts';
 import { PRMNet, type StepFormat } from './model.ts';
 import { ByteTokenizer, HFTokenizer, loadHFTokenizer, type TextTokenizer, type TokenizerSpec } from './tokenizer.ts';
+
+const { copyFile, mkdir, readFile, writeFile } = files; // node:fs/promises where there is one, fetch in browsers
 
 /** Bump when config.json or the weight layout changes incompatibly; the loader refuses other versions. */
 export const FORMAT_VERSION = 1;
@@ -53,7 +54,7 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       return {
         modelTopology: (json as { modelTopology?: object }).modelTopology ?? undefined,
         weightSpecs: groups[0]!.weights as tf.io.WeightsManifestEntry[],
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer,
         format: (json as { format?: string }).format,
       };
     },

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Problem } from '../../core/problem.ts';
-import { InvalidOptionError } from '../../core/errors.ts';
+import { checkField, opt } from '../../core/options.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
 import { countParams, textWidth } from './arch.ts';
 import type { PRMNet } from './model.ts';
@@ -40,8 +40,8 @@ export class TfjsPRM implements PRM {
   constructor(readonly net: PRMNet, private readonly opts: TfjsPRMOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 512;
     this.problemCacheSize = opts.problemCacheSize ?? 64;
-    if (!(Number.isInteger(this.maxBatch) && this.maxBatch >= 1)) throw new InvalidOptionError('maxBatch', 'expected an integer ≥ 1');
-    if (!(Number.isInteger(this.problemCacheSize) && this.problemCacheSize >= 1)) throw new InvalidOptionError('problemCacheSize', 'expected an integer ≥ 1');
+    checkField('maxBatch', this.maxBatch, opt.int({ min: 1 }));
+    checkField('problemCacheSize', this.problemCacheSize, opt.int({ min: 1 }));
   }
 
   /** Select a backend (default auto), then load a saved model directory. */

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { FormatError, MissingDependencyError } from '../../core/errors.ts';
+import { files } from '../../core/files.ts';
+
+const { readFile } = files; // node:fs/promises where there is one, fetch in browsers
 
 /** How a saved model tokenizes; stored in config.json. `file` is relative to the model directory. */
 export type TokenizerSpec = { readonly type: 'bytes' } | { readonly type: 'hf'; readonly file: string };

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import seedrandom from 'seedrandom';
 import { FormatError, InvalidOptionError } from '../../core/errors.ts';
+import { checkField, opt } from '../../core/options.ts';
 import { shuffle } from '../../core/shuffle.ts';
+import { nodeBuiltin } from '../../core/optional.ts';
 import { mm } from './layers.ts';
 import type { PRMNet } from './model.ts';
 import { textWidth } from './arch.ts';
@@ -74,7 +75,9 @@ interface Batch {
  */
 function ensureGradients(): void {
   if (tf.getGradient('Add') !== undefined) return;
-  createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  const mod = nodeBuiltin<typeof import('node:module')>('node:module');
+  if (!mod) throw new Error('training needs a runtime with require (Node, Bun or Deno) to load the tfjs gradients');
+  mod.createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 }
 
 /** Train `opts.net` on labelled trajectories; returns the per-epoch loss log. Deterministic for a given seed. */
@@ -222,13 +225,13 @@ function validate(examples: readonly TrainExample[], opts: TrainOptions): Resolv
     valSplit: opts.valSplit ?? 0.1, patience: opts.patience ?? Infinity, seed: opts.seed ?? 0, epochs: opts.epochs ?? 10,
     batchSize: opts.batchSize ?? 16, lr: opts.lr ?? 1e-3,
   };
-  if (r.labels !== 'hard' && r.labels !== 'soft') throw new InvalidOptionError('labels', 'expected "hard" or "soft"');
-  if (r.loss !== 'bce' && r.loss !== 'rank') throw new InvalidOptionError('loss', 'expected "bce" or "rank"');
+  checkField('labels', r.labels, opt.choice(['hard', 'soft']));
+  checkField('loss', r.loss, opt.choice(['bce', 'rank']));
   if (!(r.valSplit >= 0 && r.valSplit < 1)) throw new InvalidOptionError('valSplit', 'expected a fraction in [0, 1)');
-  for (const k of ['epochs', 'batchSize'] as const) if (!(Number.isInteger(r[k]) && r[k] >= 1)) throw new InvalidOptionError(k, 'expected an integer ≥ 1');
-  if (!(r.patience >= 1)) throw new InvalidOptionError('patience', 'expected a number ≥ 1');
-  for (const k of ['lr', 'rankWeight'] as const) if (!(r[k] > 0 && Number.isFinite(r[k]))) throw new InvalidOptionError(k, 'expected a finite number > 0');
-  if (!(r.rankMargin >= 0 && Number.isFinite(r.rankMargin))) throw new InvalidOptionError('rankMargin', 'expected a finite number ≥ 0');
+  for (const k of ['epochs', 'batchSize'] as const) checkField(k, r[k], opt.int({ min: 1 }));
+  if (!(r.patience >= 1)) throw new InvalidOptionError('patience', 'expected a number ≥ 1 (Infinity: no early stop)');
+  for (const k of ['lr', 'rankWeight'] as const) checkField(k, r[k], opt.number({ above: 0 }));
+  checkField('rankMargin', r.rankMargin, opt.number({ min: 0 }));
   return r;
 }
 

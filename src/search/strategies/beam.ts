@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../../core/errors.ts';
-import type { Expansion, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
-import type { NodeRec } from '../tree.ts';
-import { byValue, DEFAULT_MAX_DEPTH, int, known } from './options.ts';
+import { opt } from '../../core/options.ts';
+import { byValue, defineStrategy, specOf, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { maxDepth } from './options.ts';
 
 /**
  * Beam search as in Snell et al. 2024 / search-and-learn: N candidates per step, beam width M;
@@ -21,55 +21,79 @@ export interface BeamOptions {
   readonly maxDepth?: number;
 }
 
+/** N must be a multiple of M (N/M beams); the error names the strategy's own option. */
+const multiple = (name: string) => (c: { n: number; beamWidth: number }) => {
+  if (c.n % c.beamWidth !== 0) throw new InvalidOptionError(`${name}.n`, `must be a multiple of ${name}.beamWidth (${c.beamWidth}), got ${c.n}`);
+};
+
+export const beamStrategy = defineStrategy({
+  name: 'beam',
+  factory: 'beam',
+  summary: 'search-and-learn beam search: N candidates per step, N/M beams kept, each expanded M times; optional lookahead',
+  options: {
+    n: opt.int({ min: 1, help: 'N: candidates per step, a multiple of beamWidth' }),
+    beamWidth: opt.int({ min: 1, help: 'M: expansions per kept beam' }),
+    lookahead: opt.int({ min: 0, default: 0, help: 'greedy lookahead steps (scored too) that rank candidates' }),
+    maxDepth,
+  },
+  defaults: { n: 8, beamWidth: 4 },
+  check: multiple('beam'),
+  create: (c) => new Beam(c.n, c.beamWidth, c.lookahead, c.maxDepth),
+});
+
 export function beam(o: BeamOptions): StrategySpec {
-  known('beam', o, ['n', 'beamWidth', 'lookahead', 'maxDepth']);
-  const n = int('beam.n', o?.n, 1);
-  const beamWidth = int('beam.beamWidth', o.beamWidth, 1);
-  if (n % beamWidth !== 0) throw new InvalidOptionError('beam.n', `must be a multiple of beam.beamWidth (${beamWidth}), got ${n}`);
-  const lookahead = int('beam.lookahead', o.lookahead, 0, 0);
-  const maxDepth = int('beam.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH);
-  return { name: 'beam', config: { n, beamWidth, lookahead, maxDepth }, create: () => new Beam(n, beamWidth, lookahead, maxDepth) };
+  return specOf(beamStrategy, o);
 }
 
 /** Ranking value of a candidate: its own value, or the value where its lookahead ended. */
-type Cand = { node: NodeRec; tip: NodeRec; steps: number; stopped: boolean };
+type Cand = { node: SearchNode; tip: SearchNode; steps: number; stopped: boolean };
 
 class Beam implements Strategy {
-  private beams: { node: NodeRec; slots: number }[] | null = null;
+  private beams: { node: SearchNode; slots: number }[] | null = null;
   private cands: Cand[] | null = null;
   private finished = 0;
   constructor(private n: number, private m: number, private lookahead: number, private maxDepth: number) {}
 
   plan(ctx: StrategyContext): Expansion[] | null {
-    if (!this.beams) return [{ node: ctx.tree.root, k: this.n }];
+    if (!this.beams) return [{ node: ctx.tree.root, total: this.n }];
     if (this.cands) {
       const live = this.cands.filter((c) => !c.stopped);
-      if (live.length) return live.map((c) => ({ node: c.tip, k: 1 }));
+      if (live.length) return live.map((c) => ({ node: c.tip, total: 1 }));
       this.keep(ctx);
     }
     if (this.finished >= this.n) return null;
     const beams = this.beams.filter((b) => b.node.depth < this.maxDepth);
-    return beams.length ? beams.map((b) => ({ node: b.node, k: this.m * b.slots })) : null;
+    return beams.length ? beams.map((b) => ({ node: b.node, total: this.m * b.slots })) : null;
   }
 
-  observe(ctx: StrategyContext, results: readonly { node: NodeRec; children: readonly NodeRec[] }[]): void {
+  observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void {
     if (this.cands) {
       // a lookahead wave: advance each live candidate's tip to its (single) greedy child
       const live = this.cands.filter((c) => !c.stopped);
       live.forEach((c, i) => {
-        const next = results[i]!.children[0];
+        const next = results[i]?.children[0];
         if (next) c.tip = next;
         c.steps++;
         c.stopped = !next || next.terminal || c.steps >= this.lookahead || next.depth >= this.maxDepth;
       });
       return;
     }
-    const all = results.flatMap((r) => r.children);
-    this.finished += all.filter((c) => c.terminal).length;
-    const open = all.filter((c) => !c.terminal);
+    // one pass over the children (this runs once per node of the tree)
+    const cands: Cand[] = [];
+    let stopped = true;
+    for (const r of results)
+      for (const node of r.children) {
+        if (node.terminal) {
+          this.finished++;
+          continue;
+        }
+        const stop = this.lookahead === 0 || node.depth >= this.maxDepth;
+        if (!stop) stopped = false;
+        cands.push({ node, tip: node, steps: 0, stopped: stop });
+      }
     this.beams = [];
-    this.cands = open.map((node) => ({ node, tip: node, steps: 0, stopped: this.lookahead === 0 || node.depth >= this.maxDepth }));
-    if (this.cands.every((c) => c.stopped)) this.keep(ctx);
+    this.cands = cands;
+    if (stopped) this.keep(ctx);
   }
 
   /** Keep the N/M best candidates as beams; the rest are pruned. */
@@ -102,38 +126,50 @@ export interface DvtsOptions {
   readonly maxDepth?: number;
 }
 
+export const dvtsStrategy = defineStrategy({
+  name: 'dvts',
+  factory: 'dvts',
+  summary: 'diverse verifier tree search: N/M independent subtrees, each grown greedily on the PRM',
+  options: {
+    n: opt.int({ min: 1, help: 'N: candidates per step in all' }),
+    beamWidth: opt.int({ min: 1, help: 'M: expansions per subtree per step (N/M subtrees)' }),
+    maxDepth,
+  },
+  defaults: { n: 8, beamWidth: 4 },
+  check: multiple('dvts'),
+  create: (c) => new Dvts(c.n, c.beamWidth, c.maxDepth),
+});
+
 export function dvts(o: DvtsOptions): StrategySpec {
-  known('dvts', o, ['n', 'beamWidth', 'maxDepth']);
-  const n = int('dvts.n', o?.n, 1);
-  const m = int('dvts.beamWidth', o.beamWidth, 1);
-  if (n % m !== 0) throw new InvalidOptionError('dvts.n', `must be a multiple of dvts.beamWidth (${m}), got ${n}`);
-  const maxDepth = int('dvts.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH);
-  return {
-    name: 'dvts',
-    config: { n, beamWidth: m, maxDepth },
-    create() {
-      let tips: NodeRec[] | null = null;
-      return {
-        plan: (ctx) => {
-          if (!tips) return [{ node: ctx.tree.root, k: n / m }];
-          const live = tips.filter((t) => !t.terminal && t.depth < maxDepth);
-          return live.length ? live.map((node) => ({ node, k: m })) : null;
-        },
-        observe: (ctx, results) => {
-          if (!tips) {
-            tips = [...results[0]!.children]; // each first step roots one subtree
-            return;
-          }
-          const live = tips.filter((t) => !t.terminal && t.depth < maxDepth);
-          const next: NodeRec[] = tips.filter((t) => !live.includes(t) && t.terminal);
-          live.forEach((t, i) => {
-            const kids = [...results[i]!.children].sort(byValue);
-            if (kids[0]) next.push(kids[0]);
-            if (kids.length > 1) ctx.events.emit('prune', { nodeIds: kids.slice(1).map((c) => c.id) });
-          });
-          tips = next;
-        },
-      };
-    },
-  };
+  return specOf(dvtsStrategy, o);
+}
+
+class Dvts implements Strategy {
+  private tips: SearchNode[] | null = null;
+  constructor(private readonly n: number, private readonly m: number, private readonly maxDepth: number) {}
+
+  private live(tips: readonly SearchNode[]): SearchNode[] {
+    return tips.filter((t) => !t.terminal && t.depth < this.maxDepth);
+  }
+
+  plan(ctx: StrategyContext): Expansion[] | null {
+    if (!this.tips) return [{ node: ctx.tree.root, total: this.n / this.m }];
+    const live = this.live(this.tips);
+    return live.length ? live.map((node) => ({ node, total: this.m })) : null;
+  }
+
+  observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void {
+    if (!this.tips) {
+      this.tips = [...(results[0]?.children ?? [])]; // each first step roots one subtree
+      return;
+    }
+    const live = this.live(this.tips);
+    const next = this.tips.filter((t) => !live.includes(t) && t.terminal);
+    live.forEach((t, i) => {
+      const kids = [...(results[i]?.children ?? [])].sort(byValue);
+      if (kids[0]) next.push(kids[0]);
+      if (kids.length > 1) ctx.events.emit('prune', { nodeIds: kids.slice(1).map((c) => c.id) });
+    });
+    this.tips = next;
+  }
 }

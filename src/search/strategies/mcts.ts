@@ -1,7 +1,6 @@
-import { InvalidOptionError } from '../../core/errors.ts';
-import type { Expansion, ExpansionResult, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
-import type { NodeRec } from '../tree.ts';
-import { byValue, DEFAULT_MAX_DEPTH, int, known, num, oneOf } from './options.ts';
+import { opt, type Parsed } from '../../core/options.ts';
+import { byValue, defineStrategy, specOf, usable, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { maxDepth } from './options.ts';
 
 /**
  * Monte-Carlo tree search over steps. Selection by UCT, Q + c·√(ln N_parent / (1 + N)), or PUCT
@@ -29,48 +28,68 @@ export interface MctsOptions {
   readonly maxDepth?: number;
 }
 
+const options = {
+  simulations: opt.int({ min: 1, default: 64, help: 'simulations in all' }),
+  formula: opt.choice(['puct', 'uct'], { default: 'puct', help: 'selection rule' }),
+  cPuct: opt.number({ min: 0, default: 1, help: 'c_puct (PUCT) or c (UCT): exploration weight' }),
+  prior: opt.choice(['logprob', 'uniform'], { default: 'logprob', help: 'PUCT prior: softmax of sibling logprobs, or uniform' }),
+  expansionWidth: opt.int({ min: 1, default: 4, help: 'children proposed when a leaf is expanded' }),
+  rollout: opt.boolean({ default: false, help: 'leaf value from a greedy rollout to the end (else the PRM aggregate)' }),
+  widening: opt.group(
+    {
+      alpha: opt.number({ min: 0, max: 1, default: 0.5, help: 'progressive widening α: at most ⌈c·N^α⌉ children' }),
+      c: opt.number({ min: 0.01, default: 1, help: 'progressive widening c' }),
+    },
+    { help: 'progressive widening (off unless given)' },
+  ),
+  parallel: opt.int({ min: 1, default: 1, help: 'simulations per wave' }),
+  virtualLoss: opt.number({ min: 0, default: 1, help: 'visits added along a path while its simulation is in flight' }),
+  finalPick: opt.choice(['visits', 'value'], { default: 'visits', help: 'final trajectory: most-visited children, or highest Q' }),
+  maxDepth,
+};
+
+export const mctsStrategy = defineStrategy({
+  name: 'mcts',
+  factory: 'mcts',
+  summary: 'MCTS over steps: UCT or PUCT (prior from logprobs), PRM or rollout leaf values, progressive widening, parallel simulations with virtual loss',
+  options,
+  create: (c) => new Mcts(c),
+});
+
 export function mcts(o: MctsOptions = {}): StrategySpec {
-  const c = mctsConfig(o);
-  return { name: 'mcts', config: c, create: () => new Mcts(c) };
+  return specOf(mctsStrategy, o);
 }
 
-function mctsConfig(o: MctsOptions) {
-  known('mcts', o, ['simulations', 'formula', 'cPuct', 'prior', 'expansionWidth', 'rollout', 'widening', 'parallel', 'virtualLoss', 'finalPick', 'maxDepth']);
-  const c = {
-    simulations: int('mcts.simulations', o.simulations, 1, 64),
-    formula: oneOf('mcts.formula', o.formula, ['puct', 'uct'] as const, 'puct'),
-    cPuct: num('mcts.cPuct', o.cPuct, 0, 1),
-    prior: oneOf('mcts.prior', o.prior, ['logprob', 'uniform'] as const, 'logprob'),
-    expansionWidth: int('mcts.expansionWidth', o.expansionWidth, 1, 4),
-    rollout: o.rollout ?? false,
-    widening: o.widening ? { alpha: num('mcts.widening.alpha', o.widening.alpha, 0, 0.5, 1), c: num('mcts.widening.c', o.widening.c, 0.01, 1) } : null,
-    parallel: int('mcts.parallel', o.parallel, 1, 1),
-    virtualLoss: num('mcts.virtualLoss', o.virtualLoss, 0, 1),
-    finalPick: oneOf('mcts.finalPick', o.finalPick, ['visits', 'value'] as const, 'visits'),
-    maxDepth: int('mcts.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH),
-  };
-  if (typeof c.rollout !== 'boolean') throw new InvalidOptionError('mcts.rollout', `expected a boolean, got ${JSON.stringify(c.rollout)}`);
-  return c;
-}
-
-type Config = ReturnType<typeof mctsConfig>;
+type Config = Parsed<typeof options>;
+/** Simulations one plan() call may evaluate without expanding anything before it hands back. */
+const IDLE_SIMS = 1024;
 /** `before`: the tip's child count when its expansion was planned, to tell whether widening found anything new. */
-type Sim = { path: NodeRec[]; tip: NodeRec; before?: number };
+type Sim = { path: SearchNode[]; tip: SearchNode; before?: number };
 
 class Mcts implements Strategy {
-  private expanded = new Set<NodeRec>();
-  private exhausted = new Set<NodeRec>();
+  private expanded = new Set<SearchNode>();
+  private exhausted = new Set<SearchNode>();
   /** Widening calls in a row that brought no new child (a sampled duplicate is normal; three in a row is not). */
-  private misses = new Map<NodeRec, number>();
+  private misses = new Map<SearchNode, number>();
   private sims = 0;
   private pending: Sim[] = [];
   private rollouts: Sim[] = [];
+  /** Selected paths in flight through each node this wave: virtual loss is counted, so visits stay integers. */
+  private inflight = new Map<SearchNode, number>();
+  private end: EndReason = 'complete';
   constructor(private c: Config) {}
 
   plan(ctx: StrategyContext): Expansion[] | null {
-    if (this.rollouts.length) return this.rollouts.map((s) => ({ node: s.tip, k: 1, rollout: true }));
-    while (this.sims < this.c.simulations) {
-      const paths: NodeRec[][] = [];
+    if (this.rollouts.length) return this.rollouts.map((s) => ({ node: s.tip, total: 1, rollout: true }));
+    // simulations that expand nothing (terminal or spent leaves) are bounded per call, so the engine can yield
+    for (let idle = 0; this.sims < this.c.simulations; ) {
+      if (idle >= IDLE_SIMS) {
+        const end = this.dead(ctx.tree.root);
+        if (end) return (this.end = end), null;
+        return [];
+      }
+      idle += this.c.parallel;
+      const paths: SearchNode[][] = [];
       for (let i = 0; i < this.c.parallel && this.sims < this.c.simulations; i++, this.sims++) paths.push(this.select(ctx.tree.root, true));
       this.clearVirtualLoss(paths);
       // leaves that cannot grow are evaluated at once; the rest are expanded in one wave
@@ -81,11 +100,31 @@ class Mcts implements Strategy {
         else this.backup(ctx, path, leaf.value ?? 0);
       }
       if (this.pending.length) {
-        const seen = new Set<NodeRec>();
-        return this.pending.filter((s) => !seen.has(s.tip) && seen.add(s.tip)).map((s) => ({ node: s.tip, k: this.want(s.tip) }));
+        const seen = new Set<SearchNode>();
+        return this.pending.filter((s) => !seen.has(s.tip) && seen.add(s.tip)).map((s) => ({ node: s.tip, total: this.want(s.tip) }));
       }
     }
     return null;
+  }
+
+  ended(): EndReason {
+    return this.end;
+  }
+
+  /** Null while some node can still grow; else why none can (only the depth cap, or nothing at all). */
+  private dead(root: SearchNode): EndReason | null {
+    let capped = false;
+    for (const stack = [root]; stack.length; ) {
+      const n = stack.pop()!;
+      if (n.terminal || n.failed !== null || this.exhausted.has(n)) continue;
+      if (n.depth >= this.c.maxDepth) {
+        capped = true;
+        continue;
+      }
+      if (!this.expanded.has(n) || this.c.widening) return null;
+      for (const k of n.children) if (usable(k)) stack.push(k);
+    }
+    return capped ? 'maxDepth' : 'exhausted';
   }
 
   observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void {
@@ -123,7 +162,7 @@ class Mcts implements Strategy {
     this.pending = [];
   }
 
-  pick(ctx: StrategyContext): NodeRec | null {
+  pick(ctx: StrategyContext): SearchNode | null {
     let n = ctx.tree.root;
     while (!n.terminal) {
       const kids = n.children.filter((k) => k.visits > 0);
@@ -133,30 +172,30 @@ class Mcts implements Strategy {
     return n.failed === null && n.score !== null ? n : null;
   }
 
-  private better(a: NodeRec, b: NodeRec): boolean {
+  private better(a: SearchNode, b: SearchNode): boolean {
     const qa = a.w / a.visits, qb = b.w / b.visits;
     if (this.c.finalPick === 'visits' && a.visits !== b.visits) return a.visits > b.visits;
     return qa > qb || (qa === qb && a.order < b.order);
   }
 
   /** Proposals to have asked for at a leaf: its width, and under widening always one more than already asked. */
-  private want(n: NodeRec): number {
+  private want(n: SearchNode): number {
     return this.expanded.has(n) ? Math.max(this.width(n), n.requested + 1) : this.width(n);
   }
 
-  private width(n: NodeRec): number {
+  private width(n: SearchNode): number {
     if (!this.c.widening) return this.c.expansionWidth;
     return Math.max(1, Math.ceil(this.c.widening.c * Math.pow(n.visits + 1, this.c.widening.alpha)));
   }
 
-  private canGrow(n: NodeRec): boolean {
+  private canGrow(n: SearchNode): boolean {
     if (n.terminal || n.failed !== null || n.depth >= this.c.maxDepth || this.exhausted.has(n)) return false;
     if (!this.expanded.has(n)) return true;
     return this.c.widening !== null && n.children.length < this.width(n);
   }
 
   /** Descends from the root, adding virtual loss along the way so parallel simulations spread out. */
-  private select(root: NodeRec, virtual: boolean): NodeRec[] {
+  private select(root: SearchNode, virtual: boolean): SearchNode[] {
     const path = [root];
     let n = root;
     while (this.expanded.has(n) && !this.canGrow(n)) {
@@ -172,28 +211,36 @@ class Mcts implements Strategy {
       if (!count) break;
       let z = 0;
       if (fromLogprob) for (const k of kids) if (k.failed === null && k.score !== null) z += Math.exp(k.prior! - maxP);
-      const sqrtN = Math.sqrt(Math.max(1, n.visits));
-      const lnN = Math.log(n.visits + 1);
+      const nv = this.visits(n);
+      const sqrtN = Math.sqrt(Math.max(1, nv));
+      const lnN = Math.log(nv + 1);
       let best = n, bestU = -Infinity;
       for (const k of kids) {
         if (k.failed !== null || k.score === null) continue;
-        const q = k.visits > 0 ? k.w / k.visits : (k.value ?? 0);
+        const kv = this.visits(k);
+        const q = kv > 0 ? k.w / kv : (k.value ?? 0);
         const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
-        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + k.visits) : q + this.c.cPuct * Math.sqrt(lnN / (1 + k.visits));
+        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + kv) : q + this.c.cPuct * Math.sqrt(lnN / (1 + kv));
         if (u > bestU) (bestU = u), (best = k);
       }
       n = best;
       path.push(n);
     }
-    if (virtual && this.c.virtualLoss > 0) for (const p of path) p.visits += this.c.virtualLoss;
+    if (virtual && this.c.virtualLoss > 0) for (const p of path) this.inflight.set(p, (this.inflight.get(p) ?? 0) + 1);
     return path;
   }
 
-  private clearVirtualLoss(paths: NodeRec[][]): void {
-    if (this.c.virtualLoss > 0) for (const path of paths) for (const p of path) p.visits -= this.c.virtualLoss;
+  /** Visits plus virtual loss for the paths selected so far this wave. */
+  private visits(n: SearchNode): number {
+    const f = this.inflight.size ? this.inflight.get(n) : undefined;
+    return f === undefined ? n.visits : n.visits + this.c.virtualLoss * f;
   }
 
-  private backup(ctx: StrategyContext, path: NodeRec[], v: number): void {
+  private clearVirtualLoss(_paths: SearchNode[][]): void {
+    this.inflight.clear();
+  }
+
+  private backup(ctx: StrategyContext, path: SearchNode[], v: number): void {
     const listen = ctx.events.listenerCount('backup') > 0;
     for (const n of path) {
       n.visits++;

@@ -1,6 +1,6 @@
-import type { StrategySpec } from '../strategy.ts';
-import type { NodeRec } from '../tree.ts';
-import { byValue, DEFAULT_MAX_DEPTH, int, known } from './options.ts';
+import { opt } from '../../core/options.ts';
+import { byValue, defineStrategy, specOf, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { maxDepth } from './options.ts';
 
 export interface GreedyOptions {
   /** Stop a trajectory at this depth even if unfinished. */
@@ -8,28 +8,33 @@ export interface GreedyOptions {
 }
 
 /** Greedy: one sample per step, no search. The baseline every other strategy must beat. */
+export const greedyStrategy = defineStrategy({
+  name: 'greedy',
+  factory: 'greedy',
+  summary: 'one sample per step, no search: the baseline',
+  options: { maxDepth },
+  create: (c) => new Greedy(c.maxDepth),
+});
+
 export function greedy(o: GreedyOptions = {}): StrategySpec {
-  known('greedy', o, ['maxDepth']);
-  const maxDepth = int('greedy.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH);
-  return {
-    name: 'greedy',
-    config: { maxDepth },
-    create() {
-      let tip: NodeRec | null = null;
-      let done = false;
-      return {
-        plan: (ctx) => {
-          tip ??= ctx.tree.root;
-          return done || tip.terminal || tip.depth >= maxDepth ? null : [{ node: tip, k: 1 }];
-        },
-        observe: (_ctx, [r]) => {
-          const next = [...r!.children].sort(byValue)[0];
-          if (next) tip = next;
-          else done = true;
-        },
-      };
-    },
-  };
+  return specOf(greedyStrategy, o);
+}
+
+class Greedy implements Strategy {
+  private tip: SearchNode | null = null;
+  private done = false;
+  constructor(private readonly maxDepth: number) {}
+
+  plan(ctx: StrategyContext): Expansion[] | null {
+    const tip = (this.tip ??= ctx.tree.root);
+    return this.done || tip.terminal || tip.depth >= this.maxDepth ? null : [{ node: tip, total: 1 }];
+  }
+
+  observe(_ctx: StrategyContext, results: readonly ExpansionResult[]): void {
+    const next = [...(results[0]?.children ?? [])].sort(byValue)[0];
+    if (next) this.tip = next;
+    else this.done = true;
+  }
 }
 
 export interface BestOfNOptions {
@@ -40,26 +45,31 @@ export interface BestOfNOptions {
 
 /**
  * Best-of-N: N full samples, ranked by aggregated PRM score (or voted, per `selection`). Samples are
- * kept as a trie: a node reached by c samples is expanded with k = c, all samples advancing together.
+ * kept as a trie: a node reached by c samples is expanded with c proposals, all samples advancing together.
  */
+export const bestOfNStrategy = defineStrategy({
+  name: 'best-of-n',
+  factory: 'bestOfN',
+  summary: 'N full samples, ranked by aggregated PRM score or voted (selection)',
+  options: { n: opt.int({ min: 1, help: 'N: independent samples' }), maxDepth },
+  defaults: { n: 8 },
+  create: (c) => new BestOfN(c.n, c.maxDepth),
+});
+
 export function bestOfN(o: BestOfNOptions): StrategySpec {
-  known('best-of-n', o, ['n', 'maxDepth']);
-  const n = int('best-of-n.n', o?.n, 1);
-  const maxDepth = int('best-of-n.maxDepth', o.maxDepth, 1, DEFAULT_MAX_DEPTH);
-  return {
-    name: 'best-of-n',
-    config: { n, maxDepth },
-    create() {
-      let active: NodeRec[] | null = null;
-      return {
-        plan: (ctx) => {
-          if (!active) return [{ node: ctx.tree.root, k: n }];
-          return active.length ? active.map((node) => ({ node, k: node.count })) : null;
-        },
-        observe: (_ctx, results) => {
-          active = results.flatMap((r) => r.children.filter((c) => !c.terminal && c.depth < maxDepth));
-        },
-      };
-    },
-  };
+  return specOf(bestOfNStrategy, o);
+}
+
+class BestOfN implements Strategy {
+  private active: SearchNode[] | null = null;
+  constructor(private readonly n: number, private readonly maxDepth: number) {}
+
+  plan(ctx: StrategyContext): Expansion[] | null {
+    if (!this.active) return [{ node: ctx.tree.root, total: this.n }];
+    return this.active.length ? this.active.map((node) => ({ node, total: node.count })) : null;
+  }
+
+  observe(_ctx: StrategyContext, results: readonly ExpansionResult[]): void {
+    this.active = results.flatMap((r) => r.children.filter((c) => !c.terminal && c.depth < this.maxDepth));
+  }
 }

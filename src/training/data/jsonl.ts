@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { FormatError } from '../../core/errors.ts';
+import { numberProblem } from '../../core/options.ts';
 
 /** One parsed JSONL row and where it came from (`file:line`, 1-based), for error messages. */
 export interface Row {
@@ -83,10 +84,9 @@ export function strList(o: Record<string, unknown>, field: string, where: string
 
 export function int(o: Record<string, unknown>, field: string, where: string, min: number, max: number): number {
   const v = o[field];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new FormatError(where, `field \`${field}\`: expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  }
-  return v;
+  const problem = numberProblem('int', v, { min, max }); // the option kit's wording, in a FormatError naming file and line
+  if (problem) throw new FormatError(where, `field \`${field}\`: ${problem}`);
+  return v as number;
 }
 
 export function kind(v: unknown): string {

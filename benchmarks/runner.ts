@@ -1,0 +1,181 @@
+/**
+ * Runner benchmark. Prints markdown tables (or JSON with --json).
+ * 1. GSM8K test (1,319) with the simulated policy, the oracle PRM and beam N = 8, M = 4, 64 problems in flight:
+ *    problems per second, and where the wall time goes (CPU profile samples attributed to the innermost
+ *    steptree frame: engine = src/search + src/core, policy, PRM, grading, runner + datasets; the rest is idle
+ *    or Node internals such as fsync waits and GC).
+ * 2. The `openai` policy against a local OpenAI-compatible server (its own process) that answers after 50 ms,
+ *    64 problems in flight, beam N = 8, M = 4 with `--prm none`: throughput ÷ ideal, where ideal packs 64
+ *    problems in flight, each taking its critical path (its waves of policy calls × 50 ms); then the same
+ *    with the server failing 5 % of calls (500, 429, reset, malformed JSON; retried by the policy).
+ * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for part 2; default 256)
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { policyKinds } from '../src/policy/registry.ts';
+import type { Policy } from '../src/policy/types.ts';
+import { loadPRM } from '../src/reward/registry.ts';
+import { runBench, type BenchConfigInput } from '../src/runner/index.ts';
+import type { BenchItem } from '../src/tasks/types.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const GSM8K = join(ROOT, '../shared/data/gsm8k/test.jsonl');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const arg = (name: string, d: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
+const LATENCY_MS = 50;
+const IN_FLIGHT = 64;
+
+/** The benchmark's server (run as a child process): GSM8K reference steps, one per call, after a fixed latency. */
+async function serve(latencyMs: number, faultRate: number): Promise<void> {
+  const { startFakeOpenAIServer } = await import('../test/helpers/fake-openai-server.ts');
+  const solutions = new Map<string, string[]>();
+  for (const line of readFileSync(GSM8K, 'utf8').split('\n').filter(Boolean)) {
+    const { question, answer } = JSON.parse(line) as { question: string; answer: string };
+    const lines = answer.split('\n');
+    const final = lines.pop()!.replace(/^####\s*/, '');
+    solutions.set(question, [...lines.map((l) => l.replace(/<<[^>]*>>/g, '')), `The answer is $\\boxed{${final}}$.`]);
+  }
+  const s = await startFakeOpenAIServer({
+    latencyMs, faultRate, faultKinds: ['500', '429', 'reset', 'malformed'], faultSeed: 'bench', retryAfterS: 0,
+    generate: (prompt, { index }) => {
+      const user = prompt.slice(prompt.indexOf('<|im_start|>user\n') + 17, prompt.indexOf('<|im_end|>', prompt.indexOf('<|im_start|>user\n')));
+      const steps = solutions.get(user) ?? ['The answer is $\\boxed{0}$.'];
+      const done = prompt.slice(prompt.lastIndexOf('<|im_start|>assistant\n')).split('\n\n').length - 1;
+      const i = Math.min(done, steps.length - 1);
+      // samples differ, so beam keeps N distinct candidates; the server cuts at the "\n\n" after a step
+      return `${index ? `(${index}) ` : ''}${steps[i]}${i < steps.length - 1 ? '\n\nnext' : ''}`;
+    },
+  });
+  process.stdout.write(s.url + '\n');
+  process.on('SIGTERM', () => void s.close().then(() => process.exit(0)));
+}
+
+type Bucket = 'engine' | 'policy' | 'prm' | 'grading' | 'runner' | 'other' | 'idle';
+function bucketOf(url: string): Bucket | null {
+  const m = /\/src\/(search|core|policy|reward|grade|runner|tasks|training)\//.exec(url);
+  if (!m) return null;
+  return ({ search: 'engine', core: 'engine', policy: 'policy', reward: 'prm', grade: 'grading', runner: 'runner', tasks: 'runner', training: 'runner' } as const)[m[1] as 'search'];
+}
+
+/** CPU profile → wall-time shares by the innermost steptree frame of each sample. */
+function shares(profile: { nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[]; samples: number[]; timeDeltas: number[] }) {
+  const parent = new Map<number, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const memo = new Map<number, Bucket>();
+  const classify = (id: number): Bucket => {
+    const hit = memo.get(id);
+    if (hit) return hit;
+    const n = byId.get(id)!;
+    const b = n.callFrame.functionName === '(idle)' ? 'idle' : (bucketOf(n.callFrame.url) ?? (parent.has(id) ? classify(parent.get(id)!) : 'other'));
+    memo.set(id, b);
+    return b;
+  };
+  const t: Record<Bucket, number> = { engine: 0, policy: 0, prm: 0, grading: 0, runner: 0, other: 0, idle: 0 };
+  profile.samples.forEach((s, i) => (t[classify(s)] += profile.timeDeltas[i] ?? 0));
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v / total])) as Record<Bucket, number>;
+}
+
+async function simulated(profiled: boolean) {
+  const out = mkdtempSync(join(os.tmpdir(), 'bench-sim-'));
+  const config: BenchConfigInput = { dataset: 'gsm8k', data: GSM8K, policy: 'simulated', policyOptions: { errorRate: 0.3 }, prm: 'oracle', prmNoise: 1, strategy: 'beam', strategyOptions: { n: 8, beamWidth: 4 }, concurrency: IN_FLIGHT, out };
+  const session = new Session();
+  if (profiled) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 500 });
+    await session.post('Profiler.start');
+  }
+  const r = await runBench(config);
+  let share: Record<Bucket, number> | null = null;
+  if (profiled) {
+    const { profile } = await session.post('Profiler.stop');
+    share = shares(profile as never);
+    session.disconnect();
+  }
+  return { problems: r.summary.records, wallS: r.wallMs / 1000, problemsPerS: r.summary.records / (r.wallMs / 1000), accuracy: r.summary.accuracy, prmBatches: r.scheduler.prmBatches, meanPrmBatch: r.scheduler.prmSteps / r.scheduler.prmBatches, share };
+}
+
+async function startServer(faultRate: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((res, rej) => {
+    child.stdout.once('data', (d) => res(String(d).trim()));
+    child.once('exit', (c) => rej(new Error(`server exited with ${c}`)));
+  });
+  return { url, stop: () => void child.kill('SIGTERM') };
+}
+
+/** Throughput ÷ ideal for one run: ideal packs IN_FLIGHT problems, each taking (its waves × latency). */
+async function paced(name: string, config: BenchConfigInput, hooks: Parameters<typeof runBench>[1] = {}) {
+  let first = 0, last = 0, waves = 0, n = 0, busyMs = 0, cpu0 = process.cpuUsage();
+  const r = await runBench(config, {
+    ...hooks,
+    onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage())),
+    onResult: (x) => ((last = performance.now()), (waves += x.stats.waves), (busyMs += x.stats.wallMs), n++),
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const wallS = (last - first) / 1000;
+  const idealS = (waves * LATENCY_MS) / 1000 / IN_FLIGHT;
+  const info = (r.policyInfo ?? {}) as Record<string, number>;
+  // ratio = packing ÷ stretch: how full the IN_FLIGHT slots were, and how much longer than its critical path each problem took
+  const packing = busyMs / 1000 / IN_FLIGHT / wallS;
+  const stretch = busyMs / (waves * LATENCY_MS);
+  return { name, problems: r.summary.records, errors: r.summary.errors, meanWaves: waves / n, wallS, idealS, ratio: idealS / wallS, packing, stretch, problemsPerS: n / wallS, cpuS: (cpu.user + cpu.system) / 1e6, requests: info.requests ?? r.scheduler.policyCalls, retries: info.retries ?? 0, failedCalls: info.failedCalls ?? 0 };
+}
+
+const beam8: Pick<BenchConfigInput, 'strategy' | 'strategyOptions' | 'concurrency'> = { strategy: 'beam', strategyOptions: { n: 8, beamWidth: 4 }, concurrency: IN_FLIGHT };
+
+/** The simulated policy behind a 50 ms wait, in-process: what the runner and engine lose with no HTTP client in the way. */
+async function delayedInProcess(problems: number) {
+  const out = mkdtempSync(join(os.tmpdir(), 'bench-delay-'));
+  const models = async (items: (id: string) => BenchItem | undefined) => {
+    const inner = await policyKinds.simulated!.create({ seed: 0, options: { errorRate: 0.3 }, items });
+    const policy: Policy = { name: 'delayed-simulated', propose: (r) => new Promise((res, rej) => setTimeout(() => inner.propose(r).then(res, rej), LATENCY_MS)) };
+    return { policy, prm: await loadPRM('none', { seed: 0 }), simulated: true, noPrm: true };
+  };
+  return paced(`in-process policy, ${LATENCY_MS} ms per call`, { dataset: 'gsm8k', data: GSM8K, limit: problems, policy: 'simulated', prm: 'none', ...beam8, out }, { models });
+}
+
+async function served(faultRate: number, problems: number) {
+  const server = await startServer(faultRate);
+  // no response cache: every call goes to the server
+  const config = (limit: number): BenchConfigInput => ({
+    dataset: 'gsm8k', data: GSM8K, limit, policy: 'openai', policyOptions: { baseURL: server.url, model: 'fake', retryBaseMs: 5, retryMaxMs: 50, concurrency: 4096 },
+    cache: false, prm: 'none', ...beam8, out: mkdtempSync(join(os.tmpdir(), 'bench-http-')),
+  });
+  try {
+    await runBench(config(IN_FLIGHT)); // warm-up: the SDK's and the server's first calls are slow (JIT)
+    return await paced(`openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`, config(problems));
+  } finally {
+    server.stop();
+  }
+}
+
+async function main() {
+  const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
+  await runBench({ dataset: 'gsm8k', data: GSM8K, limit: 64, policy: 'simulated', prm: 'oracle', strategy: 'beam', strategyOptions: { n: 8, beamWidth: 4 }, out: mkdtempSync(join(os.tmpdir(), 'bench-warm-')) }); // warm-up: module loading and JIT
+  const plain = await simulated(false);
+  const prof = await simulated(true);
+  const plain2 = await simulated(false);
+  const n = arg('--problems', 256);
+  const http = [await delayedInProcess(arg('--in-process-problems', 1319)), await served(0, n), await served(0.05, n)];
+  if (json) return console.log(JSON.stringify({ machine, simulated: { plain, profiled: prof, plain2 }, http }));
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  console.log(`machine: ${machine}\n`);
+  console.log('| GSM8K test, simulated + oracle, beam 8×4, 64 in flight | problems | wall s | problems/s | accuracy | PRM batches | mean batch |\n|---|---:|---:|---:|---:|---:|---:|');
+  for (const [name, x] of [['plain', plain], ['under the CPU profiler', prof], ['plain, again', plain2]] as const) console.log(`| ${name} | ${x.problems} | ${x.wallS.toFixed(2)} | ${x.problemsPerS.toFixed(0)} | ${pct(x.accuracy ?? 0)} | ${x.prmBatches} | ${x.meanPrmBatch.toFixed(1)} |`);
+  const s = prof.share!;
+  console.log(`\n| share of wall time (profiled run) | engine | policy (simulated) | PRM (oracle) | grading | runner + datasets | Node internals, GC, I/O | idle |\n|---|---:|---:|---:|---:|---:|---:|---:|\n| | ${pct(s.engine)} | ${pct(s.policy)} | ${pct(s.prm)} | ${pct(s.grading)} | ${pct(s.runner)} | ${pct(s.other)} | ${pct(s.idle)} |`);
+  console.log(`\n| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | slots busy | problem wall ÷ critical path | problems/s | client CPU s | policy calls / requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const x of http) console.log(`| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${x.cpuS.toFixed(2)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`);
+}
+
+if (args[0] === '--serve') await serve(Number(args[1]), Number(args[2]));
+else await main();

@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidOptionError } from '../core/errors.ts';
+import { analyze } from '../experiments/analyze.ts';
+import { loadConfig, prmLabel } from '../experiments/config.ts';
+import { writeOutputs } from '../experiments/outputs.ts';
+import { loadReplay, sigmoidScores } from '../experiments/replay.ts';
+import { loadSource } from '../experiments/sources.ts';
+import { registryDeps, runSweep, type Row } from '../experiments/sweep.ts';
+import { parseFlags } from './args.ts';
+
+export const SCALE_HELP = `steptree scale --config experiments/NAME.json --out runs/NAME [--report-only]
+  Runs the sweep a config describes (task, policy, PRMs, strategies, budgets, seeds), resuming from
+  OUT/results.jsonl (finished searches are never redone), then writes OUT/summary.json, curves.csv,
+  accuracy-vs-n / accuracy-vs-tokens / frontier as .svg and .png, and report.html.
+  --report-only   rebuild the outputs from results.jsonl without running anything new`;
+
+export async function scale(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { config: { type: 'string' }, out: { type: 'string' }, 'report-only': { type: 'boolean' }, help: { type: 'boolean' } });
+  if (values.help) return console.log(SCALE_HELP), 0;
+  if (!values.config) throw new InvalidOptionError('--config', 'required: a sweep config (see experiments/*.json)');
+  if (!values.out) throw new InvalidOptionError('--out', 'required: the output folder (runs/NAME)');
+  const c = loadConfig(values.config);
+  const out = values.out;
+  mkdirSync(out, { recursive: true });
+  let rows: Row[];
+  let items;
+  let skipped: string[] = [];
+  const notes: string[] = [];
+  if (c.task.kind === 'replay') {
+    const label = prmLabel(c.prms[0]!);
+    const r = loadReplay(c.task.path, label);
+    items = r.items;
+    // the file's RM logits rank best-of-n as they are; σ(logit) only matters for the weighted vote
+    rows = sigmoidScores(r.rows);
+    notes.push(`Replay of ${c.task.path}: ${items.length} problems × ${r.rows[0]!.samples.length} samples; scores are the file's own reward model (σ of its logit). No search is run, so the cost axis is samples.`);
+  } else {
+    const source = await loadSource(c.task);
+    items = source.items;
+    const done = await runSweep(c, source, out, registryDeps(c));
+    if (values['report-only'] && done.ran) throw new InvalidOptionError('--report-only', `${done.ran} jobs were not in results.jsonl`);
+    rows = done.rows;
+    skipped = done.skipped;
+    notes.push(`${items.length} problems, seeds ${c.seeds.join(', ')}, policy ${c.policy?.kind} ${JSON.stringify(c.policy?.options ?? {})}, aggregation ${c.aggregation}.`);
+    if (c.pool) notes.push(`Best-of-n and votes for every n ≤ ${c.pool.n} come from one pool of ${c.pool.n} samples per problem and seed (exact estimators; votes above 5,000 subsets use 2,000 seeded ones). Pool costs are pro rata: n/N of the pool's.`);
+  }
+  const a = analyze(c, items, rows);
+  const written = await writeOutputs(out, { name: c.name, config: c, rows, ...a, skipped, notes });
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify({ name: c.name, config: values.config, rows: rows.length, outputs: written }, null, 1) + '\n');
+  console.log(`scale: ${rows.length} rows → ${out}/{${written.join(',')}}`);
+  if (!existsSync(join(out, 'report.html'))) return 1;
+  return 0;
+}

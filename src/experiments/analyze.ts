@@ -1,0 +1,153 @@
+import { bestOfK } from './bestofk.ts';
+import { quantileBins } from './bins.ts';
+import { pairedBootstrap, pairedDifferences, type Interval } from './bootstrap.ts';
+import type { SweepConfig } from './config.ts';
+import { computeOptimal, type Outcome } from './frontier.ts';
+import { passAtK } from './passk.ts';
+import type { SweepItem } from './sources.ts';
+import type { PoolRow, Row, RunRow } from './sweep.ts';
+import { voteAtK, type VoteRule } from './vote.ts';
+
+/** One point of a curve: a method at a budget, with its interval and its cost on every budget axis. */
+export interface Point {
+  readonly prm: string;
+  readonly method: string;
+  /** `search`: one search per problem and seed; `pool`: an estimator over the pool; `oracle`: pass@n. */
+  readonly kind: 'search' | 'pool' | 'oracle';
+  readonly n: number;
+  readonly accuracy: Interval;
+  readonly tokens: number;
+  readonly policyCalls: number;
+  readonly prmCalls: number;
+  readonly problems: number;
+  readonly seeds: number;
+}
+
+export interface FrontierRow {
+  readonly prm: string;
+  readonly bin: string;
+  readonly n: number;
+  readonly frontier: number;
+  readonly chosen: readonly string[];
+  /** Each single method on the same problems: its accuracy and (method − frontier) with a paired interval. */
+  readonly methods: readonly { readonly method: string; readonly accuracy: number; readonly diff: Interval }[];
+}
+
+export const POOL_METHODS: Record<'best' | VoteRule, string> = { best: 'best-of-n (PRM argmax)', majority: 'majority vote', weighted: 'PRM-weighted vote' };
+export const ORACLE = 'pass@n (oracle)';
+
+type Matrix = number[][];
+/** Per method and budget: value[problem][seed] and mean costs. */
+type Cell = { values: Map<string, Map<number, number>>; cost: { tokens: number; policyCalls: number; prmCalls: number; count: number } };
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+/** Curves and frontier from the rows of a sweep (or a replay's pools). */
+export function analyze(c: SweepConfig, items: readonly SweepItem[], rows: readonly Row[]): { points: Point[]; frontier: FrontierRow[]; bins: Record<string, Record<string, string>> } {
+  const points: Point[] = [];
+  const frontier: FrontierRow[] = [];
+  const bins: Record<string, Record<string, string>> = {};
+  const prms = [...new Set(rows.map((r) => r.prm))];
+  for (const prm of prms) {
+    const cells = new Map<string, Cell>();
+    const put = (method: string, n: number, problem: string, seed: number, v: number, cost: { tokens: number; policyCalls: number; prmCalls: number }) => {
+      const k = `${method}\u0000${n}`;
+      const cell = cells.get(k) ?? { values: new Map(), cost: { tokens: 0, policyCalls: 0, prmCalls: 0, count: 0 } };
+      const byP = cell.values.get(problem) ?? new Map<number, number>();
+      byP.set(seed, v);
+      cell.values.set(problem, byP);
+      cell.cost.tokens += cost.tokens;
+      cell.cost.policyCalls += cost.policyCalls;
+      cell.cost.prmCalls += cost.prmCalls;
+      cell.cost.count++;
+      cells.set(k, cell);
+    };
+    for (const r of rows) if (r.prm === prm && r.kind === 'run') put(r.strategy, r.budget, r.problem, r.seed, r.correct ? 1 : 0, r);
+    const pools = rows.filter((r): r is PoolRow => r.prm === prm && r.kind === 'pool');
+    for (const p of pools) poolCells(c, p, put);
+    const kindOf = (m: string): Point['kind'] => (m === ORACLE ? 'oracle' : Object.values(POOL_METHODS).includes(m) ? 'pool' : 'search');
+    for (const [k, cell] of [...cells.entries()].sort()) {
+      const [method, n] = [k.split('\u0000')[0]!, Number(k.split('\u0000')[1])];
+      const m = matrix(cell);
+      const iv = pairedBootstrap({ m }, { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed })['m']!;
+      const cnt = cell.cost.count;
+      points.push({ prm, method, kind: kindOf(method), n, accuracy: iv, tokens: cell.cost.tokens / cnt, policyCalls: cell.cost.policyCalls / cnt, prmCalls: cell.cost.prmCalls / cnt, problems: m.length, seeds: m[0]?.length ?? 0 });
+    }
+    const binOf = binning(c, items, pools);
+    bins[prm] = Object.fromEntries(binOf);
+    frontier.push(...frontierRows(c, prm, cells, binOf));
+  }
+  return { points, frontier, bins };
+}
+
+/** Pool estimators at every n ≤ N (votes only at the configured budgets: they cost k per subset). */
+function poolCells(c: SweepConfig, p: PoolRow, put: (m: string, n: number, problem: string, seed: number, v: number, cost: { tokens: number; policyCalls: number; prmCalls: number }) => void): void {
+  const N = p.samples.length;
+  const scored = p.samples.map(([, score, correct]) => ({ score, correct }));
+  const votes = p.samples.map(([answer, score, correct]) => ({ answer, score, correct }));
+  const right = scored.filter((s) => s.correct).length;
+  // the pool's cost, pro rata: n of its N samples
+  const per = (n: number) => ({ tokens: (p.tokens * n) / N, policyCalls: (p.policyCalls * n) / N, prmCalls: (p.prmCalls * n) / N });
+  for (let n = 1; n <= N; n++) {
+    put(POOL_METHODS.best, n, p.problem, p.seed, bestOfK(scored, n), per(n));
+    put(ORACLE, n, p.problem, p.seed, passAtK(N, right, n), per(n));
+  }
+  for (const rule of c.pool?.votes ?? ['majority', 'weighted'])
+    for (const n of voteBudgets(c, N)) put(POOL_METHODS[rule], n, p.problem, p.seed, voteAtK(votes, n, rule, { seed: `${p.problem}/${p.seed}` }).value, per(n));
+}
+
+const voteBudgets = (c: SweepConfig, N: number) => [...new Set([...(c.budgets.axis === 'n' ? c.budgets.values : []), 1, N])].filter((n) => n <= N).sort((a, b) => a - b);
+
+/** value[problem][seed] over problems that have every seed of the cell. */
+function matrix(cell: Cell): Matrix {
+  const seeds = [...new Set([...cell.values.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  return [...cell.values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([, m]) => seeds.every((s) => m.has(s))).map(([, m]) => seeds.map((s) => m.get(s)!));
+}
+
+/** Problem → difficulty bin label, by the config's kind; 'all' is added by the frontier. */
+function binning(c: SweepConfig, items: readonly SweepItem[], pools: readonly PoolRow[]): Map<string, string> {
+  if (c.bins === 'steps') return new Map(items.map((it) => [it.id, `steps ${it.steps ?? '?'}`]));
+  if (c.bins === 'level') return new Map(items.map((it) => [it.id, `level ${it.level ?? '?'}`]));
+  const byP = new Map<string, number[]>();
+  for (const p of pools) {
+    const v = c.bins === 'oracle' ? mean(p.samples.map((s) => (s[2] ? 1 : 0))) : mean(p.samples.map((s) => s[1]));
+    byP.set(p.problem, [...(byP.get(p.problem) ?? []), v]);
+  }
+  const q = quantileBins([...byP.entries()].map(([id, v]) => ({ id, value: mean(v) })), 5);
+  return new Map([...q.entries()].map(([id, b]) => [id, `${c.bins} q${b}`]));
+}
+
+function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string>): FrontierRow[] {
+  const outcomes: Outcome[] = [];
+  const per = new Map<string, Map<string, number>>(); // method|n → problem → mean over seeds
+  for (const [k, cell] of cells) {
+    const [method, n] = [k.split('\u0000')[0]!, Number(k.split('\u0000')[1])];
+    if (method === ORACLE) continue; // pass@n needs the answer key: not a strategy one could run
+    const m = new Map<string, number>();
+    for (const [problem, bySeed] of cell.values) {
+      const v = mean([...bySeed.values()]);
+      m.set(problem, v);
+      const bin = binOf.get(problem);
+      if (bin) outcomes.push({ problem, bin, budget: n, config: method, value: v });
+      outcomes.push({ problem, bin: 'all', budget: n, config: method, value: v });
+    }
+    per.set(`${method}|${n}`, m);
+  }
+  if (!outcomes.length) return [];
+  const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values : []);
+  return computeOptimal(outcomes, { seed: c.bootstrap.seed })
+    .filter((pt) => budgets.has(pt.budget) && pt.perProblem.size > 0)
+    .map((pt) => {
+      const ids = [...pt.perProblem.keys()].sort();
+      const methods = [...per.entries()].filter(([k]) => Number(k.slice(k.lastIndexOf('|') + 1)) === pt.budget).map(([k, m]) => [k.slice(0, k.lastIndexOf('|')), m] as const).filter(([, m]) => ids.every((id) => m.has(id)));
+      const values: Record<string, number[][]> = { '\u0000frontier': ids.map((id) => [pt.perProblem.get(id)!]) };
+      for (const [method, m] of methods) values[method] = ids.map((id) => [m.get(id)!]);
+      const diffs = pairedDifferences(values, '\u0000frontier', { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed });
+      return {
+        prm, bin: pt.bin, n: pt.budget, frontier: pt.value, chosen: pt.folds.map((f) => f.chosen),
+        methods: methods.map(([method]) => ({ method, accuracy: mean(values[method]!.map((r) => r[0]!)), diff: diffs[method]! })).sort((a, b) => b.accuracy - a.accuracy),
+      };
+    });
+}
+
+export type { RunRow };

@@ -1,0 +1,141 @@
+import { InvalidOptionError } from '../../core/errors.ts';
+import { ResponseCache } from '../cache.ts';
+import { ChatTemplate, DEFAULT_SYSTEM, QWEN25_MATH_TEMPLATE } from './template.ts';
+import type { RetryOptions } from './retry.ts';
+
+export interface Pricing {
+  /** US$ per million prompt tokens not served from the server's prefix cache. */
+  readonly promptPerMTok?: number;
+  readonly cachedPromptPerMTok?: number;
+  readonly completionPerMTok?: number;
+}
+
+export interface OpenAIPolicyOptions {
+  /** OpenAI-compatible base URL, with `/v1` (vLLM, SGLang, llama.cpp: `http://127.0.0.1:8000/v1`; Ollama: `http://127.0.0.1:11434/v1`). */
+  readonly baseURL: string;
+  readonly model: string;
+  /** `completions` (default): /v1/completions with the chat template rendered here; `chat`: /v1/chat/completions with assistant prefill (vLLM, SGLang). */
+  readonly mode?: 'completions' | 'chat';
+  /** `n`: one request with n = k; `fanout`: k requests with n = 1 (llama.cpp, Ollama ignore n); `probe` (default): n, switching to fanout when a server returns fewer choices. */
+  readonly nMode?: 'n' | 'fanout' | 'probe';
+  /** Stop string(s) that end a step (default "\n\n"); the first is re-appended after each step in the next prompt. */
+  readonly stepDelimiter?: string | readonly string[];
+  readonly system?: string;
+  /** Path to a tokenizer_config.json whose chat_template renders the prompt (default: the built-in Qwen2.5-Math ChatML). */
+  readonly chatTemplate?: string;
+  readonly temperature?: number;
+  readonly topP?: number;
+  /** Token limit per step. Default 1024. */
+  readonly maxTokens?: number;
+  /** Ask for token logprobs (the step's mean logprob becomes its prior). Default true. */
+  readonly logprobs?: boolean;
+  /** Send a per-request seed derived from (seed, node, sample), so sampling servers reproduce. Default true. */
+  readonly sendSeed?: boolean;
+  readonly seed?: number | string;
+  /** Name of the environment variable holding the API key (default OPENAI_API_KEY; unset means no key). */
+  readonly apiKeyEnv?: string;
+  /** Where the key is read (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Per-attempt limit. Default 120 000 ms. */
+  readonly timeoutMs?: number;
+  /** Extra attempts after a 429, 5xx, timeout, reset or malformed body. Default 4. */
+  readonly retries?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Longest Retry-After honoured. Default 30 000 ms. */
+  readonly retryAfterCapMs?: number;
+  /** Requests in flight per endpoint. Default 64. */
+  readonly concurrency?: number;
+  /** Halve the concurrency on each 429, grow it back slowly. Default false. */
+  readonly adaptiveConcurrency?: boolean;
+  /** Response cache: a directory, a ResponseCache, or false/undefined for none. */
+  readonly cache?: string | ResponseCache | false;
+  /** A step containing `\boxed{` ends the solution even when the delimiter stopped it. Default true. */
+  readonly boxedEnds?: boolean;
+  /** Extra request fields (e.g. `{ top_k: 20, repetition_penalty: 1.05 }` for vLLM). */
+  readonly extraBody?: Readonly<Record<string, unknown>>;
+  readonly pricing?: Pricing;
+  /** Jitter source (tests). */
+  readonly rng?: () => number;
+}
+
+export interface ResolvedOptions {
+  readonly baseURL: string;
+  readonly model: string;
+  readonly mode: 'completions' | 'chat';
+  readonly nMode: 'n' | 'fanout' | 'probe';
+  readonly delimiters: readonly string[];
+  readonly system: string;
+  readonly template: ChatTemplate;
+  readonly temperature: number;
+  readonly topP: number;
+  readonly maxTokens: number;
+  readonly logprobs: boolean;
+  readonly sendSeed: boolean;
+  readonly seed: string;
+  readonly apiKeyEnv: string;
+  readonly apiKey: string | undefined;
+  readonly timeoutMs: number;
+  readonly retry: RetryOptions;
+  readonly concurrency: number;
+  readonly adaptiveConcurrency: boolean;
+  readonly cache: ResponseCache | null;
+  readonly boxedEnds: boolean;
+  readonly extraBody: Readonly<Record<string, unknown>>;
+  readonly pricing: Pricing | null;
+}
+
+function num(name: string, v: unknown, dflt: number, ok: (x: number) => boolean, want: string): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new InvalidOptionError(`policy.${name}`, `expected ${want}, got ${JSON.stringify(v)}`);
+  return v;
+}
+const int = (name: string, v: unknown, dflt: number, min: number) => num(name, v, dflt, (x) => Number.isInteger(x) && x >= min, `an integer ≥ ${min}`);
+const nonneg = (name: string, v: unknown, dflt: number) => num(name, v, dflt, (x) => x >= 0, 'a number ≥ 0');
+
+function oneOf<T extends string>(name: string, v: unknown, values: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!values.includes(v as T)) throw new InvalidOptionError(`policy.${name}`, `expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
+  if (typeof o?.baseURL !== 'string' || !/^https?:\/\//.test(o.baseURL)) throw new InvalidOptionError('policy.baseURL', `expected an http(s) URL such as http://127.0.0.1:8000/v1, got ${JSON.stringify(o?.baseURL)}`);
+  if (typeof o.model !== 'string' || !o.model) throw new InvalidOptionError('policy.model', 'expected the served model name');
+  const delims = o.stepDelimiter === undefined ? ['\n\n'] : typeof o.stepDelimiter === 'string' ? [o.stepDelimiter] : [...o.stepDelimiter];
+  if (!delims.length || delims.some((d) => typeof d !== 'string' || !d)) throw new InvalidOptionError('policy.stepDelimiter', 'expected a non-empty string or list of them');
+  const apiKeyEnv = o.apiKeyEnv ?? 'OPENAI_API_KEY';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw new InvalidOptionError('policy.apiKeyEnv', 'expected an environment variable name');
+  const cache = o.cache instanceof ResponseCache ? o.cache : typeof o.cache === 'string' ? new ResponseCache(o.cache) : null;
+  return {
+    baseURL: o.baseURL.replace(/\/+$/, ''),
+    model: o.model,
+    mode: oneOf('mode', o.mode, ['completions', 'chat'], 'completions'),
+    nMode: oneOf('nMode', o.nMode, ['n', 'fanout', 'probe'], 'probe'),
+    delimiters: delims,
+    system: o.system ?? DEFAULT_SYSTEM,
+    template: o.chatTemplate ? ChatTemplate.fromTokenizerConfig(o.chatTemplate) : new ChatTemplate(QWEN25_MATH_TEMPLATE),
+    temperature: nonneg('temperature', o.temperature, 0.7),
+    topP: num('topP', o.topP, 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
+    maxTokens: int('maxTokens', o.maxTokens, 1024, 1),
+    logprobs: o.logprobs ?? true,
+    sendSeed: o.sendSeed ?? true,
+    seed: String(o.seed ?? 0),
+    apiKeyEnv,
+    apiKey: (o.env ?? process.env)[apiKeyEnv] || undefined,
+    timeoutMs: int('timeoutMs', o.timeoutMs, 120_000, 1),
+    retry: {
+      retries: int('retries', o.retries, 4, 0),
+      baseDelayMs: nonneg('retryBaseMs', o.retryBaseMs, 250),
+      maxDelayMs: nonneg('retryMaxMs', o.retryMaxMs, 8000),
+      retryAfterCapMs: nonneg('retryAfterCapMs', o.retryAfterCapMs, 30_000),
+      ...(o.rng ? { rng: o.rng } : {}),
+    },
+    concurrency: int('concurrency', o.concurrency, 64, 1),
+    adaptiveConcurrency: o.adaptiveConcurrency ?? false,
+    cache,
+    boxedEnds: o.boxedEnds ?? true,
+    extraBody: o.extraBody ?? {},
+    pricing: o.pricing ?? null,
+  };
+}

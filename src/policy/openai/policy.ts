@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import OpenAI from 'openai';
+import { PolicyError } from '../../core/errors.ts';
+import { ResponseCache } from '../cache.ts';
+import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
+import { parseChoices, splitTokens, toProposal } from './choice.ts';
+import { limiterFor, type Limiter } from './limiter.ts';
+import { resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
+import { RetriesExhausted, withRetries, type Failure } from './retry.ts';
+import type { ChatMessage } from './template.ts';
+
+/** Counters for the cost report (requests that went to the server; cache hits are counted apart). */
+export interface OpenAIStats {
+  calls: number;
+  requests: number;
+  retries: number;
+  failedCalls: number;
+  throttled: number;
+  timeouts: number;
+  promptTokens: number;
+  cachedPromptTokens: number;
+  completionTokens: number;
+  cacheHits: number;
+  truncatedSteps: number;
+  emptySteps: number;
+}
+
+const tuned = new WeakSet<AbortSignal>();
+
+/** One request's steps, and how many choices the server sent (the probe compares it with n). */
+interface Answer { readonly steps: StepProposal[]; readonly choices: number }
+
+interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }
+
+/**
+ * A policy behind any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama). Each call proposes up to k next
+ * steps: generation stops at the step delimiter ("\n\n"), which servers drop from the text; the next prompt
+ * re-appends it, so it is byte-identical to the previous prompt plus the step (prefix caches hit).
+ */
+export class OpenAIPolicy implements Policy {
+  readonly name = 'openai';
+  readonly o: ResolvedOptions;
+  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0 };
+  private readonly client: OpenAI;
+  private readonly limiter: Limiter;
+  private fanout: boolean;
+  /** nMode probe: the deciding call while in flight, true once decided. */
+  private probed: Promise<void> | true | null = null;
+
+  constructor(options: OpenAIPolicyOptions) {
+    this.o = resolveOptions(options);
+    // the SDK's own retries obey any Retry-After without a cap: ours replace them
+    this.client = new OpenAI({ baseURL: this.o.baseURL, apiKey: this.o.apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.o.timeoutMs, logLevel: 'off' });
+    this.limiter = limiterFor(this.o.baseURL, this.o.concurrency, this.o.adaptiveConcurrency);
+    this.fanout = this.o.nMode === 'fanout';
+  }
+
+  info() {
+    const { baseURL, model, mode, nMode, delimiters, temperature, topP, maxTokens, apiKeyEnv } = this.o;
+    return {
+      name: this.name, simulated: false, baseURL, model, mode, nMode, effectiveNMode: this.fanout ? 'fanout' : 'n', stepDelimiter: delimiters,
+      temperature, topP, maxTokens, apiKeyEnv, template: this.o.template.origin, cacheDir: this.o.cache?.dir ?? null, ...this.stats, ...this.cost(),
+    };
+  }
+
+  /** US$ for the tokens the server was paid for (cache hits cost nothing), when pricing is set. */
+  cost(): { costUsd?: number } {
+    const p = this.o.pricing;
+    if (!p) return {};
+    const s = this.stats;
+    const usd = ((s.promptTokens - s.cachedPromptTokens) * (p.promptPerMTok ?? 0) + s.cachedPromptTokens * (p.cachedPromptPerMTok ?? p.promptPerMTok ?? 0) + s.completionTokens * (p.completionPerMTok ?? 0)) / 1e6;
+    return { costUsd: usd };
+  }
+
+  async propose(req: ProposeRequest): Promise<StepProposal[]> {
+    this.stats.calls++;
+    // a search shares one signal among its calls; each request, retry sleep and queue slot listens on it
+    if (req.signal && !tuned.has(req.signal)) tuned.add(req.signal), setMaxListeners(1000, req.signal);
+    try {
+      return await this.sample(req, Math.max(0, req.k));
+    } catch (e) {
+      this.stats.failedCalls++;
+      throw new PolicyError(req.nodeId, this.redact(e instanceof RetriesExhausted ? `${this.o.baseURL}: ${e.message}` : e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private async sample(req: ProposeRequest, k: number): Promise<StepProposal[]> {
+    if (k === 0) return [];
+    // one sample is the same request in both modes (sample 0), so only k > 1 needs the mode
+    if (k === 1) return (await this.request(req, 1, 0)).steps;
+    if (this.o.nMode === 'probe' && this.probed !== true) {
+      // the first call with k > 1 decides n vs fan-out; calls meanwhile wait for it, so the requests sent (and
+      // cached) do not depend on response timing
+      if (this.probed) await this.probed;
+      else {
+        const probe = this.request(req, k, 'n');
+        this.probed = probe.then(() => {}, () => {});
+        let got: Answer;
+        try {
+          got = await probe;
+          this.probed = true;
+        } catch (e) {
+          this.probed = null; // the next call with k > 1 probes again
+          throw e;
+        }
+        const { steps, choices } = got;
+        // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
+        if (choices < k) this.fanout = true;
+        return choices < k ? steps.concat(await this.fanOut(req, choices, k)) : steps;
+      }
+    }
+    if (!this.fanout) return (await this.request(req, k, 'n')).steps;
+    return this.fanOut(req, 0, k);
+  }
+
+  private async fanOut(req: ProposeRequest, from: number, k: number): Promise<StepProposal[]> {
+    const parts = await Promise.all(Array.from({ length: k - from }, (_, i) => this.request(req, 1, from + i)));
+    return parts.flatMap((p) => p.steps);
+  }
+
+  /** One HTTP request (or a cache hit) for n samples; `sample` is 'n' for an n-request or the sample index of a fan-out. */
+  private async request(req: ProposeRequest, n: number, sample: number | 'n'): Promise<Answer> {
+    const steps = req.steps;
+    const chat = this.o.mode === 'chat';
+    const path = chat ? '/chat/completions' : '/completions';
+    const body = this.body(req, steps, n, sample);
+    // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
+    const request = { endpoint: this.o.baseURL + path, sample, draw: this.seedFor(req, sample), body };
+    const key = this.o.cache ? ResponseCache.key(request) : '';
+    let json = this.o.cache?.get<unknown>(key);
+    const cached = json !== undefined;
+    if (cached) this.stats.cacheHits++;
+    else {
+      json = await this.limiter.run(() => withRetries((attempt) => this.send(path, body, attempt, req.signal), this.o.retry, req.signal, (f) => this.onFailure(f)), req.signal);
+    }
+    const choices = parseChoices(json, chat, this.o.delimiters).sort((a, b) => a.index - b.index).slice(0, n);
+    if (!cached) this.o.cache?.set(key, json, request);
+    const usage = ((json as { usage?: Usage }).usage ?? {}) as Usage;
+    const tokens = splitTokens(choices, usage.completion_tokens);
+    if (!cached) {
+      this.stats.promptTokens += usage.prompt_tokens ?? 0;
+      this.stats.cachedPromptTokens += usage.prompt_tokens_details?.cached_tokens ?? 0;
+      this.stats.completionTokens += usage.completion_tokens ?? tokens.reduce((a, b) => a + b, 0);
+    }
+    const out = choices.map((c, i) => {
+      const p = toProposal(c, steps, tokens[i]!, { boxedEnds: this.o.boxedEnds });
+      if (p.truncated) this.stats.truncatedSteps++;
+      if (i > 0 || usage.prompt_tokens === undefined) return p;
+      return { ...p, promptTokens: usage.prompt_tokens, ...(usage.prompt_tokens_details?.cached_tokens !== undefined ? { cachedTokens: usage.prompt_tokens_details.cached_tokens } : {}) };
+    });
+    // a blank step (the model emitted the delimiter at once) would only repeat the prompt: dropped, and counted
+    const kept = out.filter((p) => p.terminal || p.text.trim() !== '');
+    this.stats.emptySteps += out.length - kept.length;
+    return { steps: kept, choices: choices.length };
+  }
+
+  private async send(path: string, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
+    this.stats.requests++;
+    if (attempt > 0) this.stats.retries++;
+    const opts = { signal, timeout: this.o.timeoutMs };
+    const res = path === '/completions' ? await this.client.completions.create(body as never, opts) : await this.client.chat.completions.create(body as never, opts);
+    parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
+    this.limiter.onSuccess();
+    return res;
+  }
+
+  private onFailure(f: Failure) {
+    if (f.status === 429) this.stats.throttled++, this.limiter.onThrottle();
+    if (f.kind === 'timeout') this.stats.timeouts++;
+  }
+
+  private body(req: ProposeRequest, steps: readonly string[], n: number, sample: number | 'n'): Record<string, unknown> {
+    const o = this.o;
+    const d = o.delimiters[0]!;
+    const sofar = steps.map((s) => s + d).join('');
+    const common: Record<string, unknown> = { model: o.model, n, stop: [...o.delimiters], max_tokens: o.maxTokens, temperature: o.temperature, top_p: o.topP };
+    if (o.sendSeed) common.seed = this.seedFor(req, sample);
+    if (o.mode === 'completions') {
+      return { ...common, prompt: o.template.head(req.problem.text, o.system) + sofar, ...(o.logprobs ? { logprobs: 1 } : {}), ...o.extraBody };
+    }
+    const messages: ChatMessage[] = [{ role: 'system', content: o.system }, { role: 'user', content: req.problem.text }];
+    // prefill: the steps so far are the assistant's unfinished message, continued in place (vLLM, SGLang)
+    const prefill = steps.length ? { continue_final_message: true, add_generation_prompt: false } : {};
+    if (steps.length) messages.push({ role: 'assistant', content: sofar });
+    return { ...common, messages, ...prefill, ...(o.logprobs ? { logprobs: true } : {}), ...o.extraBody };
+  }
+
+  private seedFor(req: ProposeRequest, sample: number | 'n'): number {
+    return createHash('sha256').update(`${this.o.seed}/${req.problem.id}/${req.seed}/${sample}`).digest().readUInt32BE(0) & 0x7fffffff;
+  }
+
+  /** The API key never leaves through an error message. */
+  private redact(s: string): string {
+    return this.o.apiKey ? s.split(this.o.apiKey).join('[redacted]') : s;
+  }
+}

@@ -1,0 +1,339 @@
+import seedrandom from 'seedrandom';
+import type { Aggregation, Candidate, RankedCandidate } from '../../core/aggregate.ts';
+import type { BudgetMeter, StopReason } from '../../core/budget.ts';
+import { PolicyError, PRMError, SearchFailedError } from '../../core/errors.ts';
+import type { Problem } from '../../core/problem.ts';
+import type { Policy, StepProposal } from '../../policy/types.ts';
+import type { PRM } from '../../reward/types.ts';
+import type { SearchEmitter } from '../events.ts';
+import type { SearchResult } from '../result.ts';
+import type { Scheduler } from '../scheduler.ts';
+import { usable, type EndReason, type Expansion, type ExpansionResult, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import type { NodeRec, TreeStore } from '../tree.ts';
+import { timerTurn } from '../turn.ts';
+import { buildResult, endReason } from './finish.ts';
+
+/** A planned wave, over the engine's own (mutable) node records. */
+type Wave = readonly Expansion<NodeRec>[];
+import { keyFor, ProposeCall, ScoreCall, validProposal, type ScoreScope } from './requests.ts';
+
+/** Everything a search needs, validated (see SearchOptions). */
+export interface SearchConfig {
+  readonly problem: Problem;
+  readonly policy: Policy;
+  readonly prm: PRM;
+  readonly spec: StrategySpec;
+  readonly store: TreeStore;
+  readonly meter: BudgetMeter;
+  /** Failures already in a resumed tree. */
+  readonly failures: number;
+  readonly seed: string;
+  readonly aggregation: Aggregation;
+  readonly select: (c: readonly Candidate[]) => RankedCandidate[];
+  readonly selection: string;
+  readonly scheduler: Scheduler;
+  readonly signal?: AbortSignal;
+  readonly timeouts: { readonly policyMs: number; readonly prmMs: number };
+}
+
+/**
+ * Most ms of work between two turns of the event loop: with in-process models a search never waits,
+ * so it yields (about 1 ms) this often to let timers and abort events in. Costs ≤ 5 % of such a search.
+ */
+const SLICE_MS = 20;
+let searchSerial = 0;
+/** A planned expansion whose policy call went out this wave (`at`: its index in the wave). */
+type Sent = { readonly at: number; readonly node: NodeRec; readonly call: ProposeCall; readonly prev: number };
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** One search: waves of plan → propose → apply → score → observe, then finish. */
+export class Search {
+  private readonly store: TreeStore;
+  private readonly ctx: StrategyContext;
+  private readonly strategy: Strategy;
+  private readonly meter: BudgetMeter;
+  private readonly keyOf = `s${++searchSerial}:`;
+  private readonly ctl = new AbortController();
+  /** Wakes the wave waiting in `until` when the search stops. */
+  private wake: (() => void) | null = null;
+  private readonly messages: string[] = [];
+  private failures: number;
+  private stop: StopReason | null = null;
+  /** A budget axis reached inside a wave: the wave is applied, then the search stops. */
+  private pending: StopReason | null = null;
+  private scoring: Promise<unknown> | null = null;
+  private lastTurn = 0;
+  private readonly scope: ScoreScope;
+
+  constructor(private readonly c: SearchConfig, private readonly em: SearchEmitter) {
+    this.store = c.store;
+    this.meter = c.meter;
+    this.failures = c.failures;
+    this.ctx = { tree: c.store, aggregation: c.aggregation, rng: seedrandom(`${c.seed}/strategy`), events: em };
+    this.strategy = c.spec.create();
+    this.scope = { store: c.store, problem: c.problem, keyOf: this.keyOf };
+  }
+
+  private halt(r: StopReason): void {
+    this.stop ??= r;
+    this.ctl.abort(r);
+    this.wake?.();
+  }
+
+  /** `p`'s value, or null as soon as the search stops (no long-lived promise collects a reaction per wave). */
+  private until<T>(p: Promise<T>): Promise<T | null> {
+    if (this.stop) return Promise.resolve(null);
+    return new Promise<T | null>((resolve, reject) => {
+      this.wake = () => resolve(null);
+      p.then(
+        (v) => ((this.wake = null), resolve(v)),
+        (e: unknown) => ((this.wake = null), reject(e)),
+      );
+    });
+  }
+
+  async run(): Promise<SearchResult> {
+    const t0 = performance.now();
+    const { scheduler, signal } = this.c;
+    const onAbort = () => this.halt('aborted');
+    if (signal?.aborted) this.halt('aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // the timer interrupts a wave waiting on slow models; the clock check between waves covers fast ones
+    const ms = this.meter.msLeft();
+    const timer = ms < Infinity ? setTimeout(() => this.halt('wallMs'), ms) : null;
+    scheduler.enter();
+    this.lastTurn = performance.now();
+    let ended: EndReason | null = null;
+    try {
+      for (;;) {
+        const next = await this.wave();
+        if (next === 'go') continue;
+        if (next === 'ended') ended = endReason(this.strategy, this.c.spec, this.ctx, this.store);
+        break;
+      }
+    } finally {
+      scheduler.leave();
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      this.release();
+    }
+    return this.finish(this.stop ?? ended ?? 'complete', performance.now() - t0);
+  }
+
+  /** One wave. 'go': plan again; 'ended': the strategy has nothing more; 'stopped': a budget or abort. */
+  private async wave(): Promise<'go' | 'ended' | 'stopped'> {
+    if (performance.now() - this.lastTurn >= SLICE_MS) {
+      await timerTurn();
+      this.lastTurn = performance.now();
+    }
+    if (this.stop) return 'stopped';
+    const spent = this.meter.spent(this.store.size);
+    if (spent) return this.halt(spent), 'stopped';
+    const plan = this.strategy.plan(this.ctx) as Wave | null; // the engine's own nodes
+    if (plan === null) return 'ended';
+    if (plan.length === 0) return 'go'; // the strategy handed back: the slice check above yields when due
+    const wave = this.trim(plan);
+    if (!wave) return this.halt('policyCalls'), 'stopped';
+    if (this.em.listenerCount('select')) this.em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
+    const sent = this.send(wave);
+    const outcomes = await this.settle(sent);
+    if (!outcomes) return this.undo(sent), 'stopped';
+    const fresh = this.apply(wave, sent, outcomes);
+    await this.score(fresh);
+    if (this.stop) return 'stopped';
+    const trimmed = wave.length < plan.length;
+    this.observe(wave, sent, fresh, trimmed);
+    if (this.pending) return this.halt(this.pending), 'stopped';
+    return 'go';
+  }
+
+  /** Keeps the expansions that fit the policy-call budget, in plan order (reused ones are free). */
+  private trim(plan: Wave): Wave | null {
+    let left = this.meter.policyCallsLeft();
+    if (left === Infinity) return plan;
+    const kept = plan.filter((e) => !needsCall(e.node, e.total) || left-- > 0);
+    if (kept.length < plan.length) this.pending = 'policyCalls';
+    return kept.length ? kept : null;
+  }
+
+  private send(wave: Wave): { sent: Sent[]; calls: Promise<StepProposal[]>[] } {
+    const sent: Sent[] = [];
+    const calls: Promise<StepProposal[]>[] = [];
+    const { scheduler, policy, problem, timeouts, seed } = this.c;
+    for (let i = 0; i < wave.length; i++) {
+      const e = wave[i]!;
+      const n = e.node;
+      if (n.failed !== null || !needsCall(n, e.total)) continue;
+      const call = new ProposeCall(this.store, problem, n, e.total - n.requested, seed, n.requested, this.ctl.signal);
+      sent.push({ at: i, node: n, call, prev: n.requested });
+      n.requested = e.total;
+      this.meter.used.policyCalls++;
+      calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: (r) => call.giveUp(r) }));
+    }
+    return { sent, calls };
+  }
+
+  /** Every call's outcome, in send order; null if the search stopped first. */
+  private settle({ sent, calls }: { sent: Sent[]; calls: Promise<StepProposal[]>[] }): Promise<Outcome[] | null> {
+    if (!calls.length) return Promise.resolve([]);
+    const out: Outcome[] = new Array(calls.length);
+    let open = calls.length;
+    const all = new Promise<Outcome[]>((resolve) => {
+      calls.forEach((p, i) => {
+        const done = (o: Outcome) => {
+          sent[i]!.call.settle();
+          out[i] = o;
+          if (--open === 0) resolve(out);
+        };
+        p.then((value) => done({ ok: true, value }), (error) => done({ ok: false, error }));
+      });
+    });
+    return this.until(all);
+  }
+
+  /** The results of an interrupted wave are dropped whole, so the tree stays consistent. */
+  private undo({ sent }: { sent: Sent[] }): void {
+    for (const s of sent) s.node.requested = s.prev;
+    this.meter.used.policyCalls -= sent.length;
+  }
+
+  private fail(n: NodeRec, err: Error): void {
+    n.failed = err.message;
+    this.failures++;
+    if (this.messages.length < 100) this.messages.push(err.message);
+    this.em.emit('fail', { nodeId: n.id, error: err.message });
+  }
+
+  /** Applies proposals in plan order, whatever order they arrived in: node ids and order stay deterministic. */
+  private apply(wave: Wave, { sent }: { sent: Sent[] }, outcomes: Outcome[]): NodeRec[] {
+    const fresh: NodeRec[] = [];
+    for (let j = 0; j < sent.length; j++) {
+      const { at, node } = sent[j]!;
+      const o = outcomes[j]!;
+      if (!o.ok) {
+        this.fail(node, new PolicyError(node.id, o.error));
+        continue;
+      }
+      const props = o.value;
+      if (!Array.isArray(props)) {
+        this.fail(node, new PolicyError(node.id, `expected an array of proposals, got ${typeof props}`));
+        continue;
+      }
+      const bad = props.findIndex((p) => !validProposal(p));
+      if (bad >= 0) {
+        this.fail(node, new PolicyError(node.id, `proposal ${bad} is malformed: ${JSON.stringify(props[bad])?.slice(0, 200)}`));
+        continue;
+      }
+      const rollout = wave[at]!.rollout ?? false;
+      for (const p of props as StepProposal[]) {
+        if (this.pending) break;
+        if (!this.meter.takeTokens(p.tokens)) {
+          this.pending = 'tokens';
+          break;
+        }
+        const dup = this.store.childByText(node, p.text);
+        if (dup) {
+          dup.count++;
+          continue;
+        }
+        if (!this.meter.roomForNode(this.store.size)) {
+          this.pending = 'nodes';
+          break;
+        }
+        fresh.push(this.store.add(node, { text: p.text, tokens: p.tokens, terminal: p.terminal, answer: p.terminal ? (p.answer ?? null) : null, prior: p.logprob ?? null, rollout }));
+      }
+    }
+    return fresh;
+  }
+
+  /** Scores every new child in one request; the scheduler merges it with other searches' work. */
+  private async score(fresh: NodeRec[]): Promise<void> {
+    let toScore = fresh;
+    const left = this.meter.prmCallsLeft();
+    if (fresh.length > left) {
+      toScore = fresh.slice(0, left);
+      this.pending ??= 'prmCalls';
+    }
+    if (!toScore.length) return;
+    this.meter.used.prmCalls += toScore.length;
+    const { prm, scheduler, timeouts } = this.c;
+    const reqs = toScore.map((n) => new ScoreCall(this.scope, n));
+    let scores: number[] | null = null;
+    try {
+      const p = scheduler.score(prm, reqs, { timeoutMs: timeouts.prmMs, signal: this.ctl.signal });
+      this.scoring = p;
+      scores = await this.until(p);
+    } catch (e) {
+      if (this.stop) return;
+      const err = new PRMError(toScore.map((n) => n.id), e);
+      for (const n of toScore) this.fail(n, err);
+    }
+    if (!scores || this.stop) return;
+    const agg = this.c.aggregation;
+    const listen = this.em.listenerCount('score') > 0;
+    const ids: string[] = [];
+    const vals: number[] = [];
+    for (let i = 0; i < toScore.length; i++) {
+      const n = toScore[i]!;
+      const s = scores[i];
+      if (!(typeof s === 'number' && s >= 0 && s <= 1)) {
+        this.fail(n, new PRMError([n.id], `score ${s} is not a probability in [0, 1]`));
+        continue;
+      }
+      n.score = s;
+      n.value = agg.extend ? agg.extend(n.parent!.value ?? 0, n.depth, s) : agg.of(this.store.scores(n));
+      if (listen) ids.push(n.id), vals.push(s);
+    }
+    if (listen) this.em.emit('score', { nodeIds: ids, scores: vals });
+    if (this.em.listenerCount('terminal')) for (const n of toScore) if (n.terminal && usable(n)) this.em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
+  }
+
+  /** Hands the strategy the whole wave it planned; a trimmed wave ends the search unobserved. */
+  private observe(wave: Wave, { sent }: { sent: Sent[] }, fresh: NodeRec[], trimmed: boolean): void {
+    const expand = this.em.listenerCount('expand') > 0;
+    if (trimmed && !expand) return;
+    const isNew = expand ? new Set(fresh) : null;
+    const called = expand ? new Set(sent.map((s) => s.at)) : null;
+    const results: ExpansionResult[] = wave.map((e, i) => {
+      const children = e.node.children.filter(usable);
+      if (isNew) this.em.emit('expand', { nodeId: e.node.id, childIds: children.map((c) => c.id), newIds: children.filter((c) => isNew.has(c)).map((c) => c.id), reused: !called!.has(i) });
+      return { node: e.node, children, failed: e.node.failed !== null };
+    });
+    if (!trimmed) this.strategy.observe(this.ctx, results);
+  }
+
+  /** The PRM may drop its per-node state; a batch still running is let finish first. */
+  private release(): void {
+    const prm = this.c.prm;
+    if (!prm.release) return;
+    const release = () => prm.release?.(this.store.nodes.map((n) => keyFor(this.keyOf, n)));
+    if (this.scoring) this.scoring.then(release, release);
+    else release();
+  }
+
+  private finish(stoppedBy: StopReason, wallMs: number): SearchResult {
+    if (!this.store.nodes.some(usable) && this.failures > 0) {
+      const err = new SearchFailedError('no step could be generated and scored', this.messages);
+      this.em.emit('error', { error: err });
+      throw err;
+    }
+    const { policyCalls, tokens, prmCalls } = this.meter.used;
+    const result = buildResult({
+      store: this.store,
+      ctx: this.ctx,
+      strategy: this.strategy,
+      spec: this.c.spec,
+      select: this.c.select,
+      stats: { policyCalls, tokens, prmCalls, failures: this.failures, wallMs, stoppedBy },
+      ...(this.c.prm.info ? { prmInfo: this.c.prm.info() } : {}),
+      seed: this.c.seed,
+      aggregation: this.c.aggregation.name,
+      selection: this.c.selection,
+    });
+    this.em.emit('done', { result });
+    return result;
+  }
+}
+
+const needsCall = (n: NodeRec, k: number) => n.requested < k && !n.terminal;
+
