@@ -104,14 +104,14 @@ async function tokenRatio(): Promise<void> {
     const run = prm.stats.tokens;
     rows.push({ strategy: name, searches: problems.length, steps: prm.stats.steps, treeTokens: counting.treeTokens, ranTokens: run,
       ratio: run / counting.treeTokens, rescoreTokens: counting.rescoreTokens, rescoreRatio: counting.rescoreTokens / counting.treeTokens,
-      forwards: prm.stats.forwards, fallbacks: prm.stats.fallbacks, paddedOverRan: prm.stats.paddedTokens / run, wallMs: Math.round(ms) });
+      calls: prm.stats.calls, forwards: prm.stats.forwards, fallbacks: prm.stats.fallbacks, paddedOverRan: prm.stats.paddedTokens / run, wallMs: Math.round(ms) });
     prm.dispose();
   }
   out.tokenRatio = rows;
   say('\n## tokens the PRM runs ÷ tokens in the tree (tiny qwen2-prm, wasm; MATH-500 problems)\n');
-  say('| strategy | searches | steps scored | tree tokens | run (KV cache) | ratio | re-score every prefix | ratio | forwards | fallbacks |');
-  say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) say(`| ${r.strategy} | ${r.searches} | ${r.steps} | ${r.treeTokens} | ${r.ranTokens} | ${(r.ratio as number).toFixed(3)} | ${r.rescoreTokens} | ${(r.rescoreRatio as number).toFixed(2)} | ${r.forwards} | ${r.fallbacks} |`);
+  say('| strategy | searches | steps scored | tree tokens | run (KV cache) | ratio | re-score every prefix | ratio | PRM calls | forwards | padded ÷ run | fallbacks |');
+  say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) say(`| ${r.strategy} | ${r.searches} | ${r.steps} | ${r.treeTokens} | ${r.ranTokens} | ${(r.ratio as number).toFixed(3)} | ${r.rescoreTokens} | ${(r.rescoreRatio as number).toFixed(2)} | ${r.calls} | ${r.forwards} | ${(r.paddedOverRan as number).toFixed(2)} | ${r.fallbacks} |`);
 }
 
 // ---- 2. throughput on 0.5B widths ---------------------------------------------------------------------------------

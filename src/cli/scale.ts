@@ -5,6 +5,7 @@ import { analyze } from '../experiments/analyze.ts';
 import { loadConfig, prmLabel } from '../experiments/config.ts';
 import { writeOutputs } from '../experiments/outputs.ts';
 import { loadReplay, sigmoidScores } from '../experiments/replay.ts';
+import { runDatasetSweep } from '../experiments/bench.ts';
 import { loadSource } from '../experiments/sources.ts';
 import { registryDeps, runSweep, type Row } from '../experiments/sweep.ts';
 import { parseFlags } from './args.ts';
@@ -37,7 +38,8 @@ export async function scale(argv: string[]): Promise<number> {
   } else {
     const source = await loadSource(c.task);
     items = source.items;
-    const done = await runSweep(c, source, out, registryDeps(c));
+    // dataset tasks go through the runner (one resumable bench run per cell); arith through the engine
+    const done = c.task.kind === 'dataset' ? await runDatasetSweep(c, c.task, source, out, (l) => process.stderr.write(l + '\n')) : await runSweep(c, source, out, registryDeps(c, source));
     if (values['report-only'] && done.ran) throw new InvalidOptionError('--report-only', `${done.ran} jobs were not in results.jsonl`);
     rows = done.rows;
     skipped = done.skipped;

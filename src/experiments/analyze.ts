@@ -43,10 +43,10 @@ type Cell = { values: Map<string, Map<number, number>>; cost: { tokens: number; 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 /** Curves and frontier from the rows of a sweep (or a replay's pools). */
-export function analyze(c: SweepConfig, items: readonly SweepItem[], rows: readonly Row[]): { points: Point[]; frontier: FrontierRow[]; bins: Record<string, Record<string, string>> } {
+export function analyze(c: SweepConfig, items: readonly SweepItem[], rows: readonly Row[]): { points: Point[]; frontier: FrontierRow[]; bins: Record<string, Record<string, string[]>> } {
   const points: Point[] = [];
   const frontier: FrontierRow[] = [];
-  const bins: Record<string, Record<string, string>> = {};
+  const bins: Record<string, Record<string, string[]>> = {};
   const prms = [...new Set(rows.map((r) => r.prm))];
   for (const prm of prms) {
     const cells = new Map<string, Cell>();
@@ -104,20 +104,26 @@ function matrix(cell: Cell): Matrix {
   return [...cell.values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([, m]) => seeds.every((s) => m.has(s))).map(([, m]) => seeds.map((s) => m.get(s)!));
 }
 
-/** Problem → difficulty bin label, by the config's kind; 'all' is added by the frontier. */
-function binning(c: SweepConfig, items: readonly SweepItem[], pools: readonly PoolRow[]): Map<string, string> {
-  if (c.bins === 'steps') return new Map(items.map((it) => [it.id, `steps ${it.steps ?? '?'}`]));
-  if (c.bins === 'level') return new Map(items.map((it) => [it.id, `level ${it.level ?? '?'}`]));
-  const byP = new Map<string, number[]>();
-  for (const p of pools) {
-    const v = c.bins === 'oracle' ? mean(p.samples.map((s) => (s[2] ? 1 : 0))) : mean(p.samples.map((s) => s[1]));
-    byP.set(p.problem, [...(byP.get(p.problem) ?? []), v]);
+/** Problem → difficulty bin labels, one per configured kind ('all' is added by the frontier). */
+function binning(c: SweepConfig, items: readonly SweepItem[], pools: readonly PoolRow[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (id: string, label: string) => out.set(id, [...(out.get(id) ?? []), label]);
+  for (const kind of c.bins) {
+    if (kind === 'steps') for (const it of items) add(it.id, `steps ${it.steps ?? '?'}`);
+    else if (kind === 'level') for (const it of items) add(it.id, `level ${it.level ?? '?'}`);
+    else {
+      const byP = new Map<string, number[]>();
+      for (const p of pools) {
+        const v = kind === 'oracle' ? mean(p.samples.map((s) => (s[2] ? 1 : 0))) : mean(p.samples.map((s) => s[1]));
+        byP.set(p.problem, [...(byP.get(p.problem) ?? []), v]);
+      }
+      for (const [id, b] of quantileBins([...byP.entries()].map(([id, v]) => ({ id, value: mean(v) })), 5)) add(id, `${kind} q${b}`);
+    }
   }
-  const q = quantileBins([...byP.entries()].map(([id, v]) => ({ id, value: mean(v) })), 5);
-  return new Map([...q.entries()].map(([id, b]) => [id, `${c.bins} q${b}`]));
+  return out;
 }
 
-function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string>): FrontierRow[] {
+function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string[]>): FrontierRow[] {
   const outcomes: Outcome[] = [];
   const per = new Map<string, Map<string, number>>(); // method|n → problem → mean over seeds
   for (const [k, cell] of cells) {
@@ -127,15 +133,21 @@ function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, bin
     for (const [problem, bySeed] of cell.values) {
       const v = mean([...bySeed.values()]);
       m.set(problem, v);
-      const bin = binOf.get(problem);
-      if (bin) outcomes.push({ problem, bin, budget: n, config: method, value: v });
+      for (const bin of binOf.get(problem) ?? []) outcomes.push({ problem, bin, budget: n, config: method, value: v });
       outcomes.push({ problem, bin: 'all', budget: n, config: method, value: v });
     }
     per.set(`${method}|${n}`, m);
   }
   if (!outcomes.length) return [];
   const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values : []);
-  return computeOptimal(outcomes, { seed: c.bootstrap.seed })
+  // one 2-fold split per kind of binning: halves are stratified by bin, and a problem sits in one bin per kind
+  const groups = new Map<string, Outcome[]>();
+  for (const o of outcomes) {
+    const g = o.bin.split(' ')[0]!;
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g)!.push(o);
+  }
+  return [...groups.values()].flatMap((g) => computeOptimal(g, { seed: c.bootstrap.seed }))
     .filter((pt) => budgets.has(pt.budget) && pt.perProblem.size > 0)
     .map((pt) => {
       const ids = [...pt.perProblem.keys()].sort();

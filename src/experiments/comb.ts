@@ -1,4 +1,5 @@
 // Combinatorics shared by the estimators: log-binomials, k-subset enumeration, seeded subset draws.
+import seedrandom from 'seedrandom';
 
 const logFact: number[] = [0];
 function lf(n: number): number {
@@ -39,4 +40,19 @@ export function randomSubset(n: number, k: number, rng: () => number, scratch: n
     scratch[j] = t;
   }
   return scratch.slice(0, k);
+}
+
+/**
+ * A fast seeded generator for the resampling loops (mulberry32), seeded from a string through
+ * seedrandom so seeds stay readable. Not for anything but statistics.
+ */
+export function fastRng(seed: string): () => number {
+  let a = Math.floor(seedrandom(seed)() * 2 ** 32) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -35,6 +35,8 @@ const Task = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const BinKind = z.enum(['steps', 'oracle', 'predicted', 'level']);
+
 const Strategy = z.strictObject({
   /** Name in tables and plots (default: the strategy and its params). */
   label: z.string().min(1).optional(),
@@ -70,7 +72,7 @@ export const ConfigSchema = z.strictObject({
   seeds: z.array(int(0)).min(1).default([1]),
   aggregation: z.enum(Object.keys(aggregations) as [string, ...string[]]).default('last'),
   /** Difficulty bins for the compute-optimal frontier. */
-  bins: z.enum(['steps', 'oracle', 'predicted', 'level']).default('oracle'),
+  bins: z.union([BinKind, z.array(BinKind).min(1)]).default('oracle').transform((b) => (Array.isArray(b) ? b : [b])),
   bootstrap: z.strictObject({ resamples: int(100).default(1000), seed: int(0).default(0) }).default({ resamples: 1000, seed: 0 }),
   /** Save the trees of the first `saveTrees` problems (first seed, largest budget) with links in the report. */
   saveTrees: int(0).default(0),

@@ -31,7 +31,7 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 function curveSpec(points: readonly Point[], x: 'n' | 'tokens', title: string): TopLevelSpec {
   const values = points.map((p) => ({ prm: p.prm, method: p.method, kind: p.kind, n: p.n, tokens: p.tokens, acc: p.accuracy.mean, lo: p.accuracy.lo, hi: p.accuracy.hi }));
   const ns = [...new Set(points.map((p) => p.n))].filter((n) => Number.isInteger(Math.log2(n))).sort((a, b) => a - b);
-  const axis = x === 'n' ? { values: ns, format: 'd' } : { format: '~s' };
+  const axis = x === 'n' ? { values: ns, format: 'd' } : { format: 'd' };
   const xEnc = { field: x, type: 'quantitative' as const, scale: { type: 'log' as const, base: 2 }, axis, title: x === 'n' ? 'budget N' : 'generated tokens per problem' };
   return {
     $schema: SCHEMA,
@@ -45,7 +45,7 @@ function curveSpec(points: readonly Point[], x: 'n' | 'tokens', title: string): 
       height: 200,
       layer: [
         { mark: { type: 'errorband', opacity: 0.15 }, encoding: { x: xEnc, y: { field: 'lo', type: 'quantitative', title: 'accuracy' }, y2: { field: 'hi' }, color: { field: 'method', type: 'nominal' } } },
-        { mark: { type: 'line', point: true }, encoding: { x: xEnc, y: { field: 'acc', type: 'quantitative', scale: { domain: [0, 1] }, title: 'accuracy' }, color: { field: 'method', type: 'nominal', title: 'method', legend: { labelLimit: 400, symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } }, strokeDash: { field: 'kind', type: 'nominal', legend: null } } },
+        { mark: { type: 'line', point: true }, encoding: { x: xEnc, y: { field: 'acc', type: 'quantitative', scale: { domain: [0, 1] }, title: 'accuracy' }, color: { field: 'method', type: 'nominal', title: 'method', legend: { labelLimit: 400, symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } }, strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['search', 'pool', 'oracle'], range: [[1, 0], [6, 3], [2, 2]] } } } },
       ],
     },
   } as TopLevelSpec;
@@ -79,7 +79,7 @@ export async function figures(points: readonly Point[], frontier: readonly Front
   const out: Figure[] = [];
   const add = async (name: string, title: string, spec: TopLevelSpec, series: string[]) => out.push({ name, title, series, ...(await render(spec)) });
   const methods = (ps: readonly Point[]) => [...new Set(ps.map((p) => p.method))].sort();
-  await add('accuracy-vs-n', 'Accuracy against N', curveSpec(points, 'n', 'Accuracy against N (solid: search; dashed: estimators over one pool; 95 % bootstrap bands)'), methods(points));
+  await add('accuracy-vs-n', 'Accuracy against N', curveSpec(points, 'n', 'Accuracy against N (solid: search; dashed: estimators over one pool; dotted: pass@n; 95 % bootstrap bands)'), methods(points));
   const costed = points.filter((p) => p.kind !== 'oracle' && p.tokens > 0);
   if (costed.length) await add('accuracy-vs-tokens', 'Accuracy against generated tokens', curveSpec(costed, 'tokens', 'Accuracy against generated tokens per problem (solid: search; dashed: pool)'), methods(costed));
   if (frontier.some((r) => r.bin === 'all')) {

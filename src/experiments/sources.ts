@@ -1,6 +1,9 @@
 import type { Problem } from '../core/problem.ts';
 import { InvalidOptionError } from '../core/errors.ts';
+import { gradeAnswer } from '../grade/index.ts';
 import { arithProblem, gradeArith } from '../tasks/arith.ts';
+import { datasetKind } from '../tasks/registry.ts';
+import type { BenchItem } from '../tasks/types.ts';
 import type { SweepConfig } from './config.ts';
 
 /** One problem of a sweep, with what the bins need. The search sees `problem` only. */
@@ -16,17 +19,20 @@ export interface SweepItem {
 export interface Source {
   readonly items: readonly SweepItem[];
   grade(item: SweepItem, answer: string | null): Promise<boolean>;
+  /** The dataset item behind a problem id, for offline policies that need the reference (simulated). */
+  bench?(problemId: string): BenchItem | undefined;
 }
 
 /** The problems of a sweep's task (replay tasks have their own loader, replay.ts). */
 export async function loadSource(task: SweepConfig['task']): Promise<Source> {
   if (task.kind === 'arith') {
-    const items = task.lengths.flatMap((length) =>
-      Array.from({ length: task.problems }, (_, i) => {
+    // problem-major order, so a PRM limited to the first k problems still sees every length
+    const items = Array.from({ length: task.problems }, (_, i) =>
+      task.lengths.map((length) => {
         const p = arithProblem(task.offset + i, { length });
         return { id: p.id, problem: { ...p, answer: undefined }, reference: p.answer!, steps: length };
       }),
-    );
+    ).flat();
     return { items, grade: async (it, a) => gradeArith({ ...it.problem, answer: it.reference }, a) };
   }
   if (task.kind === 'dataset') return datasetSource(task);
@@ -34,12 +40,17 @@ export async function loadSource(task: SweepConfig['task']): Promise<Source> {
 }
 
 async function datasetSource(task: Extract<SweepConfig['task'], { kind: 'dataset' }>): Promise<Source> {
-  // the dataset and grader registries come from the runner and grading roles
-  const { datasetKind } = (await import('../tasks/registry.ts' as string)) as { datasetKind: (n: string) => { grader: string; load(path: string, f?: object): AsyncIterable<{ id: string; problem: Problem; reference: string; solution?: string; level?: number }> } };
   const kind = datasetKind(task.dataset);
   const items: SweepItem[] = [];
-  for await (const it of kind.load(task.path, { limit: task.limit, levels: task.levels }))
-    items.push({ id: it.id, problem: it.problem, reference: it.reference, level: it.level, steps: it.solution ? it.solution.split('\n').filter((l) => l.trim()).length : undefined });
-  const grading = (await import('../grade/index.ts' as string)) as { grade: (grader: string, pred: string | null, ref: string) => Promise<{ correct: boolean }> | { correct: boolean } };
-  return { items, grade: async (it, a) => (await grading.grade(kind.grader, a, it.reference)).correct };
+  const bench = new Map<string, BenchItem>();
+  for await (const it of kind.load(task.path, { limit: task.limit, levels: task.levels })) {
+    bench.set(it.problem.id, it);
+    items.push({ id: it.id, problem: it.problem, reference: it.reference, level: it.level, steps: it.solution ? it.solution.split('\n').filter((l) => l.trim() && !l.startsWith('####')).length : undefined });
+  }
+  return {
+    items,
+    bench: (id) => bench.get(id),
+    // a search without a final answer is wrong, never graded on an empty string
+    grade: async (it, a) => a !== null && (await gradeAnswer(kind.grader, a, it.reference)).correct,
+  };
 }

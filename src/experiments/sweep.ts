@@ -106,13 +106,13 @@ export interface SweepDeps {
 }
 
 /** Models from the registries; one PRM instance per (spec, noise, seed) and one per spec when it has no noise dial. */
-export function registryDeps(c: SweepConfig): SweepDeps {
+export function registryDeps(c: SweepConfig, source?: Source): SweepDeps {
   const prms = new Map<string, Promise<PRM>>();
   return {
     policy: async (seed) => {
       const kind = policyKinds[c.policy!.kind];
       if (!kind) throw new InvalidOptionError('policy.kind', `expected one of ${Object.keys(policyKinds).join(', ')}, got ${JSON.stringify(c.policy!.kind)}`);
-      return kind.create({ seed, options: c.policy!.options });
+      return kind.create({ seed, options: c.policy!.options, ...(source?.bench ? { items: source.bench } : {}) });
     },
     prm: (p, seed) => {
       const k = p.noise === undefined ? p.spec : `${p.spec}|${p.noise}|${seed}`;
@@ -137,7 +137,7 @@ export async function runSweep(c: SweepConfig, source: Source, outDir: string, d
     while (next < todo.length) {
       const job = todo[next++]!;
       store.add(await runJob(c, source, job, outDir, deps));
-      if (++done % 200 === 0 || done === todo.length) deps.log?.(`  ${done}/${todo.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      if (++done % Math.max(1, Math.ceil(todo.length / 10)) === 0 || done === todo.length) deps.log?.(`  ${done}/${todo.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, todo.length)) }, worker));

@@ -1,7 +1,6 @@
-import seedrandom from 'seedrandom';
 import { answerKey } from '../core/aggregate.ts';
 import { InvalidOptionError } from '../core/errors.ts';
-import { binom, forEachSubset, randomSubset } from './comb.ts';
+import { binom, fastRng, forEachSubset, randomSubset } from './comb.ts';
 
 /** One sample for voting: its final answer (null: none extracted), its PRM score and its grade. */
 export interface VoteSample {
@@ -27,27 +26,54 @@ export interface VoteOptions {
  * tied answers that are correct. An answer is correct when its samples are (their mean grade).
  */
 export function voteOutcome(pool: readonly VoteSample[], idx: readonly number[], rule: VoteRule): number {
-  const tally = new Map<string, { w: number; right: number; all: number }>();
-  for (const i of idx) {
-    const s = pool[i]!;
-    if (s.answer === null) continue;
+  return tallyOf(indexPool(pool, rule))(idx);
+}
+
+/** The pool with answers as small integers, so a vote is a pass over a typed array. */
+interface Indexed {
+  readonly answer: Int32Array; // −1: no answer
+  readonly weight: Float64Array;
+  /** Mean grade per answer. */
+  readonly right: Float64Array;
+}
+
+function indexPool(pool: readonly VoteSample[], rule: VoteRule): Indexed {
+  const ids = new Map<string, number>();
+  const answer = new Int32Array(pool.length);
+  const counts: number[] = [];
+  const rights: number[] = [];
+  pool.forEach((s, i) => {
+    if (s.answer === null) return void (answer[i] = -1);
     const key = answerKey(s.answer);
-    const t = tally.get(key) ?? { w: 0, right: 0, all: 0 };
-    t.w += rule === 'majority' ? 1 : s.score;
-    t.all++;
-    if (s.correct) t.right++;
-    tally.set(key, t);
-  }
-  let top = -Infinity;
-  for (const t of tally.values()) if (t.w > top) top = t.w;
-  let tied = 0;
-  let right = 0;
-  for (const t of tally.values())
-    if (t.w === top) {
-      tied++;
-      right += t.right / t.all;
+    let a = ids.get(key);
+    if (a === undefined) ids.set(key, (a = ids.size)), counts.push(0), rights.push(0);
+    answer[i] = a;
+    counts[a]!++;
+    if (s.correct) rights[a]!++;
+  });
+  return { answer, weight: Float64Array.from(pool, (s) => (rule === 'majority' ? 1 : s.score)), right: Float64Array.from(rights, (r, a) => r / counts[a]!) };
+}
+
+function tallyOf(ix: Indexed): (idx: readonly number[]) => number {
+  const tally = new Float64Array(ix.right.length);
+  return (idx) => {
+    for (const i of idx) if (ix.answer[i]! >= 0) tally[ix.answer[i]!] = 0;
+    for (const i of idx) if (ix.answer[i]! >= 0) tally[ix.answer[i]!]! += ix.weight[i]!;
+    let top = -Infinity;
+    for (const i of idx) if (ix.answer[i]! >= 0 && tally[ix.answer[i]!]! > top) top = tally[ix.answer[i]!]!;
+    // each tied answer once: mark it seen by setting its tally to NaN
+    let tied = 0;
+    let right = 0;
+    for (const i of idx) {
+      const a = ix.answer[i]!;
+      if (a >= 0 && tally[a] === top) {
+        tied++;
+        right += ix.right[a]!;
+        tally[a] = NaN;
+      }
     }
-  return tied ? right / tied : 0;
+    return tied ? right / tied : 0;
+  };
 }
 
 /** Expected accuracy of a k-sample vote from the pool: exact over every k-subset, or a seeded estimate. */
@@ -56,15 +82,16 @@ export function voteAtK(pool: readonly VoteSample[], k: number, rule: VoteRule, 
   if (!Number.isInteger(k) || k < 1 || k > n) throw new InvalidOptionError('voteAtK.k', `expected an integer in [1, ${n}], got ${k}`);
   const limit = o.exactLimit ?? 5000;
   const count = binom(n, k);
+  const vote = tallyOf(indexPool(pool, rule));
   if (count <= limit) {
     let sum = 0;
-    forEachSubset(n, k, (idx) => (sum += voteOutcome(pool, idx, rule)));
+    forEachSubset(n, k, (idx) => (sum += vote(idx)));
     return { value: sum / count, exact: true, subsets: count };
   }
   const m = Math.max(1000, o.subsets ?? 2000);
-  const rng = seedrandom(`vote/${o.seed ?? 0}/${rule}/${k}`);
+  const rng = fastRng(`vote/${o.seed ?? 0}/${rule}/${k}`);
   const scratch: number[] = [];
   let sum = 0;
-  for (let j = 0; j < m; j++) sum += voteOutcome(pool, randomSubset(n, k, rng, scratch), rule);
+  for (let j = 0; j < m; j++) sum += vote(randomSubset(n, k, rng, scratch));
   return { value: sum / m, exact: false, subsets: m };
 }

@@ -38,16 +38,18 @@ export async function runOne(ctx: RunContext, item: BenchItem, seed: number): Pr
   let r: SearchResult;
   const c = ctx.config;
   const usage = { promptTokens: 0, cachedTokens: 0, policyErrors: 0 };
+  const calls = { n: 0 };
   try {
     const run = startSearch({
-      problem: item.problem, policy: counted(ctx.models.policy, usage), prm: ctx.models.prm, strategy: ctx.strategy, budget: c.budget, seed,
+      problem: item.problem, policy: counted(ctx.models.policy, usage, calls), prm: ctx.models.prm, strategy: ctx.strategy, budget: c.budget, seed,
       scheduler: ctx.scheduler, ...(ctx.signal && { signal: ctx.signal }), ...(c.aggregation && { aggregation: c.aggregation }), ...(c.selection && { selection: c.selection }),
     });
     run.on('select', () => void waves++);
     r = await run.result;
   } catch (e) {
     if (ctx.signal?.aborted) return null;
-    const stats: RecordStats = { tokens: 0, ...usage, policyCalls: 0, prmSteps: 0, nodes: 0, failures: 0, waves, stoppedBy: 'error', wallMs: performance.now() - t0 };
+    // the search threw, so it has no stats: the calls it made are counted here
+    const stats: RecordStats = { tokens: 0, ...usage, policyCalls: calls.n, prmSteps: 0, nodes: 0, failures: 0, waves, stoppedBy: 'error', wallMs: performance.now() - t0 };
     return { ...base(item, seed), status: 'error', prediction: null, correct: false, rule: null, gradeStatus: null, score: null, stats, error: errorText(e).slice(0, 2000) };
   }
   if (ctx.signal?.aborted) return null;
@@ -63,10 +65,11 @@ export async function runOne(ctx: RunContext, item: BenchItem, seed: number): Pr
 }
 
 /** The policy as one search sees it: counts its prompt tokens (reported on the first proposal of a call) and failed calls. */
-function counted(p: Policy, u: { promptTokens: number; cachedTokens: number; policyErrors: number }): Policy {
+function counted(p: Policy, u: { promptTokens: number; cachedTokens: number; policyErrors: number }, calls: { n: number }): Policy {
   return {
     name: p.name,
     async propose(req) {
+      calls.n++;
       try {
         const out = await p.propose(req);
         for (const s of out) (u.promptTokens += s.promptTokens ?? 0), (u.cachedTokens += s.cachedTokens ?? 0);

@@ -4,12 +4,9 @@
  */
 const hubs = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
 
-/** Calls `fn` when `signal` aborts (at once if it already has); returns the unsubscribe. */
-export function whenAborted(signal: AbortSignal, fn: (reason: unknown) => void): () => void {
-  if (signal.aborted) {
-    fn(signal.reason);
-    return () => {};
-  }
+/** Calls `fn` when `signal` aborts (at once if it already has); `stopWatching(signal, fn)` undoes it. */
+export function watchAbort(signal: AbortSignal, fn: (reason: unknown) => void): void {
+  if (signal.aborted) return fn(signal.reason);
   let hub = hubs.get(signal);
   if (!hub) {
     const h = (hub = new Set());
@@ -20,5 +17,14 @@ export function whenAborted(signal: AbortSignal, fn: (reason: unknown) => void):
     }, { once: true });
   }
   hub.add(fn);
-  return () => hub.delete(fn);
+}
+
+export function stopWatching(signal: AbortSignal, fn: (reason: unknown) => void): void {
+  hubs.get(signal)?.delete(fn);
+}
+
+/** Calls `fn` when `signal` aborts; returns the unsubscribe. */
+export function whenAborted(signal: AbortSignal, fn: (reason: unknown) => void): () => void {
+  watchAbort(signal, fn);
+  return () => stopWatching(signal, fn);
 }

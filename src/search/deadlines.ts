@@ -5,7 +5,8 @@
  * and, in Node, holds the process open only while some deadline is pending.
  */
 type Timer = ReturnType<typeof setTimeout> & { ref?: () => void; unref?: () => void };
-interface Entry {
+/** A pending deadline (pass it to `cancel`). */
+export interface Entry {
   readonly at: number;
   readonly fire: () => void;
 }
@@ -21,15 +22,17 @@ export class Deadlines {
     return this.pending.size;
   }
 
-  /** Calls `fire` after `ms` unless the returned cancel runs first. */
-  add(ms: number, fire: () => void): () => void {
+  /** Calls `fire` after `ms` unless `cancel(entry)` runs first. */
+  add(ms: number, fire: () => void): Entry {
     const e: Entry = { at: this.now() + ms, fire };
     if (this.pending.size === 0) this.timer?.ref?.();
     this.pending.add(e);
     if (e.at < this.armedAt) this.arm(e.at);
-    return () => {
-      if (this.pending.delete(e) && this.pending.size === 0) this.timer?.unref?.();
-    };
+    return e;
+  }
+
+  cancel(e: Entry): void {
+    if (this.pending.delete(e) && this.pending.size === 0) this.timer?.unref?.();
   }
 
   private arm(at: number): void {

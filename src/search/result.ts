@@ -9,9 +9,11 @@ export interface SearchStats {
   readonly prmCalls: number;
   /** Nodes in the tree, root included. */
   readonly nodes: number;
-  /** Nodes marked failed (policy or PRM errors). */
+  /** Nodes marked failed (policy or PRM errors, per-call timeouts), whatever `stoppedBy` says. */
   readonly failures: number;
+  /** This run's wall time (a resumed search counts only its own). */
   readonly wallMs: number;
+  /** Why the search ended (see StopReason); a resumed search's counts above include the loaded tree's. */
   readonly stoppedBy: StopReason;
   /** What the PRM reports about itself (backend, model). */
   readonly prm?: Readonly<Record<string, unknown>>;

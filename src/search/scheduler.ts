@@ -1,8 +1,8 @@
 import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
 import { CallTimeoutError, InvalidOptionError } from '../core/errors.ts';
-import { whenAborted } from './abort.ts';
-import { Deadlines } from './deadlines.ts';
+import { stopWatching, watchAbort } from './abort.ts';
+import { Deadlines, type Entry } from './deadlines.ts';
 import { nextTurn } from './turn.ts';
 
 export interface SchedulerOptions {
@@ -19,7 +19,7 @@ export interface CallLimits {
   /** The caller's signal: a call still queued when it aborts is never sent; a sent one is given up. */
   readonly signal?: AbortSignal;
   /** Told when the call is given up (timeout or abort), so the caller can abort the callee's own signal. */
-  readonly onGiveUp?: (reason: unknown) => void;
+  readonly onGiveUp?: { giveUp(reason: unknown): void };
 }
 
 interface Pending {
@@ -44,7 +44,8 @@ export class Scheduler {
   private readonly queues = new Map<PRM, Pending[]>();
   private readonly busy = new Set<PRM>();
   private searches = 0;
-  private readonly deadlines = new Deadlines();
+  /** @internal */
+  readonly deadlines = new Deadlines();
   /** Counters for benchmarks and tests. */
   readonly stats = { prmBatches: 0, prmSteps: 0, largestPrmBatch: 0, policyCalls: 0, peakInFlight: 0, timeouts: 0 };
 
@@ -63,23 +64,55 @@ export class Scheduler {
     this.searches--;
   }
 
-  async propose(policy: Policy, req: ProposeRequest, limits: CallLimits = {}): Promise<StepProposal[]> {
-    if (this.active >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      if (limits.signal?.aborted) throw limits.signal.reason;
-      this.stats.policyCalls++;
-      if (this.active > this.stats.peakInFlight) this.stats.peakInFlight = this.active;
-      return await this.limited(() => policy.propose(req), limits, 'policy', policy.name);
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
+  propose(policy: Policy, req: ProposeRequest, limits: CallLimits = {}): Promise<StepProposal[]> {
+    if (this.active < this.concurrency) {
+      this.active++;
+      return this.send(policy, req, limits);
     }
+    // a freed slot is handed straight to the next waiter, so the cap holds however calls interleave
+    return new Promise<void>((r) => this.waiting.push(r)).then(() => this.send(policy, req, limits));
+  }
+
+  /** Holds one slot; frees it when the call settles or is given up, whichever comes first. */
+  private send(policy: Policy, req: ProposeRequest, limits: CallLimits): Promise<StepProposal[]> {
+    this.stats.policyCalls++;
+    if (this.active > this.stats.peakInFlight) this.stats.peakInFlight = this.active;
+    if (limits.signal?.aborted) {
+      this.free();
+      return Promise.reject(limits.signal.reason);
+    }
+    return new Guard<StepProposal[]>(this, limits, 'policy', policy.name, true).run(() => policy.propose(req));
+  }
+
+  private arming: { arm(): void }[] = [];
+  private spare: AbortController | null = null;
+  /**
+   * @internal Arms a guard two microtasks on, with every other guard made in this turn: by then an
+   * in-process call has settled (its reaction was queued first) and needs no clock or watch.
+   */
+  arm(g: { arm(): void }): void {
+    if (this.arming.push(g) > 1) return;
+    queueMicrotask(() =>
+      queueMicrotask(() => {
+        const gs = this.arming;
+        this.arming = [];
+        for (const x of gs) x.arm();
+      }),
+    );
+  }
+
+  /** @internal A policy slot is free again. */
+  free(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
   }
 
   score(prm: PRM, reqs: readonly ScoreRequest[], limits: CallLimits = {}): Promise<number[]> {
     if (reqs.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
+      // a lone search with the PRM idle: nothing to wait for, send at once
+      if (this.searches <= 1 && !this.busy.has(prm) && !this.queues.has(prm)) return void this.runAll(prm, [[{ reqs, limits, resolve, reject }]]);
       let q = this.queues.get(prm);
       if (!q) {
         this.queues.set(prm, (q = []));
@@ -90,45 +123,6 @@ export class Scheduler {
         }
       }
       q.push({ reqs, limits, resolve, reject });
-    });
-  }
-
-  /** Races `call` against its timeout and the caller's signal; settles on the first. */
-  private limited<T>(call: () => Promise<T>, limits: CallLimits, role: 'policy' | 'PRM', name: string): Promise<T> {
-    const { timeoutMs = Infinity, signal } = limits;
-    if (timeoutMs === Infinity && !signal) return call();
-    return new Promise<T>((resolve, reject) => {
-      let cancel: (() => void) | undefined;
-      let unwatch: (() => void) | undefined;
-      let over = false;
-      const giveUp = (reason: unknown) => {
-        if (over) return;
-        done();
-        limits.onGiveUp?.(reason);
-        reject(reason);
-      };
-      const done = () => {
-        over = true;
-        cancel?.();
-        unwatch?.();
-      };
-      if (timeoutMs !== Infinity)
-        cancel = this.deadlines.add(timeoutMs, () => {
-          this.stats.timeouts++;
-          giveUp(new CallTimeoutError(role, name, timeoutMs));
-        });
-      if (signal) unwatch = whenAborted(signal, giveUp);
-      if (over) return;
-      let p: Promise<T>;
-      try {
-        p = call();
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-      p.then(
-        (v) => over || (done(), resolve(v)),
-        (e) => over || (done(), reject(e)),
-      );
     });
   }
 
@@ -178,7 +172,9 @@ export class Scheduler {
     this.stats.prmBatches++;
     this.stats.prmSteps += all.length;
     this.stats.largestPrmBatch = Math.max(this.stats.largestPrmBatch, all.length);
-    const ctl = new AbortController();
+    // a batch's controller is reused by the next batch unless it was aborted (one per batch costs µs per wave)
+    const ctl = this.spare ?? new AbortController();
+    this.spare = null;
     let shared: Promise<number[]>;
     try {
       shared = prm.score(all, ctl.signal).then((out) => {
@@ -195,13 +191,77 @@ export class Scheduler {
       const from = at;
       at += p.reqs.length;
       const part = batch.length === 1 ? shared : shared.then((out) => out.slice(from, from + p.reqs.length));
-      const onGiveUp = (reason: unknown) => {
-        p.limits.onGiveUp?.(reason);
-        if (++gone === batch.length) ctl.abort(reason);
+      const onGiveUp = {
+        giveUp(reason: unknown) {
+          p.limits.onGiveUp?.giveUp(reason);
+          if (++gone === batch.length) ctl.abort(reason);
+        },
       };
-      return this.limited(() => part, { ...p.limits, onGiveUp }, 'PRM', prm.name).then(p.resolve, p.reject);
+      return new Guard<number[]>(this, { ...p.limits, onGiveUp }, 'PRM', prm.name, false).run(() => part).then(p.resolve, p.reject);
     });
     await Promise.all(answers);
+    if (!ctl.signal.aborted) this.spare = ctl;
+  }
+}
+
+/**
+ * One call raced against its timeout and its caller's signal; settles on the first. Nearly every
+ * call of an in-process model has settled before the microtask in which its guard would arm, and
+ * then costs no deadline and no abort watch at all (see Scheduler.arm).
+ */
+class Guard<T> {
+  over = false;
+  private entry: Entry | null = null;
+  private watching = false;
+  private resolve!: (v: T) => void;
+  private reject!: (e: unknown) => void;
+  constructor(private readonly s: Scheduler, readonly limits: CallLimits, private readonly role: 'policy' | 'PRM', private readonly name: string, private readonly slot: boolean) {}
+
+  run(call: () => Promise<T>): Promise<T> {
+    const out = new Promise<T>((res, rej) => ((this.resolve = res), (this.reject = rej)));
+    let p: Promise<T>;
+    try {
+      p = call();
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then(
+      (v) => this.end() && this.resolve(v),
+      (e: unknown) => this.end() && this.reject(e),
+    );
+    this.s.arm(this);
+    return out;
+  }
+
+  /** Starts the clock and the abort watch, unless the call is over already. */
+  arm(): void {
+    if (this.over) return;
+    const { timeoutMs = Infinity, signal } = this.limits;
+    if (signal) {
+      if (signal.aborted) return this.giveUp(signal.reason);
+      this.watching = true;
+      watchAbort(signal, this.onAbort);
+    }
+    if (timeoutMs !== Infinity) this.entry = this.s.deadlines.add(timeoutMs, () => this.timeout());
+  }
+
+  private end(): boolean {
+    if (this.over) return false;
+    this.over = true;
+    if (this.entry) this.s.deadlines.cancel(this.entry);
+    if (this.watching) stopWatching(this.limits.signal!, this.onAbort);
+    if (this.slot) this.s.free();
+    return true;
+  }
+  private onAbort = (reason: unknown) => this.giveUp(reason);
+  private giveUp(reason: unknown): void {
+    if (!this.end()) return;
+    this.limits.onGiveUp?.giveUp(reason);
+    this.reject(reason);
+  }
+  private timeout(): void {
+    this.s.stats.timeouts++;
+    this.giveUp(new CallTimeoutError(this.role, this.name, this.limits.timeoutMs!));
   }
 }
 

@@ -65,6 +65,9 @@ export class TreeStore {
   readonly root: NodeRec;
   /** text → child for wide nodes, to merge duplicate proposals (a scan is cheaper below WIDE children). */
   private readonly byText = new Map<NodeRec, Map<string, NodeRec>>();
+  /** `parent.id + '.'` for the parent children were last added to (siblings come in a row): one string per child id, not two. */
+  private prefixOf: NodeRec | null = null;
+  private prefix = '';
 
   constructor(readonly problem: Problem) {
     this.root = this.add(null, { text: '', tokens: 0, terminal: false });
@@ -93,23 +96,29 @@ export class TreeStore {
     parent: NodeRec | null,
     p: { text: string; tokens: number; terminal: boolean; answer?: string | null; prior?: number | null; rollout?: boolean },
   ): NodeRec {
+    return this.addStep(parent, p.text, p.tokens, p.terminal, p.answer ?? null, p.prior ?? null, p.rollout ?? false);
+  }
+
+  /** `add` without the options object: the engine calls it once per node. */
+  addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
+    if (parent && parent !== this.prefixOf) (this.prefixOf = parent), (this.prefix = parent.id + '.');
     const n: NodeRec = {
-      id: parent ? `${parent.id}.${parent.children.length}` : '0',
+      id: parent ? this.prefix + parent.children.length : '0',
       parent,
       depth: parent ? parent.depth + 1 : 0,
-      text: p.text,
-      tokens: p.tokens,
-      prior: p.prior ?? null,
+      text,
+      tokens,
+      prior,
       score: null,
       value: null,
       visits: 0,
       w: 0,
-      terminal: p.terminal,
-      answer: p.answer ?? null,
+      terminal,
+      answer,
       order: this.nodes.length,
       count: 1,
       requested: 0,
-      rollout: p.rollout ?? false,
+      rollout,
       failed: null,
       children: NO_CHILDREN,
     };
@@ -150,7 +159,7 @@ export class TreeStore {
 
   /** The result's tree. Views are made (and frozen) on first access; the store is not changed after a search ends. */
   snapshot(): SearchTree {
-    const nodes = this.nodes.slice();
+    const nodes = this.nodes;
     return new SearchTree(this.problem, { size: nodes.length, at: (i) => toView(nodes[i]!), find: (id) => this.get(id)?.order });
   }
 }
@@ -170,12 +179,11 @@ export interface NodeSource {
 
 /** An immutable search tree: frozen nodes in creation order, with lookups. */
 export class SearchTree {
-  private readonly cache: (TreeNode | undefined)[];
+  /** Views made so far (allocated on first access: many results are only ever serialised or dropped). */
+  private cache: (TreeNode | undefined)[] | null = null;
   private all: readonly TreeNode[] | null = null;
 
-  constructor(readonly problem: Problem, private readonly src: NodeSource) {
-    this.cache = new Array(src.size);
-  }
+  constructor(readonly problem: Problem, private readonly src: NodeSource) {}
 
   static of(problem: Problem, nodes: readonly TreeNode[]): SearchTree {
     const index = new Map(nodes.map((n, i) => [n.id, i]));
@@ -193,7 +201,7 @@ export class SearchTree {
   }
 
   private at(i: number): TreeNode {
-    return (this.cache[i] ??= this.src.at(i));
+    return ((this.cache ??= new Array(this.src.size))[i] ??= this.src.at(i));
   }
 
   get root(): TreeNode {
@@ -236,8 +244,10 @@ export class SearchTree {
  */
 export function storeFrom(tree: SearchTree): TreeStore {
   const s = new TreeStore(tree.problem);
+  const byId = new Map<string, NodeRec>();
   for (const v of tree.nodes) {
-    const n = v.parent === null ? s.root : s.add(s.get(v.parent)!, { text: v.text, tokens: v.tokens, terminal: v.terminal, answer: v.answer, prior: v.prior, rollout: v.rollout });
+    const n = v.parent === null ? s.root : s.addStep(byId.get(v.parent)!, v.text, v.tokens, v.terminal, v.answer, v.prior, v.rollout);
+    byId.set(v.id, n);
     restoreFields(n, v);
   }
   return s;

@@ -30,7 +30,7 @@ export interface ProcessBenchMetrics {
 /** The first-error index step labels imply: the first label < 0.5; −1 if all are labelled and ≥ 0.5; null if it cannot be told. */
 export function firstErrorIndex(labels: readonly (number | null)[]): number | null {
   for (let i = 0; i < labels.length; i++) {
-    const l = labels[i];
+    const l = labels[i]!;
     if (l === null) return null; // an unlabelled step before any error: unknown
     if (l < 0.5) return i;
   }

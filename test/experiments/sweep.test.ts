@@ -94,4 +94,17 @@ test('analysis: pool curves at every n ≤ N, search points per budget, costs on
   assert.ok(frontier.some((f) => f.bin === 'all' && f.n === 4));
 });
 
+
+
+test('token budgets: each search is capped at the budget in generated tokens', async () => {
+  const c = parseConfig({
+    name: 'tok', task: { kind: 'arith', problems: 2, lengths: [6] }, policy: { kind: 'arith-sim' }, prms: [{ spec: 'verifier', noise: 1 }],
+    strategies: [{ strategy: 'beam', params: { n: 16, beamWidth: 4 } }], budgets: { axis: 'tokens', values: [50, 200] }, bootstrap: { resamples: 100 },
+  });
+  const src = await loadSource(c.task);
+  const { rows } = await runSweep(c, src, mkdtempSync(join(tmpdir(), 'tok-')), registryDeps(c));
+  assert.is(rows.length, 4);
+  for (const r of rows) assert.ok(r.tokens <= (r.kind === 'run' ? r.budget : Infinity), `${r.key}: ${r.tokens} tokens`);
+  assert.ok(rows.some((r) => r.kind === 'run' && r.stoppedBy === 'tokens'));
+});
 test.run();

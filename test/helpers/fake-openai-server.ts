@@ -14,7 +14,7 @@ import seedrandom from 'seedrandom';
  * - `llamacpp`, `ollama`: ignore `n` (one choice per request) and report neither field.
  */
 export type FakeFlavor = 'vllm' | 'sglang' | 'llamacpp' | 'ollama';
-export type FaultKind = '500' | '429' | 'hang' | 'reset' | 'malformed';
+export type FaultKind = '500' | '429' | 'hang' | 'stall' | 'reset' | 'malformed';
 
 /** The "model": the whole continuation of a prompt for one sample; the server cuts it at a stop string or at max_tokens. */
 export type FakeGenerate = (prompt: string, sample: { index: number; seed: number | undefined; body: Record<string, unknown> }) => string;
@@ -38,6 +38,8 @@ export interface FakeServerOptions {
   readonly echoAuth?: boolean;
   /** Report `usage.prompt_tokens_details.cached_tokens` (as vLLM does with --enable-prompt-tokens-details). */
   readonly reportCached?: boolean;
+  /** Answer 400 to any request with n > 1 (servers that refuse n rather than ignore it). */
+  readonly rejectN?: boolean;
 }
 
 export interface RecordedRequest {
@@ -181,6 +183,7 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
       res.end(typeof v === 'string' ? v : JSON.stringify(v));
     };
     if (fault === 'hang') return; // never answers; the client's timeout must fire
+    if (fault === 'stall') return void (res.writeHead(200, { 'content-type': 'application/json' }), res.write('{"id": "cmpl-x", ')); // headers, then nothing
     if (fault === 'reset') return void req.socket.destroy();
     if (fault === '500') return send(500, err('internal server error', 'InternalServerError', 500));
     if (fault === '429') return send(429, err('too many requests', 'RateLimitError', 429), { 'retry-after': String(o.retryAfterS ?? 0) });
@@ -190,7 +193,14 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     const chat = path === '/v1/chat/completions';
     if (req.method !== 'POST' || !(chat || path === '/v1/completions')) return send(404, err(`no route ${path}`, 'NotFoundError', 404));
     if (!body) return send(400, err('body is not JSON', 'BadRequestError', 400));
-    send(200, answer(flavor, chat, body, generate, o.reportCached ?? false));
+    if (o.rejectN && Number(body.n ?? 1) > 1) return send(400, err('n > 1 is not supported', 'BadRequestError', 400));
+    let out: unknown;
+    try {
+      out = answer(flavor, chat, body, generate, o.reportCached ?? false);
+    } catch (e) {
+      return send(500, err(`generate failed: ${e instanceof Error ? e.message : String(e)}`, 'InternalServerError', 500));
+    }
+    send(200, out);
   };
 
   const server = createServer((req, res) => {

@@ -12,9 +12,20 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** The tfjs peers a user of steptree/tfjs installs (versions as in our devDependencies). */
 export const TFJS_PEERS = ['@tensorflow/tfjs-core@^4.22.0', '@tensorflow/tfjs-backend-cpu@^4.22.0', '@tensorflow/tfjs-backend-wasm@^4.22.0'];
 
+/** Runs f once; a failure is remembered too, so one broken pack fails each test at once instead of packing again. */
 function memo<T>(f: () => T): () => T {
-  let v: { value: T } | undefined;
-  return () => (v ??= { value: f() }).value;
+  let v: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (!v) {
+      try {
+        v = { value: f() };
+      } catch (error) {
+        v = { error };
+      }
+    }
+    if ('error' in v) throw v.error;
+    return v.value;
+  };
 }
 
 /** One scratch folder per run; STEPTREE_KEEP=1 keeps it (tarball, consumer projects) for a look afterwards. */
@@ -25,7 +36,9 @@ const work = memo(() => {
 });
 
 function npmRun(args: string[], cwd: string): string {
-  return execFileSync(npm, [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  const r = spawnSync(npm, [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (status ${r.status}, signal ${r.signal}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+  return r.stdout;
 }
 
 /** `npm pack` of the repo (prepack builds dist/ first); the tarball's path. */

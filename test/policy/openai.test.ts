@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { InvalidOptionError, PolicyError } from '../../src/core/errors.ts';
 import { ResponseCache } from '../../src/policy/cache.ts';
 import { OpenAIPolicy, type OpenAIPolicyOptions } from '../../src/policy/openai/index.ts';
@@ -46,7 +47,7 @@ test('completions: template head + steps, each re-followed by the delimiter; the
   assert.is(steps.length, 4);
   const prompts = bodies(s).map((b) => b.prompt as string);
   assert.ok(prompts[0]!.startsWith('<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n'));
-  for (let i = 1; i < prompts.length; i++) assert.is(prompts[i], prompts[i - 1] + steps[i - 1] + '\n\n');
+  for (let i = 1; i < prompts.length; i++) assert.is(prompts[i], prompts[i - 1]! + steps[i - 1]! + '\n\n');
   assert.ok(steps.every((t) => !t.includes('\n\n')));
   assert.equal(bodies(s)[0]!.stop, ['\n\n']);
 });
@@ -88,43 +89,53 @@ test('SGLang matched_stop (EOS as a token id) and llama.cpp (neither field: \\bo
   }
 });
 
-test('n: one request with n = k on vLLM; probe switches to fan-out where n is ignored (distinct seeds per sample)', async () => {
+test('n: one request with n = k on vLLM; the probe sends fan-outs where n is ignored (distinct seeds per sample)', async () => {
   const v = await serve({ flavor: 'vllm' });
   const pv = policy(v);
   assert.is((await pv.propose(req([], 4))).length, 4);
-  assert.is(v.requests.length, 1);
-  assert.is(bodies(v)[0]!.n, 4);
+  assert.equal(bodies(v).map((b) => [b.n, b.max_tokens]), [[2, 1], [4, 1024]]); // the probe, then the call
+  assert.is(pv.info().probe, 'n');
   const l = await serve({ flavor: 'ollama' });
   const pl = policy(l);
   const props = await pl.propose(req([], 4));
   assert.is(props.length, 4);
-  assert.is(l.requests.length, 4); // the probe's one choice + 3 fanned out
-  assert.is(pl.info().effectiveNMode, 'fanout');
-  const seeds = bodies(l).map((b) => b.seed);
+  assert.is(l.requests.length, 5); // the probe + 4 fanned out
+  assert.equal([pl.info().effectiveNMode, pl.info().probe], ['fanout', 'fanout']);
+  const seeds = bodies(l).slice(1).map((b) => b.seed);
   assert.is(new Set(seeds).size, 4);
   assert.ok(new Set(props.map((p) => p.text)).size > 1);
   await pl.propose(req([], 3));
-  assert.is(l.requests.length, 7); // later calls fan out straight away
+  assert.is(l.requests.length, 8); // no second probe
   const strict = policy(await serve({ flavor: 'llamacpp' }), { nMode: 'n' });
   assert.is((await strict.propose(req([], 4))).length, 1);
+  // a probe that fails leaves it to the calls: one asks for n, gets one choice, fans out the rest
+  const f = await serve({ flavor: 'llamacpp', faults: ['500', '500'] });
+  const pf = policy(f, { retries: 1 });
+  assert.is((await pf.propose(req([], 3))).length, 3);
+  assert.equal([pf.info().probe, pf.info().effectiveNMode, pf.info().failedCalls], ['failed', 'fanout', 0]);
+  assert.equal(bodies(f).slice(2).map((b) => b.n), [3, 1, 1]);
+  // a server that refuses n > 1 gets fan-outs
+  const r = await serve({ rejectN: true });
+  const pr = policy(r);
+  assert.is((await pr.propose(req([], 3))).length, 3);
+  assert.equal([pr.info().probe, pr.info().failedCalls, bodies(r).map((b) => b.n)], ['fanout', 0, [2, 1, 1, 1]]);
 });
 
-test('probe under concurrency: one deciding call, the others wait, so the requests sent do not depend on timing', async () => {
+test('probe under concurrency: decided once before any call with k > 1, so the requests sent do not depend on timing', async () => {
   const l = await serve({ flavor: 'ollama', latencyMs: 10 });
   const p = policy(l);
   const calls = Array.from({ length: 5 }, (_, i) => p.propose({ ...req([], 3), problem: { id: `c${i}`, text: `Q${i}` } }));
   assert.equal((await Promise.all(calls)).map((x) => x.length), [3, 3, 3, 3, 3]);
   const ns = bodies(l).map((b) => b.n);
-  assert.is(ns.length, 15);
-  assert.is(ns.filter((n) => n === 3).length, 1); // only the probe asked for n = 3
+  assert.equal(ns, [2, ...Array(15).fill(1)]);
   const one = policy(await serve({ flavor: 'vllm' }));
   await one.propose(req([], 1));
-  assert.is(one.info().effectiveNMode, 'n');
+  assert.equal([one.info().effectiveNMode, one.info().probe], ['n', null]); // k = 1 needs no probe
 });
 
 test('logprobs become the prior (mean token logprob); tokens add up to usage; prompt and cached tokens reported', async () => {
   const s = await serve({ reportCached: true });
-  const p = policy(s);
+  const p = policy(s, { nMode: 'n' });
   const props = await p.propose(req([], 3));
   const json = s.requests[0]!;
   assert.is(json.body!.logprobs, 1);
@@ -160,17 +171,17 @@ test('chat mode: assistant prefill with continue_final_message, the same steps a
   assert.is(bodies(s)[0]!.continue_final_message, undefined);
 });
 
-test('faults: 500, 429 + Retry-After, a hang past the timeout, a reset and malformed JSON are retried', async () => {
-  const s = await serve({ faults: ['500', '429', 'hang', 'reset', 'malformed'], retryAfterS: 0 });
-  const p = policy(s, { timeoutMs: 300, retries: 5 });
+test('faults: 500, 429 + Retry-After, a hang past the timeout, a reset, malformed JSON and a stalled body are retried', async () => {
+  const s = await serve({ faults: ['500', '429', 'hang', 'reset', 'malformed', 'stall'], retryAfterS: 0 });
+  const p = policy(s, { timeoutMs: 300, retries: 6, nMode: 'n' });
   const props = await p.propose(req([], 2));
   assert.is(props.length, 2);
   const info = p.info();
-  assert.equal([info.requests, info.retries, info.throttled, info.timeouts, info.failedCalls], [6, 5, 1, 1, 0]);
+  assert.equal([info.requests, info.retries, info.throttled, info.timeouts, info.failedCalls], [7, 6, 1, 2, 0]);
 });
 
 test('a call failing after its retries rejects with PolicyError and is counted; no hang', async () => {
-  for (const fault of ['500', 'hang', 'reset', 'malformed', '429'] as const) {
+  for (const fault of ['500', 'hang', 'stall', 'reset', 'malformed', '429'] as const) {
     const s = await serve({ faults: [fault, fault, fault], retryAfterS: 0 });
     const p = policy(s, { timeoutMs: 200, retries: 2 });
     const e = await rejects(p.propose(req()));
@@ -208,6 +219,8 @@ test('the API key comes from the named env var and never appears in errors or in
   await p.propose(req());
   assert.is(ok.requests[0]!.headers.authorization, `Bearer ${key}`);
   assert.not.match(JSON.stringify(p.info()), key);
+  assert.not.match(JSON.stringify(p), key);
+  assert.not.match(inspect(p, { depth: 8, showHidden: true }), key);
   const echo = await serve({ apiKey: 'other', echoAuth: true });
   const q = policy(echo, { apiKeyEnv: 'MY_KEY', env: { MY_KEY: key } });
   const e = await rejects(q.propose(req()));
@@ -236,6 +249,7 @@ test('response cache: a repeated run makes no request and gets the same steps; s
       const p = policy(s, { cache: dir, nMode: 'fanout' });
       const a = await p.propose(req([], 3));
       const b = await p.propose(req([a[0]!.text], 2));
+      await p.flush();
       return { a, b, info: p.info() };
     };
     const first = await run();

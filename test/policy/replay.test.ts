@@ -60,6 +60,12 @@ test('GSM8K example solutions: four model candidates per problem, never the refe
     if (got.some((g) => g.steps.join('\n') === r.ground_truth.trim()) && !models.includes(r.ground_truth.trim())) matchesTruth++;
   }
   assert.is(matchesTruth, 0);
+  // the dataset loaders' problem texts find their pools
+  if (hasData('gsm8k/test.jsonl')) assert.ok(rows(resolve(DATA, 'gsm8k/test.jsonl')).every((r) => p.has(r.question)));
+  if (hasData('math/math_test_full.jsonl')) {
+    const bon = new ReplayPolicy({ pool: BON });
+    assert.is(rows(resolve(DATA, 'math/math_test_full.jsonl')).filter((r) => bon.has(r.problem)).length, 100);
+  }
 });
 
 test('proposals: k draws without replacement (counts merge), priors are pool shares, deterministic; off-pool steps fail', () => {

@@ -82,8 +82,16 @@ test('oracle: right on the reference path, wrong from the first corrupted step o
   ]);
   assert.ok(r0! > 0.99 && r1! > 0.99 && b0! < 0.01 && b1! < 0.01);
   // an error in the prefix makes a later reference-looking step wrong too
-  assert.ok(o.scoreOne({ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]! }) < 0.01 || clean.steps[1] !== bad.steps[1]);
+  assert.ok(o.scoreOne({ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]! }) < 0.01);
+  // judged from the parent's cached verdict, the same scores
+  const keyed = new OraclePRM();
+  const [k0, k1] = await keyed.score([{ problem: janet.problem, prefix: [], step: bad.steps[0]!, key: 'x' }]).then(async (a) => [...a, ...(await keyed.score([{ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]!, key: 'y', parentKey: 'x' }]))]);
+  assert.ok(k0! < 0.01 && k1! < 0.01);
+  keyed.release(['x', 'y']);
   const noisy = new OraclePRM({ noise: 3, seed: 1 });
+  const viaParent = new OraclePRM({ noise: 3, seed: 1 });
+  viaParent.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]!, key: 'p' });
+  assert.is(viaParent.scoreOne({ problem: janet.problem, prefix: clean.steps.slice(0, 1), step: clean.steps[1]!, key: 'c', parentKey: 'p' }), noisy.scoreOne({ problem: janet.problem, prefix: clean.steps.slice(0, 1), step: clean.steps[1]! }));
   const s1 = noisy.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]! });
   assert.is(noisy.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]! }), s1);
   assert.ok(s1 !== r0);

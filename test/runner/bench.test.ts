@@ -77,7 +77,7 @@ test('errors are recorded as errors, excluded from accuracy and counted; --retry
   const r = await runBench(base(out), { models });
   const errs = records(out).filter((x) => x.status === 'error');
   assert.equal(errs.map((x) => x.key).sort(), ['arith-2-L5#1', 'arith-2-L5#2', 'arith-5-L5#1', 'arith-5-L5#2']);
-  assert.ok(errs.every((x) => !x.correct && x.rule === null && /search could not proceed/.test(x.error!)));
+  assert.ok(errs.every((x) => !x.correct && x.rule === null && x.stats.policyCalls >= 1 && x.stats.policyErrors === x.stats.policyCalls && /search could not proceed/.test(x.error!)));
   assert.is(r.summary.errors, 4);
   assert.is(r.summary.n, 20);
   // without --retry-errors, a rerun leaves them alone

@@ -67,7 +67,7 @@ test('faults (500, 429 + Retry-After, a hang past the timeout, a reset, malforme
   const faults: FakeServerOptions = { faults: ['500', '429', 'hang', 'reset', 'malformed'], faultRate: 0.15, faultSeed: 'f1', retryAfterS: 0 };
   const r = await withServer(faults, (url) => bench(args(url, out)));
   assert.is(r.code, 0, r.err);
-  const policy = r.out!.policy as Record<string, number>;
+  const policy = r.out!.policy as { retries: number; timeouts: number; throttled: number; failedCalls: number };
   assert.ok(policy.retries >= 5, `retries ${policy.retries}`);
   assert.ok(policy.timeouts >= 1 && policy.throttled >= 1, JSON.stringify(policy));
   assert.is(policy.failedCalls, 0);

@@ -74,7 +74,6 @@ export interface ResolvedOptions {
   readonly sendSeed: boolean;
   readonly seed: string;
   readonly apiKeyEnv: string;
-  readonly apiKey: string | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
   readonly concurrency: number;
@@ -97,6 +96,11 @@ function oneOf<T extends string>(name: string, v: unknown, values: readonly T[],
   if (v === undefined) return dflt;
   if (!values.includes(v as T)) throw new InvalidOptionError(`policy.${name}`, `expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
   return v as T;
+}
+
+/** The key itself is read apart, so it never sits in an object that gets logged or serialised. */
+export function readApiKey(o: OpenAIPolicyOptions, r: ResolvedOptions): string | undefined {
+  return (o.env ?? process.env)[r.apiKeyEnv] || undefined;
 }
 
 export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
@@ -122,7 +126,6 @@ export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
     sendSeed: o.sendSeed ?? true,
     seed: String(o.seed ?? 0),
     apiKeyEnv,
-    apiKey: (o.env ?? process.env)[apiKeyEnv] || undefined,
     timeoutMs: int('timeoutMs', o.timeoutMs, 120_000, 1),
     retry: {
       retries: int('retries', o.retries, 4, 0),

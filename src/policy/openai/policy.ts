@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import OpenAI from 'openai';
+import OpenAI, { APIConnectionTimeoutError } from 'openai';
 import { PolicyError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
 import { parseChoices, splitTokens, toProposal } from './choice.ts';
 import { limiterFor, type Limiter } from './limiter.ts';
-import { resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
+import { readApiKey, resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
 import { RetriesExhausted, withRetries, type Failure } from './retry.ts';
 import type { ChatMessage } from './template.ts';
 
@@ -24,6 +24,8 @@ export interface OpenAIStats {
   cacheHits: number;
   truncatedSteps: number;
   emptySteps: number;
+  /** nMode probe's finding: whether the server honours n. */
+  probe: 'n' | 'fanout' | 'failed' | null;
 }
 
 const tuned = new WeakSet<AbortSignal>();
@@ -41,17 +43,20 @@ interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tok
 export class OpenAIPolicy implements Policy {
   readonly name = 'openai';
   readonly o: ResolvedOptions;
-  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0 };
-  private readonly client: OpenAI;
+  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0, probe: null };
+  // #private: neither JSON.stringify nor util.inspect shows them, so the key (held by the SDK client too) stays out of logs
+  readonly #client: OpenAI;
+  readonly #apiKey: string | undefined;
   private readonly limiter: Limiter;
   private fanout: boolean;
-  /** nMode probe: the deciding call while in flight, true once decided. */
+  /** nMode probe: in flight, then true once done. */
   private probed: Promise<void> | true | null = null;
 
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
+    this.#apiKey = readApiKey(options, this.o);
     // the SDK's own retries obey any Retry-After without a cap: ours replace them
-    this.client = new OpenAI({ baseURL: this.o.baseURL, apiKey: this.o.apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.o.timeoutMs, logLevel: 'off' });
+    this.#client = new OpenAI({ baseURL: this.o.baseURL, apiKey: this.#apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.o.timeoutMs, logLevel: 'off' });
     this.limiter = limiterFor(this.o.baseURL, this.o.concurrency, this.o.adaptiveConcurrency);
     this.fanout = this.o.nMode === 'fanout';
   }
@@ -62,6 +67,11 @@ export class OpenAIPolicy implements Policy {
       name: this.name, simulated: false, baseURL, model, mode, nMode, effectiveNMode: this.fanout ? 'fanout' : 'n', stepDelimiter: delimiters,
       temperature, topP, maxTokens, apiKeyEnv, template: this.o.template.origin, cacheDir: this.o.cache?.dir ?? null, ...this.stats, ...this.cost(),
     };
+  }
+
+  /** Waits for response-cache writes in flight (call before exiting with process.exit). */
+  async flush(): Promise<void> {
+    await this.o.cache?.flush();
   }
 
   /** US$ for the tokens the server was paid for (cache hits cost nothing), when pricing is set. */
@@ -89,29 +99,40 @@ export class OpenAIPolicy implements Policy {
     if (k === 0) return [];
     // one sample is the same request in both modes (sample 0), so only k > 1 needs the mode
     if (k === 1) return (await this.request(req, 1, 0)).steps;
-    if (this.o.nMode === 'probe' && this.probed !== true) {
-      // the first call with k > 1 decides n vs fan-out; calls meanwhile wait for it, so the requests sent (and
-      // cached) do not depend on response timing
-      if (this.probed) await this.probed;
-      else {
-        const probe = this.request(req, k, 'n');
-        this.probed = probe.then(() => {}, () => {});
-        let got: Answer;
-        try {
-          got = await probe;
-          this.probed = true;
-        } catch (e) {
-          this.probed = null; // the next call with k > 1 probes again
-          throw e;
-        }
-        const { steps, choices } = got;
-        // llama.cpp and Ollama ignore n: they answer one choice; the rest is fanned out, and so is every later call
-        if (choices < k) this.fanout = true;
-        return choices < k ? steps.concat(await this.fanOut(req, choices, k)) : steps;
-      }
+    // probe: decided once, before any call with k > 1, so the requests sent (and cached) never depend on timing
+    if (this.o.nMode === 'probe' && this.probed !== true) await (this.probed ??= this.probe(req));
+    if (this.fanout) return this.fanOut(req, 0, k);
+    const got = await this.request(req, k, 'n');
+    // the server ignores n after all (the probe failed, so it could not tell): fan out the rest, and every later call
+    if (got.choices < k && this.o.nMode === 'probe') {
+      this.fanout = true;
+      return got.steps.concat(await this.fanOut(req, got.choices, k));
     }
-    if (!this.fanout) return (await this.request(req, k, 'n')).steps;
-    return this.fanOut(req, 0, k);
+    return got.steps;
+  }
+
+  /**
+   * nMode probe: one tiny request (the first problem's prompt, n = 2, one token each) asks whether the server
+   * honours n; llama.cpp and Ollama answer one choice, so calls fan out there, as they do where n = 2 is refused
+   * (400, 422). A probe that fails otherwise leaves the choice to each call.
+   */
+  private async probe(req: ProposeRequest): Promise<void> {
+    const chat = this.o.mode === 'chat';
+    const signal = req.signal;
+    const prompt = [{ role: 'system', content: this.o.system }, { role: 'user', content: req.problem.text }] as const;
+    const body = { model: this.o.model, n: 2, max_tokens: 1, temperature: 1, ...(chat ? { messages: prompt } : { prompt: this.o.template.head(req.problem.text, this.o.system) }) };
+    try {
+      const { json, cached } = await this.fetch(chat ? '/chat/completions' : '/completions', body, { probe: true }, signal);
+      if (!cached) this.count((json as { usage?: Usage }).usage ?? {}, 0);
+      this.fanout = parseChoices(json, chat, this.o.delimiters).length < 2;
+      this.stats.probe = this.fanout ? 'fanout' : 'n';
+    } catch (e) {
+      // a server that rejects n > 1 outright (a 400 or 422) is served by fan-out; other failures decide nothing
+      const status = e instanceof RetriesExhausted ? e.failure.status : null;
+      this.fanout = status === 400 || status === 422;
+      this.stats.probe = this.fanout ? 'fanout' : 'failed';
+    }
+    this.probed = true;
   }
 
   private async fanOut(req: ProposeRequest, from: number, k: number): Promise<StepProposal[]> {
@@ -126,23 +147,11 @@ export class OpenAIPolicy implements Policy {
     const path = chat ? '/chat/completions' : '/completions';
     const body = this.body(req, steps, n, sample);
     // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
-    const request = { endpoint: this.o.baseURL + path, sample, draw: this.seedFor(req, sample), body };
-    const key = this.o.cache ? ResponseCache.key(request) : '';
-    let json = this.o.cache?.get<unknown>(key);
-    const cached = json !== undefined;
-    if (cached) this.stats.cacheHits++;
-    else {
-      json = await this.limiter.run(() => withRetries((attempt) => this.send(path, body, attempt, req.signal), this.o.retry, req.signal, (f) => this.onFailure(f)), req.signal);
-    }
+    const { json, cached } = await this.fetch(path, body, { sample, draw: this.seedFor(req, sample) }, req.signal);
     const choices = parseChoices(json, chat, this.o.delimiters).sort((a, b) => a.index - b.index).slice(0, n);
-    if (!cached) this.o.cache?.set(key, json, request);
     const usage = ((json as { usage?: Usage }).usage ?? {}) as Usage;
     const tokens = splitTokens(choices, usage.completion_tokens);
-    if (!cached) {
-      this.stats.promptTokens += usage.prompt_tokens ?? 0;
-      this.stats.cachedPromptTokens += usage.prompt_tokens_details?.cached_tokens ?? 0;
-      this.stats.completionTokens += usage.completion_tokens ?? tokens.reduce((a, b) => a + b, 0);
-    }
+    if (!cached) this.count(usage, tokens.reduce((a, b) => a + b, 0));
     const out = choices.map((c, i) => {
       const p = toProposal(c, steps, tokens[i]!, { boxedEnds: this.o.boxedEnds });
       if (p.truncated) this.stats.truncatedSteps++;
@@ -155,14 +164,44 @@ export class OpenAIPolicy implements Policy {
     return { steps: kept, choices: choices.length };
   }
 
+  /** The response to a request body, from the cache or the server (through the endpoint's limiter and our retries). */
+  private async fetch(path: string, body: Record<string, unknown>, draw: Record<string, unknown>, signal: AbortSignal): Promise<{ json: unknown; cached: boolean }> {
+    const request = { endpoint: this.o.baseURL + path, ...draw, body };
+    const key = this.o.cache ? ResponseCache.key(request) : '';
+    const hit = this.o.cache?.get<unknown>(key);
+    if (hit !== undefined) return this.stats.cacheHits++, { json: hit, cached: true };
+    const json = await this.limiter.run(() => withRetries((attempt) => this.send(path, body, attempt, signal), this.o.retry, signal, (f) => this.onFailure(f)), signal);
+    this.o.cache?.set(key, json, request);
+    return { json, cached: false };
+  }
+
+  private count(usage: Usage, estimated: number) {
+    this.stats.promptTokens += usage.prompt_tokens ?? 0;
+    this.stats.cachedPromptTokens += usage.prompt_tokens_details?.cached_tokens ?? 0;
+    this.stats.completionTokens += usage.completion_tokens ?? estimated;
+  }
+
   private async send(path: string, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
     this.stats.requests++;
     if (attempt > 0) this.stats.retries++;
-    const opts = { signal, timeout: this.o.timeoutMs };
-    const res = path === '/completions' ? await this.client.completions.create(body as never, opts) : await this.client.chat.completions.create(body as never, opts);
-    parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
-    this.limiter.onSuccess();
-    return res;
+    // the SDK's timeout stops at the response headers; this deadline also covers a body that stalls
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.o.timeoutMs);
+    const follow = () => deadline.abort(signal.reason);
+    signal.addEventListener('abort', follow, { once: true });
+    try {
+      const opts = { signal: deadline.signal, timeout: this.o.timeoutMs };
+      const res = path === '/completions' ? await this.#client.completions.create(body as never, opts) : await this.#client.chat.completions.create(body as never, opts);
+      parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
+      this.limiter.onSuccess();
+      return res;
+    } catch (e) {
+      if (deadline.signal.aborted && !signal.aborted) throw new APIConnectionTimeoutError({ message: `no complete response within ${this.o.timeoutMs} ms` });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', follow);
+    }
   }
 
   private onFailure(f: Failure) {
@@ -192,6 +231,6 @@ export class OpenAIPolicy implements Policy {
 
   /** The API key never leaves through an error message. */
   private redact(s: string): string {
-    return this.o.apiKey ? s.split(this.o.apiKey).join('[redacted]') : s;
+    return this.#apiKey ? s.split(this.#apiKey).join('[redacted]') : s;
   }
 }

@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 
 /** Our own retry loop (the SDK runs with maxRetries 0: it would obey any Retry-After with no cap). */
 export interface RetryOptions {
@@ -29,7 +29,7 @@ export function classify(e: unknown, signal?: AbortSignal): Failure {
   const message = e instanceof Error ? e.message : String(e);
   if (signal?.aborted || e instanceof APIUserAbortError) return { retry: false, status: null, kind: 'aborted', message: 'aborted' };
   if (e instanceof APIConnectionError) {
-    const timeout = e.constructor.name === 'APIConnectionTimeoutError' || /timed? ?out/i.test(message);
+    const timeout = e instanceof APIConnectionTimeoutError;
     return { retry: true, status: null, kind: timeout ? 'timeout' : 'connection', message: timeout ? 'request timed out' : `connection error (${causeText(e)})` };
   }
   if (e instanceof APIError && typeof e.status === 'number') {

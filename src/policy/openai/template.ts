@@ -18,6 +18,8 @@ export interface ChatMessage { readonly role: 'system' | 'user' | 'assistant'; r
 /** A model's chat template, rendered client-side so the completions prompt is exactly what the model was tuned on. */
 export class ChatTemplate {
   private readonly tpl: Template;
+  /** Heads of recent problems: a search renders the same head for every call. */
+  private readonly heads = new Map<string, string>();
   constructor(readonly source: string, private readonly specials: Readonly<Record<string, unknown>> = {}, readonly origin = 'built-in qwen2.5-math') {
     try {
       this.tpl = new Template(source);
@@ -47,6 +49,13 @@ export class ChatTemplate {
 
   /** The completions prompt before the first step: system + user, then the assistant header. */
   head(problem: string, system: string): string {
-    return this.render([{ role: 'system', content: system }, { role: 'user', content: problem }], true);
+    const key = `${system}\u0000${problem}`;
+    let h = this.heads.get(key);
+    if (h === undefined) {
+      h = this.render([{ role: 'system', content: system }, { role: 'user', content: problem }], true);
+      if (this.heads.size >= 4096) this.heads.delete(this.heads.keys().next().value!);
+      this.heads.set(key, h);
+    }
+    return h;
   }
 }

@@ -29,6 +29,7 @@ export class SimulatedPolicy implements Policy {
   readonly annotations: AnnotationMode;
   private readonly seed: string;
   private readonly refs = new Map<string, Reference>();
+  private readonly cleans = new Map<string, readonly string[]>();
 
   constructor(private readonly o: SimulatedPolicyOptions) {
     if (typeof o?.items !== 'function') throw new InvalidOptionError('policy.items', 'the simulated policy needs a lookup from problem id to its dataset item');
@@ -52,15 +53,23 @@ export class SimulatedPolicy implements Policy {
     const i = req.steps.length;
     if (i >= ref.steps.length) return [];
     const map = this.valuesSoFar(req.problem.id, ref, req.steps);
-    const rng = seedrandom(`${this.seed}/${req.problem.id}/${req.seed}`);
-    const clean = display(ref, i, ref.steps[i]!, ref.answer, this.annotations);
+    const rng = seedrandom.alea(`${this.seed}/${req.problem.id}/${req.seed}`);
+    const clean = this.clean(req.problem.id, ref)[i]!;
+    let right: Omit<StepProposal, 'tokens'> | null = null; // every sample without a new error proposes the same step
     return Array.from({ length: req.k }, () => {
       const wrong = rng() < this.errorRate;
-      const p = this.step(ref, i, new Map(map), wrong, rng);
+      const p = wrong ? this.step(ref, i, new Map(map), true, rng) : (right ??= this.step(ref, i, new Map(map), false, rng));
       markStep(req.problem.id, i, p.text, p.text !== clean);
       const conf = p.text !== clean ? 0.1 + 0.8 * rng() : 0.3 + 0.7 * rng();
       return { ...p, tokens: Math.ceil(p.text.length / 4), logprob: Math.log(conf) };
     });
+  }
+
+  /** The reference steps as proposed. */
+  private clean(id: string, ref: Reference): readonly string[] {
+    let c = this.cleans.get(id);
+    if (!c) this.cleans.set(id, (c = ref.steps.map((t, j) => display(ref, j, t, ref.answer, this.annotations))));
+    return c;
   }
 
   private reference(id: string): Reference {
@@ -79,10 +88,11 @@ export class SimulatedPolicy implements Policy {
    */
   private valuesSoFar(problemId: string, ref: Reference, steps: readonly string[]): ValueMap {
     const map: ValueMap = new Map();
+    const cleans = this.clean(problemId, ref);
     steps.forEach((s, j) => {
-      const clean = j < ref.steps.length ? display(ref, j, ref.steps[j]!, ref.answer, this.annotations) : '';
+      const clean = cleans[j] ?? '';
       markStep(problemId, j, s, s !== clean);
-      for (const [from, to] of diffNumbers(clean, s) ?? []) if (!map.has(from)) map.set(from, to);
+      if (s !== clean) for (const [from, to] of diffNumbers(clean, s) ?? []) if (!map.has(from)) map.set(from, to);
     });
     return map;
   }

@@ -91,9 +91,11 @@ export class HfPRM implements PRM {
     const ids = requests.map((r) => this.text.encodeThrough(r.problem.text, [...r.prefix, r.step]));
     await this.encodeHeads(requests);
     const out = new Array<number>(requests.length);
-    for (let i = 0; i < requests.length; i += this.maxBatch) {
+    // Rows of similar length share a forward, so little of it is padding (scores go back by index).
+    const order = requests.map((r, at) => ({ r, ids: ids[at]!, at })).sort((a, b) => a.ids.length - b.ids.length);
+    for (let i = 0; i < order.length; i += this.maxBatch) {
       signal?.throwIfAborted();
-      const part = requests.slice(i, i + this.maxBatch).map((r, j) => ({ r, ids: ids[i + j]!, at: i + j }));
+      const part = order.slice(i, i + this.maxBatch);
       const plans = part.map(({ r, ids }) => this.planFor(r, ids));
       const scores = await this.run(part.map((p, j) => ({ ids: p.ids, plan: plans[j]!, key: p.r.key })));
       part.forEach((p, j) => (out[p.at] = scores[j]!));

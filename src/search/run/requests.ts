@@ -1,5 +1,5 @@
 import type { Problem } from '../../core/problem.ts';
-import type { ProposeRequest, StepProposal } from '../../policy/types.ts';
+import type { ProposeRequest } from '../../policy/types.ts';
 import type { ScoreRequest } from '../../reward/types.ts';
 import { whenAborted } from '../abort.ts';
 import type { NodeRec, TreeStore } from '../tree.ts';
@@ -82,10 +82,6 @@ export class ScoreCall implements ScoreRequest {
     const p = this.node.parent!;
     return p.parent ? this.scope.keyOf + p.order : undefined;
   }
-}
-
-export function validProposal(p: StepProposal): boolean {
-  return typeof p === 'object' && p !== null && typeof p.text === 'string' && typeof p.terminal === 'boolean' && Number.isFinite(p.tokens) && p.tokens >= 0 && (p.logprob === undefined || typeof p.logprob === 'number');
 }
 
 /** The key the PRM knows a node by in this search (what `release` is given). */

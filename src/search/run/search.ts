@@ -12,10 +12,11 @@ import { usable, type EndReason, type Expansion, type ExpansionResult, type Stra
 import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerTurn } from '../turn.ts';
 import { buildResult, endReason } from './finish.ts';
+import { addProposals, checkProposals } from './apply.ts';
+import { keyFor, ProposeCall, ScoreCall, type ScoreScope } from './requests.ts';
 
 /** A planned wave, over the engine's own (mutable) node records. */
 type Wave = readonly Expansion<NodeRec>[];
-import { keyFor, ProposeCall, ScoreCall, validProposal, type ScoreScope } from './requests.ts';
 
 /** Everything a search needs, validated (see SearchOptions). */
 export interface SearchConfig {
@@ -168,7 +169,7 @@ export class Search {
       sent.push({ at: i, node: n, call, prev: n.requested });
       n.requested = e.total;
       this.meter.used.policyCalls++;
-      calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: (r) => call.giveUp(r) }));
+      calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: call }));
     }
     return { sent, calls };
   }
@@ -179,14 +180,19 @@ export class Search {
     const out: Outcome[] = new Array(calls.length);
     let open = calls.length;
     const all = new Promise<Outcome[]>((resolve) => {
-      calls.forEach((p, i) => {
-        const done = (o: Outcome) => {
-          sent[i]!.call.settle();
-          out[i] = o;
-          if (--open === 0) resolve(out);
-        };
-        p.then((value) => done({ ok: true, value }), (error) => done({ ok: false, error }));
-      });
+      for (let i = 0; i < calls.length; i++)
+        calls[i]!.then(
+          (value) => {
+            sent[i]!.call.settle();
+            out[i] = { ok: true, value };
+            if (--open === 0) resolve(out);
+          },
+          (error: unknown) => {
+            sent[i]!.call.settle();
+            out[i] = { ok: false, error };
+            if (--open === 0) resolve(out);
+          },
+        );
     });
     return this.until(all);
   }
@@ -214,34 +220,13 @@ export class Search {
         this.fail(node, new PolicyError(node.id, o.error));
         continue;
       }
-      const props = o.value;
-      if (!Array.isArray(props)) {
-        this.fail(node, new PolicyError(node.id, `expected an array of proposals, got ${typeof props}`));
+      const checked = checkProposals(o.value);
+      if (typeof checked === 'string') {
+        this.fail(node, new PolicyError(node.id, checked));
         continue;
       }
-      const bad = props.findIndex((p) => !validProposal(p));
-      if (bad >= 0) {
-        this.fail(node, new PolicyError(node.id, `proposal ${bad} is malformed: ${JSON.stringify(props[bad])?.slice(0, 200)}`));
-        continue;
-      }
-      const rollout = wave[at]!.rollout ?? false;
-      for (const p of props as StepProposal[]) {
-        if (this.pending) break;
-        if (!this.meter.takeTokens(p.tokens)) {
-          this.pending = 'tokens';
-          break;
-        }
-        const dup = this.store.childByText(node, p.text);
-        if (dup) {
-          dup.count++;
-          continue;
-        }
-        if (!this.meter.roomForNode(this.store.size)) {
-          this.pending = 'nodes';
-          break;
-        }
-        fresh.push(this.store.add(node, { text: p.text, tokens: p.tokens, terminal: p.terminal, answer: p.terminal ? (p.answer ?? null) : null, prior: p.logprob ?? null, rollout }));
-      }
+      // a trimmed wave ('policyCalls') still keeps what its calls brought; tokens or nodes running out drops the rest
+      if (this.pending !== 'tokens' && this.pending !== 'nodes') this.pending = addProposals(this.store, this.meter, node, checked, wave[at]!.rollout ?? false, fresh) ?? this.pending;
     }
     return fresh;
   }
