@@ -95,12 +95,3 @@ export async function gradeAnswer(grader: GraderName, prediction: string, refere
   const verdict = resolveWithSymbolic(s, decided, options.tolerance);
   return { ...r1, stage: 2, correct: verdict === 'equal', rule: unparsed && verdict !== 'equal' ? 'symbolic-unparsed' : 'symbolic' };
 }
-
-/**
- * `gradeAnswer` for callers that hold an answer that may be missing (a search that ended without
- * one): null grades false with rule `no-answer`. src/experiments codes against this name.
- */
-export async function grade(grader: GraderName, prediction: string | null, reference: string, options: GradeOptions = {}): Promise<GradeResult> {
-  if (prediction === null) return { correct: false, rule: 'no-answer', status: 'ok', extracted: null, stage: 1 };
-  return gradeAnswer(grader, prediction, reference, options);
-}

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { closeGraders, grade, gradeAnswer, gradeAnswerSync } from '../../src/grade/index.ts';
+import { closeGraders, gradeAnswer, gradeAnswerSync } from '../../src/grade/index.ts';
 
 // The tricky-pair table: every pair graded in both directions, equal and not equal ones.
 const rows: { a: string; b: string; equal: boolean }[] = readFileSync(new URL('../fixtures/grade-pairs.jsonl', import.meta.url), 'utf8')
@@ -65,11 +65,6 @@ test('GSM8K: numeric after $, commas, units and a trailing full stop; arith: the
   assert.ok(gradeAnswerSync('arith', '22', '22').correct);
   assert.not.ok(gradeAnswerSync('arith', '22.0', '22').correct);
   assert.is(gradeAnswerSync('gsm8k', '', '1').rule, 'no-answer');
-});
-
-test('grade() takes a missing answer as no-answer and otherwise is gradeAnswer', async () => {
-  assert.equal(await grade('math', null, '1'), { correct: false, rule: 'no-answer', status: 'ok', extracted: null, stage: 1 });
-  assert.is((await grade('math', '\\boxed{x+1}', '1+x')).rule, 'symbolic');
 });
 
 test.run();
