@@ -217,7 +217,8 @@ export class Search {
       const { at, node } = sent[j]!;
       const o = outcomes[j]!;
       if (!o.ok) {
-        this.fail(node, new PolicyError(node.id, o.error));
+        // a policy that already says which node failed is not wrapped twice
+        this.fail(node, o.error instanceof PolicyError && o.error.nodeId === node.id ? o.error : new PolicyError(node.id, o.error));
         continue;
       }
       const checked = checkProposals(o.value);
