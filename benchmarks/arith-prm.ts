@@ -13,8 +13,16 @@ import { beam, bestOfN, dvts, search, type StrategySpec } from '../src/search/in
 import { applyOp, arithMeta, arithProblem, ArithPolicy, gradeArith, stepText, VerifierPRM } from '../src/tasks/arith.ts';
 import type { AggregationName, SelectionName } from '../src/core/aggregate.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/arith-prm' }, problems: { type: 'string', default: '100' }, 'error-rate': { type: 'string', default: '0.3' }, json: { type: 'boolean' } } });
-const P = Number(values.problems), errorRate = Number(values['error-rate']);
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'models/arith-prm' },
+    problems: { type: 'string', default: '100' },
+    'error-rate': { type: 'string', default: '0.3' },
+    json: { type: 'boolean' },
+  },
+});
+const P = Number(values.problems),
+  errorRate = Number(values['error-rate']);
 const model = await TfjsPRM.load(values.model!, { backendDeps: { log: () => {} } });
 const constant: PRM = { name: 'constant', score: async (reqs) => reqs.map(() => 0.5) };
 
@@ -23,11 +31,14 @@ const sizes = [1, -1, -3, 5, -11, 19, 2, -20, -10, 10];
 const wins = new Map(sizes.map((o) => [o, 0]));
 const SIB = 60;
 for (let s = 0; s < SIB; s++) {
-  const problem = arithProblem(`sibling-bench-${s}`), m = arithMeta(problem);
+  const problem = arithProblem(`sibling-bench-${s}`),
+    m = arithMeta(problem);
   let v = m.start;
   const truth: string[] = [];
   for (let i = 0; i < m.ops.length; i++) {
-    const { op, a } = m.ops[i]!, r = applyOp(v, op, a), parentKey = i ? `r${s}.${i - 1}` : undefined;
+    const { op, a } = m.ops[i]!,
+      r = applyOp(v, op, a),
+      parentKey = i ? `r${s}.${i - 1}` : undefined;
     const step = (x: number, key: string) => ({ problem, prefix: truth, step: stepText(v, op, a, (x + 1000) % 1000), key, parentKey });
     const scores = await model.score([step(r, `r${s}.${i}`), ...sizes.map((o) => step(r + o, `w${s}.${i}.${o}`))]);
     sizes.forEach((o, j) => scores[0]! > scores[j + 1]! && wins.set(o, wins.get(o)! + 1));
@@ -45,7 +56,11 @@ const configs: [string, () => StrategySpec, AggregationName, SelectionName][] = 
   ['best-of-16, min, weighted', () => bestOfN({ n: 16 }), 'min', 'weighted'],
   ['best-of-16, majority', () => bestOfN({ n: 16 }), 'min', 'majority'],
 ];
-const prms: [string, PRM][] = [['model', model], ['constant', constant], ['verifier', new VerifierPRM()]];
+const prms: [string, PRM][] = [
+  ['model', model],
+  ['constant', constant],
+  ['verifier', new VerifierPRM()],
+];
 const solves: { strategy: string; prm: string; solved: number; of: number }[] = [];
 for (const [name, strategy, aggregation, selection] of configs)
   for (const [prmName, prm] of prms) {
@@ -62,7 +77,10 @@ model.dispose();
 if (values.json) console.log(JSON.stringify({ model: values.model, errorRate, siblings, solves }, null, 2));
 else {
   console.log(`model ${values.model}\n\nright step above a slip of it, same correct prefix (${SIB * 10} pairs per size)`);
-  console.log(siblings.map((r) => `${r.slip > 0 ? '+' : ''}${r.slip}`.padStart(6)).join('') + '\n' + siblings.map((r) => r.wins.toFixed(2).padStart(6)).join(''));
+  console.log(
+    siblings.map((r) => `${r.slip > 0 ? '+' : ''}${r.slip}`.padStart(6)).join('') + '\n' + siblings.map((r) => r.wins.toFixed(2).padStart(6)).join(''),
+  );
   console.log(`\nsolved of ${P}, policy error rate ${errorRate}\n${'strategy'.padEnd(30)}${prms.map(([n]) => n.padStart(10)).join('')}`);
-  for (const [name] of configs) console.log(name.padEnd(30) + prms.map(([n]) => String(solves.find((r) => r.strategy === name && r.prm === n)!.solved).padStart(10)).join(''));
+  for (const [name] of configs)
+    console.log(name.padEnd(30) + prms.map(([n]) => String(solves.find((r) => r.strategy === name && r.prm === n)!.solved).padStart(10)).join(''));
 }

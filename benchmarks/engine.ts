@@ -79,26 +79,86 @@ async function measure(run: () => Promise<Ran>) {
 
 // ---- 1. arith chain ----
 const lib = only.includes('chain') ? await loadGenerator() : null;
-const chain: { case: string; engine: string; nodes: number; sims?: number; us: number; wallMs: number; usPerNode: number; usPerSim?: number; heapBytesPerNode: number | null }[] = [];
+const chain: {
+  case: string;
+  engine: string;
+  nodes: number;
+  sims?: number;
+  us: number;
+  wallMs: number;
+  usPerNode: number;
+  usPerSim?: number;
+  heapBytesPerNode: number | null;
+}[] = [];
 if (only.includes('chain') && !lib) console.error(`arith chain skipped: ${GENERATOR.pathname} not found`);
 if (lib) {
   const beams: [number, number, number][] = quick
-    ? [[16, 8, 8], [64, 16, 8], [256, 16, 8]]
-    : [[4, 8, 4], [16, 8, 8], [64, 16, 4], [64, 16, 8], [256, 16, 8], [1024, 16, 8]];
+    ? [
+        [16, 8, 8],
+        [64, 16, 8],
+        [256, 16, 8],
+      ]
+    : [
+        [4, 8, 4],
+        [16, 8, 8],
+        [64, 16, 4],
+        [64, 16, 8],
+        [256, 16, 8],
+        [1024, 16, 8],
+      ];
   const sims = quick ? [100, 1000, 10000] : [100, 1000, 10000, 100000];
-  const engines: [string, Engine][] = base ? [['before', base], ['after', local]] : [['this', local]];
+  const engines: [string, Engine][] = base
+    ? [
+        ['before', base],
+        ['after', local],
+      ]
+    : [['this', local]];
   for (const [B, L, K] of beams) {
     const m = chainModels(lib, L, K);
     for (const [name, e] of engines) {
-      const r = await fastest(() => e.search({ ...m, strategy: e.beam({ n: B * K, beamWidth: K, maxDepth: L }), aggregation: 'last', seed: 1, scheduler: new e.Scheduler({ concurrency: 1 << 20 }) }));
-      chain.push({ case: `beam B=${B} L=${L} K=${K}`, engine: name, nodes: r.nodes, us: r.us, wallMs: r.ms, usPerNode: r.us / r.nodes, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
+      const r = await fastest(() =>
+        e.search({
+          ...m,
+          strategy: e.beam({ n: B * K, beamWidth: K, maxDepth: L }),
+          aggregation: 'last',
+          seed: 1,
+          scheduler: new e.Scheduler({ concurrency: 1 << 20 }),
+        }),
+      );
+      chain.push({
+        case: `beam B=${B} L=${L} K=${K}`,
+        engine: name,
+        nodes: r.nodes,
+        us: r.us,
+        wallMs: r.ms,
+        usPerNode: r.us / r.nodes,
+        heapBytesPerNode: gc ? r.bytes / r.nodes : null,
+      });
     }
   }
   const m = chainModels(lib, 16, 8);
   for (const S of sims)
     for (const [name, e] of engines) {
-      const r = await fastest(() => e.search({ ...m, strategy: e.mcts({ simulations: S, formula: 'uct', cPuct: 1, expansionWidth: 8, maxDepth: 16 }), aggregation: 'last', seed: 1, scheduler: new e.Scheduler({ concurrency: 1 << 20 }) }));
-      chain.push({ case: `mcts UCT c=1 L=16 K=8, ${S} sims`, engine: name, nodes: r.nodes, sims: S, us: r.us, wallMs: r.ms, usPerNode: r.us / r.nodes, usPerSim: r.us / S, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
+      const r = await fastest(() =>
+        e.search({
+          ...m,
+          strategy: e.mcts({ simulations: S, formula: 'uct', cPuct: 1, expansionWidth: 8, maxDepth: 16 }),
+          aggregation: 'last',
+          seed: 1,
+          scheduler: new e.Scheduler({ concurrency: 1 << 20 }),
+        }),
+      );
+      chain.push({
+        case: `mcts UCT c=1 L=16 K=8, ${S} sims`,
+        engine: name,
+        nodes: r.nodes,
+        sims: S,
+        us: r.us,
+        wallMs: r.ms,
+        usPerNode: r.us / r.nodes,
+        usPerSim: r.us / S,
+        heapBytesPerNode: gc ? r.bytes / r.nodes : null,
+      });
     }
 }
 
@@ -111,7 +171,12 @@ const zeroPolicy: Policy = {
 /** A cheap deterministic pseudo-score per step: its text and its prefix length. */
 const zeroPRM: PRM = {
   name: 'zero',
-  score: async (reqs: readonly ScoreRequest[]) => reqs.map((r, i) => { let h = 2166136261 ^ i; for (let j = 0; j < r.step.length; j++) h = Math.imul(h ^ r.step.charCodeAt(j), 16777619); return ((h >>> 0) % 1000) / 1000; }),
+  score: async (reqs: readonly ScoreRequest[]) =>
+    reqs.map((r, i) => {
+      let h = 2166136261 ^ i;
+      for (let j = 0; j < r.step.length; j++) h = Math.imul(h ^ r.step.charCodeAt(j), 16777619);
+      return ((h >>> 0) % 1000) / 1000;
+    }),
 };
 
 /** Bench settings per strategy (trees about 32 levels deep); any other registered strategy runs with its defaults. */
@@ -132,10 +197,21 @@ function specFor(name: string, size: number): local.StrategySpec {
 const book: { strategy: string; nodes: number; usPerNode: number; heapBytesPerNode: number | null }[] = [];
 if (only.includes('book')) {
   const sizes = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5];
-  for (const s of local.strategyDescriptors().map((d) => d.name)) // every registered strategy
+  for (const s of local.strategyDescriptors().map((d) => d.name))
+    // every registered strategy
     for (const size of sizes) {
       if (s === 'greedy' && size > 1e3) continue; // a 1e4-step chain is not a reasoning trace (ids are path tags: O(depth) each)
-      const r = await fastest(() => local.search({ problem, policy: zeroPolicy, prm: zeroPRM, strategy: specFor(s, size), budget: { nodes: size }, seed: 1, scheduler: new local.Scheduler({ concurrency: 1 << 20 }) }));
+      const r = await fastest(() =>
+        local.search({
+          problem,
+          policy: zeroPolicy,
+          prm: zeroPRM,
+          strategy: specFor(s, size),
+          budget: { nodes: size },
+          seed: 1,
+          scheduler: new local.Scheduler({ concurrency: 1 << 20 }),
+        }),
+      );
       book.push({ strategy: s, nodes: r.nodes, usPerNode: r.us / r.nodes, heapBytesPerNode: gc ? r.bytes / r.nodes : null });
     }
 }
@@ -144,25 +220,55 @@ if (only.includes('book')) {
 function delayed(ms: number, depth: number): Policy {
   return {
     name: 'delayed',
-    propose: (r: ProposeRequest) => new Promise((res) => setTimeout(() => res(Array.from({ length: r.k }, (_, i) => {
-      const d = r.nodeId.split('.').length; // the child's depth
-      return { text: `step ${i}`, tokens: 10, terminal: d >= depth, ...(d >= depth ? { answer: String(i) } : {}) };
-    })), ms)),
+    propose: (r: ProposeRequest) =>
+      new Promise((res) =>
+        setTimeout(
+          () =>
+            res(
+              Array.from({ length: r.k }, (_, i) => {
+                const d = r.nodeId.split('.').length; // the child's depth
+                return { text: `step ${i}`, tokens: 10, terminal: d >= depth, ...(d >= depth ? { answer: String(i) } : {}) };
+              }),
+            ),
+          ms,
+        ),
+      ),
   };
 }
 
 const conc: { case: string; wallMs: number; idealMs: number; ratio: number; policyCalls: number }[] = [];
 if (only.includes('conc')) {
   const b = performance.now();
-  const rb = await local.search({ problem, policy: delayed(50, 8), prm: zeroPRM, strategy: local.beam({ n: 16, beamWidth: 4 }), seed: 1, scheduler: new local.Scheduler() });
+  const rb = await local.search({
+    problem,
+    policy: delayed(50, 8),
+    prm: zeroPRM,
+    strategy: local.beam({ n: 16, beamWidth: 4 }),
+    seed: 1,
+    scheduler: new local.Scheduler(),
+  });
   const beamMs = performance.now() - b;
   conc.push({ case: 'beam N=16 M=4 depth 8, 50 ms policy', wallMs: beamMs, idealMs: 8 * 50, ratio: beamMs / 400, policyCalls: rb.stats.policyCalls });
-  const sims = 64, par = 16;
+  const sims = 64,
+    par = 16;
   const m = performance.now();
-  const rm = await local.search({ problem, policy: delayed(50, 64), prm: zeroPRM, strategy: local.mcts({ simulations: sims, parallel: par, expansionWidth: 4 }), seed: 1, scheduler: new local.Scheduler() });
+  const rm = await local.search({
+    problem,
+    policy: delayed(50, 64),
+    prm: zeroPRM,
+    strategy: local.mcts({ simulations: sims, parallel: par, expansionWidth: 4 }),
+    seed: 1,
+    scheduler: new local.Scheduler(),
+  });
   const mctsMs = performance.now() - m;
   const ideal = (sims / par) * 50;
-  conc.push({ case: `mcts ${sims} sims, ${par} parallel, 50 ms policy`, wallMs: mctsMs, idealMs: ideal, ratio: mctsMs / ideal, policyCalls: rm.stats.policyCalls });
+  conc.push({
+    case: `mcts ${sims} sims, ${par} parallel, 50 ms policy`,
+    wallMs: mctsMs,
+    idealMs: ideal,
+    ratio: mctsMs / ideal,
+    policyCalls: rm.stats.policyCalls,
+  });
 }
 
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
@@ -172,7 +278,10 @@ else {
   const heap = (b: number | null) => (b === null ? '-' : b.toFixed(0));
   if (chain.length) {
     console.log('| arith chain | engine | nodes | CPU ms | CPU µs/node | CPU µs/sim | heap B/node |\n|---|---|---:|---:|---:|---:|---:|');
-    for (const r of chain) console.log(`| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`);
+    for (const r of chain)
+      console.log(
+        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
+      );
   }
   if (book.length) {
     console.log('\n| strategy | nodes | CPU µs/node | heap B/node |\n|---|---:|---:|---:|');

@@ -7,7 +7,11 @@ import { SymbolicPool } from '../src/grade/pool.ts';
 import type { GraderName } from '../src/tasks/types.ts';
 
 const DATA = new URL('../../shared/data/', import.meta.url);
-const rows = (p: string): any[] => readFileSync(new URL(p, DATA), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const rows = (p: string): any[] =>
+  readFileSync(new URL(p, DATA), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 interface Case {
   readonly grader: GraderName;
@@ -31,15 +35,40 @@ function sets(): Record<string, Case[]> {
     'MATH-500 solution vs answer': m500.map((r) => ({ grader: 'math', pred: r.solution, ref: r.answer, label: null })),
     'MATH test solution vs itself': full.map((r) => ({ grader: 'math', pred: r.solution, ref: lastBoxed(r.solution)!, label: null })),
     'GSM8K test reference vs itself': gsm.map((r) => ({ grader: 'gsm8k', pred: r.answer, ref: r.answer.split('####').pop().trim(), label: null })),
-    'Qwen2.5-Math 100×8 (bon/) vs its score': rows('bon/qwen25math_math_cot_100.jsonl').flatMap((r) => r.code.map((c: string, i: number) => ({ grader: 'math', pred: c, ref: r.answer, label: r.score[i] }))),
-    'ProcessBench math vs final_answer_correct': pbMath.map((r) => ({ grader: 'math', pred: r.steps.join('\n\n'), ref: byProblem.get(r.problem.trim())!, label: r.final_answer_correct })),
-    'ProcessBench gsm8k vs final_answer_correct': pbGsm.map((r) => ({ grader: 'gsm8k', pred: r.steps.join('\n\n'), ref: gsmByQ.get(r.problem.trim())!, label: r.final_answer_correct })),
-    'GSM8K example solutions (4 models) vs is_correct': ex.flatMap((r) => models.map((m) => ({ grader: 'gsm8k', pred: r[m].solution.replace(/A:\s*([^\n]*)\s*$/, '#### $1'), ref: r.ground_truth.split('A:').pop().trim(), label: r[m].is_correct }))),
+    'Qwen2.5-Math 100×8 (bon/) vs its score': rows('bon/qwen25math_math_cot_100.jsonl').flatMap((r) =>
+      r.code.map((c: string, i: number) => ({ grader: 'math', pred: c, ref: r.answer, label: r.score[i] })),
+    ),
+    'ProcessBench math vs final_answer_correct': pbMath.map((r) => ({
+      grader: 'math',
+      pred: r.steps.join('\n\n'),
+      ref: byProblem.get(r.problem.trim())!,
+      label: r.final_answer_correct,
+    })),
+    'ProcessBench gsm8k vs final_answer_correct': pbGsm.map((r) => ({
+      grader: 'gsm8k',
+      pred: r.steps.join('\n\n'),
+      ref: gsmByQ.get(r.problem.trim())!,
+      label: r.final_answer_correct,
+    })),
+    'GSM8K example solutions (4 models) vs is_correct': ex.flatMap((r) =>
+      models.map((m) => ({
+        grader: 'gsm8k',
+        pred: r[m].solution.replace(/A:\s*([^\n]*)\s*$/, '#### $1'),
+        ref: r.ground_truth.split('A:').pop().trim(),
+        label: r[m].is_correct,
+      })),
+    ),
   };
 }
 
 async function agreement(cases: Case[]) {
-  let s1 = 0, s2 = 0, ok = 0, timeouts = 0, errors = 0, t1 = 0, t2 = 0;
+  let s1 = 0,
+    s2 = 0,
+    ok = 0,
+    timeouts = 0,
+    errors = 0,
+    t1 = 0,
+    t2 = 0;
   for (const c of cases) {
     const t0 = performance.now();
     const g = await gradeAnswer(c.grader, c.pred, c.ref);
@@ -68,11 +97,20 @@ async function stage2(answers: string[]) {
   const t0 = performance.now();
   await pool.compare([['1', '1', 'value']], 60_000);
   const startMs = performance.now() - t0;
-  let parsedNorm = 0, parsedRaw = 0, equal = 0, timeouts = 0;
+  let parsedNorm = 0,
+    parsedRaw = 0,
+    equal = 0,
+    timeouts = 0;
   const t1 = performance.now();
   for (const a of answers) {
     const n = normalizeMath(a);
-    const o = await pool.compare([[n, n, 'value'], [a, a, 'value']], 5000);
+    const o = await pool.compare(
+      [
+        [n, n, 'value'],
+        [a, a, 'value'],
+      ],
+      5000,
+    );
     if (o.status !== 'ok') {
       timeouts++;
       continue;
@@ -89,12 +127,17 @@ async function stage2(answers: string[]) {
 async function main() {
   if (!existsSync(DATA)) return console.log(`no data at ${DATA.pathname}: nothing to measure`);
   const out: Record<string, unknown> = {};
-  const table = ['| set | n | stage 1 decides | needs stage 2 | agrees with label | timeouts / errors | µs per stage-1 grade | ms per stage-2 grade |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const table = [
+    '| set | n | stage 1 decides | needs stage 2 | agrees with label | timeouts / errors | µs per stage-1 grade | ms per stage-2 grade |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   await gradeAnswer('math', 'x+1', '1+x'); // start the worker first: its start-up is reported apart
   for (const [name, cases] of Object.entries(sets())) {
     const r = await agreement(cases);
     out[name] = r;
-    table.push(`| ${name} | ${r.n} | ${r.stage1} | ${r.stage2} | ${r.agree} (${((100 * r.agree) / r.n).toFixed(1)} %) | ${r.timeouts} / ${r.errors} | ${r.usPerStage1.toFixed(0)} | ${r.msPerStage2 === null ? '–' : r.msPerStage2.toFixed(1)} |`);
+    table.push(
+      `| ${name} | ${r.n} | ${r.stage1} | ${r.stage2} | ${r.agree} (${((100 * r.agree) / r.n).toFixed(1)} %) | ${r.timeouts} / ${r.errors} | ${r.usPerStage1.toFixed(0)} | ${r.msPerStage2 === null ? '–' : r.msPerStage2.toFixed(1)} |`,
+    );
   }
   await closeGraders();
   const full = rows('math/math_test_full.jsonl').map((r) => lastBoxed(r.solution)!);
@@ -105,7 +148,9 @@ async function main() {
   if (process.argv.includes('--json')) return console.log(JSON.stringify(out));
   console.log(table.join('\n'));
   console.log(`\nstage 1 alone: ${us.toFixed(1)} µs per grade (MATH test answers, boxed in a sentence)`);
-  console.log(`stage 2: worker start ${s2.workerStartMs.toFixed(0)} ms; ${s2.msPerPair.toFixed(2)} ms per pair warm; compute-engine parses ${s2.parsedNormalized}/${s2.answers} MATH-500 answers after normalisation, ${s2.parsedRaw}/${s2.answers} raw; ${s2.selfEqual} equal themselves; ${s2.timeoutsOrErrors} timeouts or errors`);
+  console.log(
+    `stage 2: worker start ${s2.workerStartMs.toFixed(0)} ms; ${s2.msPerPair.toFixed(2)} ms per pair warm; compute-engine parses ${s2.parsedNormalized}/${s2.answers} MATH-500 answers after normalisation, ${s2.parsedRaw}/${s2.answers} raw; ${s2.selfEqual} equal themselves; ${s2.timeoutsOrErrors} timeouts or errors`,
+  );
 }
 
 await main();

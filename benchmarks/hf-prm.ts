@@ -24,10 +24,18 @@ import type { PRM, ScoreRequest } from '../src/reward/types.ts';
 import { beam, mcts, search } from '../src/search/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
-const { values: flags } = parseArgs({ options: {
-  json: { type: 'boolean' }, layers: { type: 'string' }, rows: { type: 'string' }, past: { type: 'string' }, new: { type: 'string' },
-  iters: { type: 'string' }, 'skip-throughput': { type: 'boolean' }, searches: { type: 'string' },
-} });
+const { values: flags } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    layers: { type: 'string' },
+    rows: { type: 'string' },
+    past: { type: 'string' },
+    new: { type: 'string' },
+    iters: { type: 'string' },
+    'skip-throughput': { type: 'boolean' },
+    searches: { type: 'string' },
+  },
+});
 const TINY = new URL('../../shared/data/tiny-prm/qwen2-prm/', import.meta.url).pathname;
 const MATH = new URL('../../shared/data/math/math500_test.jsonl', import.meta.url).pathname;
 const PY = '/usr/bin/python3';
@@ -53,7 +61,8 @@ const mathPolicy: Policy = {
   propose: async (r: ProposeRequest) => {
     const rng = seedrandom(r.seed);
     return Array.from({ length: r.k }, () => {
-      const a = 2 + Math.floor(rng() * 30), b = a + 1 + Math.floor(rng() * 40);
+      const a = 2 + Math.floor(rng() * 30),
+        b = a + 1 + Math.floor(rng() * 40);
       const vars: Record<string, number> = { a, b, c: b - a, p: a * b, s: a + b, q: a * a + b * b, h: (a * b) / 2, k: (b * (b - 1)) / 2 };
       const text = STEP_BANK[Math.floor(rng() * STEP_BANK.length)]!.replace(/\{(\w)\}/g, (_, v: string) => String(vars[v]));
       const terminal = r.steps.length + 1 >= 4 + Math.floor(rng() * 3);
@@ -91,10 +100,17 @@ class Counting implements PRM {
 async function tokenRatio(): Promise<void> {
   if (!existsSync(TINY + 'config.json')) return void say(`SKIP token ratio: ${TINY} is absent`);
   const problems = existsSync(MATH)
-    ? readFileSync(MATH, 'utf8').trim().split('\n').slice(0, Number(flags.searches ?? 4)).map((l, i) => ({ id: `math${i}`, text: (JSON.parse(l) as { problem: string }).problem }))
+    ? readFileSync(MATH, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(0, Number(flags.searches ?? 4))
+        .map((l, i) => ({ id: `math${i}`, text: (JSON.parse(l) as { problem: string }).problem }))
     : [{ id: 'm0', text: 'Find the positive root of $x^2 - 5x + 6 = 0$.' }];
   const rows: Record<string, unknown>[] = [];
-  for (const [name, strategy] of [['beam N=8 M=4', beam({ n: 8, beamWidth: 4, maxDepth: 8 })], ['mcts 24 sims ×4', mcts({ simulations: 24, expansionWidth: 4, parallel: 4, maxDepth: 8 })]] as const) {
+  for (const [name, strategy] of [
+    ['beam N=8 M=4', beam({ n: 8, beamWidth: 4, maxDepth: 8 })],
+    ['mcts 24 sims ×4', mcts({ simulations: 24, expansionWidth: 4, parallel: 4, maxDepth: 8 })],
+  ] as const) {
     const prm = await HfPRM.load(TINY, { backend: 'wasm' });
     const counting = new Counting(prm);
     const t0 = performance.now();
@@ -102,21 +118,43 @@ async function tokenRatio(): Promise<void> {
     await Promise.all(problems.map((problem, i) => search({ problem, policy: mathPolicy, prm: counting, strategy, seed: i })));
     const ms = performance.now() - t0;
     const run = prm.stats.tokens;
-    rows.push({ strategy: name, searches: problems.length, steps: prm.stats.steps, treeTokens: counting.treeTokens, ranTokens: run,
-      ratio: run / counting.treeTokens, rescoreTokens: counting.rescoreTokens, rescoreRatio: counting.rescoreTokens / counting.treeTokens,
-      calls: prm.stats.calls, forwards: prm.stats.forwards, fallbacks: prm.stats.fallbacks, paddedOverRan: prm.stats.paddedTokens / run, wallMs: Math.round(ms) });
+    rows.push({
+      strategy: name,
+      searches: problems.length,
+      steps: prm.stats.steps,
+      treeTokens: counting.treeTokens,
+      ranTokens: run,
+      ratio: run / counting.treeTokens,
+      rescoreTokens: counting.rescoreTokens,
+      rescoreRatio: counting.rescoreTokens / counting.treeTokens,
+      calls: prm.stats.calls,
+      forwards: prm.stats.forwards,
+      fallbacks: prm.stats.fallbacks,
+      paddedOverRan: prm.stats.paddedTokens / run,
+      wallMs: Math.round(ms),
+    });
     prm.dispose();
   }
   out.tokenRatio = rows;
   say('\n## tokens the PRM runs ÷ tokens in the tree (tiny qwen2-prm, wasm; MATH-500 problems)\n');
-  say('| strategy | searches | steps scored | tree tokens | run (KV cache) | ratio | re-score every prefix | ratio | PRM calls | forwards | padded ÷ run | fallbacks |');
+  say(
+    '| strategy | searches | steps scored | tree tokens | run (KV cache) | ratio | re-score every prefix | ratio | PRM calls | forwards | padded ÷ run | fallbacks |',
+  );
   say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) say(`| ${r.strategy} | ${r.searches} | ${r.steps} | ${r.treeTokens} | ${r.ranTokens} | ${(r.ratio as number).toFixed(3)} | ${r.rescoreTokens} | ${(r.rescoreRatio as number).toFixed(2)} | ${r.calls} | ${r.forwards} | ${(r.paddedOverRan as number).toFixed(2)} | ${r.fallbacks} |`);
+  for (const r of rows)
+    say(
+      `| ${r.strategy} | ${r.searches} | ${r.steps} | ${r.treeTokens} | ${r.ranTokens} | ${(r.ratio as number).toFixed(3)} | ${r.rescoreTokens} | ${(r.rescoreRatio as number).toFixed(2)} | ${r.calls} | ${r.forwards} | ${(r.paddedOverRan as number).toFixed(2)} | ${r.fallbacks} |`,
+    );
 }
 
 // ---- 2. throughput on 0.5B widths ---------------------------------------------------------------------------------
 
-interface Shape { rows: number; past: number; fresh: number; iters: number }
+interface Shape {
+  rows: number;
+  past: number;
+  fresh: number;
+  iters: number;
+}
 
 function randomIds(n: number, vocab: number, seed: string): number[] {
   const rng = seedrandom(seed);
@@ -128,12 +166,18 @@ async function tfjsFrontier(dir: string, backend: 'cpu' | 'wasm', s: Shape, ids:
   const cfg = readConfig(dir);
   const w = loadWeights(dir, cfg, null);
   const m: Decoder = { cfg, w, invFreq: invFrequencies(cfg), positiveIndex: 1 };
-  const pre = await forward(m, ids.past.map((p) => ({ ids: p, past: [] })));
+  const pre = await forward(
+    m,
+    ids.past.map((p) => ({ ids: p, past: [] })),
+  );
   const times: number[] = [];
   let scores: number[] = [];
   for (let i = 0; i <= s.iters; i++) {
     const t0 = performance.now();
-    const res = await forward(m, ids.fresh.map((f, r) => ({ ids: f, past: [{ chunk: pre.chunks[r]!, n: s.past }] })));
+    const res = await forward(
+      m,
+      ids.fresh.map((f, r) => ({ ids: f, past: [{ chunk: pre.chunks[r]!, n: s.past }] })),
+    );
     if (i > 0) times.push(performance.now() - t0); // the first is a warm-up
     scores = res.scores;
     res.chunks.forEach(disposeChunk);
@@ -155,7 +199,10 @@ async function throughput(): Promise<void> {
     const mk = spawnSync(PY, [new URL('./hf_torch.py', import.meta.url).pathname, 'make', dir, String(layers)], { encoding: 'utf8', timeout: 600_000 });
     if (mk.status !== 0) throw new Error(`hf_torch.py make failed: ${mk.stderr}`);
     const vocab = readConfig(dir).vocab;
-    const ids = { past: Array.from({ length: s.rows }, (_, r) => randomIds(s.past, vocab, `p${r}`)), fresh: Array.from({ length: s.rows }, (_, r) => randomIds(s.fresh, vocab, `f${r}`)) };
+    const ids = {
+      past: Array.from({ length: s.rows }, (_, r) => randomIds(s.past, vocab, `p${r}`)),
+      fresh: Array.from({ length: s.rows }, (_, r) => randomIds(s.fresh, vocab, `f${r}`)),
+    };
     writeFileSync(join(dir, 'ids.json'), JSON.stringify(ids));
     const rows: Record<string, unknown>[] = [];
     const tokens = s.rows * s.fresh;
@@ -169,15 +216,27 @@ async function throughput(): Promise<void> {
       results['torch 1 thread'] = { ms: ref!.ms1, scores: ref!.scores };
     } else say(`SKIP PyTorch: ${(torch.stderr || torch.error?.message || '').trim().split('\n').pop()}`);
     for (const [name, r] of Object.entries(results)) {
-      rows.push({ impl: name.startsWith('torch') ? `PyTorch ${torchVersion()} cpu, ${name.slice(6)}` : `tfjs ${name}`, msPerBatch: Math.round(r.ms), tokensPerS: (tokens / r.ms) * 1000,
-        vsTorch: ref ? ref.ms / r.ms : null, vsTorch1: ref ? ref.ms1 / r.ms : null,
-        maxAbsDScoreVsTorch: ref ? Math.max(...r.scores.map((x, i) => Math.abs(x - ref!.scores[i]!))) : null });
+      rows.push({
+        impl: name.startsWith('torch') ? `PyTorch ${torchVersion()} cpu, ${name.slice(6)}` : `tfjs ${name}`,
+        msPerBatch: Math.round(r.ms),
+        tokensPerS: (tokens / r.ms) * 1000,
+        vsTorch: ref ? ref.ms / r.ms : null,
+        vsTorch1: ref ? ref.ms1 / r.ms : null,
+        maxAbsDScoreVsTorch: ref ? Math.max(...r.scores.map((x, i) => Math.abs(x - ref!.scores[i]!))) : null,
+      });
     }
     out.throughput = { shape: { ...s, layers, hidden: 896, heads: 14, kvHeads: 2, ffn: 4864, vocab }, rows };
-    say(`\n## one frontier batch: ${s.rows} rows × ${s.fresh} new tokens after a ${s.past}-token cache; Qwen2.5-0.5B widths, ${layers} of 24 layers, random BF16 weights widened to fp32\n`);
+    say(
+      `\n## one frontier batch: ${s.rows} rows × ${s.fresh} new tokens after a ${s.past}-token cache; Qwen2.5-0.5B widths, ${layers} of 24 layers, random BF16 weights widened to fp32\n`,
+    );
     const x = (v: unknown) => (v === null ? '–' : `${(v as number).toFixed(2)}×`);
-    say('| implementation | ms / batch | tokens/s | speed ÷ PyTorch (all threads) | speed ÷ PyTorch (1 thread) | max abs ΔP vs PyTorch |\n|---|---:|---:|---:|---:|---:|');
-    for (const r of rows) say(`| ${r.impl} | ${r.msPerBatch} | ${(r.tokensPerS as number).toFixed(1)} | ${x(r.vsTorch)} | ${x(r.vsTorch1)} | ${r.maxAbsDScoreVsTorch === null ? '–' : (r.maxAbsDScoreVsTorch as number).toExponential(1)} |`);
+    say(
+      '| implementation | ms / batch | tokens/s | speed ÷ PyTorch (all threads) | speed ÷ PyTorch (1 thread) | max abs ΔP vs PyTorch |\n|---|---:|---:|---:|---:|---:|',
+    );
+    for (const r of rows)
+      say(
+        `| ${r.impl} | ${r.msPerBatch} | ${(r.tokensPerS as number).toFixed(1)} | ${x(r.vsTorch)} | ${x(r.vsTorch1)} | ${r.maxAbsDScoreVsTorch === null ? '–' : (r.maxAbsDScoreVsTorch as number).toExponential(1)} |`,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,8 +17,15 @@ import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { loadExamples, labelCounts, type Example, type LoadWarnings } from '../src/training/data/index.ts';
 import {
-  allCorrectBaseline, chooseThreshold, evaluateProcessBench, firstErrorIndex, processBenchMetrics, stepAuc, toScoredSamples,
-  type ProcessBenchMetrics, type ScoredSample,
+  allCorrectBaseline,
+  chooseThreshold,
+  evaluateProcessBench,
+  firstErrorIndex,
+  processBenchMetrics,
+  stepAuc,
+  toScoredSamples,
+  type ProcessBenchMetrics,
+  type ScoredSample,
 } from '../src/training/eval.ts';
 import { createNet, loadNet, PRMNet, saveNet, selectBackend, trainPRM, type ArchConfig, type TrainExample } from '../src/reward/tfjs/index.ts';
 import { countParams } from '../src/reward/tfjs/arch.ts';
@@ -72,7 +79,14 @@ const evalOnly = flag('eval-only');
 const keepOverlap = argv.includes('--keep-overlap');
 const json = argv.includes('--json');
 const arch: Partial<ArchConfig> = {
-  dModel: 32, heads: 2, layers: 1, ffn: 64, hidden: 32, patch: 8, maxStepTokens: 512, maxProblemTokens: 512,
+  dModel: 32,
+  heads: 2,
+  layers: 1,
+  ffn: 64,
+  hidden: 32,
+  patch: 8,
+  maxStepTokens: 512,
+  maxProblemTokens: 512,
   ...(flag('arch') ? JSON.parse(flag('arch')!) : {}),
 };
 // Training and the saved model share one position table, sized by max(step, problem) tokens at creation.
@@ -84,7 +98,10 @@ const secs = (from: number) => (performance.now() - from) / 1000;
 
 // ---------- data ----------
 const pbFiles = ['gsm8k', 'math', 'olympiadbench', 'omnimath'];
-const prmbenchFiles = readdirSync(path.join(dataDir, 'prmbench')).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(dataDir, 'prmbench', f));
+const prmbenchFiles = readdirSync(path.join(dataDir, 'prmbench'))
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort()
+  .map((f) => path.join(dataDir, 'prmbench', f));
 const criticFile = path.join(dataDir, 'prm800k_phase1_test_critic', 'phase1_test.stepwise-critic.jsonl');
 const prmbench = await loadExamples(prmbenchFiles, 'prmbench', { prmbenchOriginals: true });
 const critic = await loadExamples(criticFile, 'prm800k-critic'); // neutral (0) → 1, PRM800K's usual reading
@@ -97,7 +114,10 @@ const testProblems = new Set(Object.values(tests).flatMap((xs) => xs.map((e) => 
 /** PRMBench source item (`idx`), shared by its 8 perturbation classes, multi_solutions and the original. */
 function prmbenchItem(e: Example): string {
   const cls = e.source === 'prmbench/original' ? 'redundency' : e.source!.slice('prmbench/'.length);
-  return e.id.replace(/#\d+$/, '').slice(cls.length + 1).replace(/_original$/, '');
+  return e.id
+    .replace(/#\d+$/, '')
+    .slice(cls.length + 1)
+    .replace(/_original$/, '');
 }
 
 // Group by problem text and PRMBench item together (union-find), so no group straddles train and calibration.
@@ -109,7 +129,8 @@ const find = (k: string): string => {
   return r;
 };
 const union = (a: string, b: string) => {
-  const ra = find(a), rb = find(b);
+  const ra = find(a),
+    rb = find(b);
   if (ra !== rb) parent.set(ra, rb);
 };
 for (const e of prmbench.examples) union(`p:${norm(e.problem)}`, `i:${prmbenchItem(e)}`);
@@ -134,7 +155,10 @@ const calAll = pbPool.filter((e) => calGroups.has(groupOf(e)));
 const calibration = shuffle(calAll, seedrandom(`${seed}/cal`)).slice(0, calMax);
 const pbTrain = pbPool.filter((e) => !calGroups.has(groupOf(e)));
 const crTrain = crPool.filter((e) => !calGroups.has(groupOf(e)));
-const calLeak = pbTrain.some((e) => calGroups.has(groupOf(e))) || new Set(pbTrain.map((e) => norm(e.problem))).size + new Set(calAll.map((e) => norm(e.problem))).size !== new Set([...pbTrain, ...calAll].map((e) => norm(e.problem))).size;
+const calLeak =
+  pbTrain.some((e) => calGroups.has(groupOf(e))) ||
+  new Set(pbTrain.map((e) => norm(e.problem))).size + new Set(calAll.map((e) => norm(e.problem))).size !==
+    new Set([...pbTrain, ...calAll].map((e) => norm(e.problem))).size;
 if (calLeak) throw new Error('internal: a problem is shared between training and calibration');
 
 /**
@@ -145,16 +169,17 @@ if (calLeak) throw new Error('internal: a problem is shared between training and
 const cut = { postErrorSteps: 0, truncatedTrajectories: 0, droppedLabels: 0, droppedCriticRows: 0 };
 function toTrain(e: Example): TrainExample | null {
   const fe = e.labels.findIndex((l) => l !== null && l < 0.5);
-  let steps = e.steps, labels = e.labels;
+  let steps = e.steps,
+    labels = e.labels;
   if (fe >= 0 && e.source !== 'prm800k-critic') {
     cut.postErrorSteps += steps.length - fe - 1;
-    steps = steps.slice(0, fe + 1), labels = labels.slice(0, fe + 1);
+    ((steps = steps.slice(0, fe + 1)), (labels = labels.slice(0, fe + 1)));
   }
   if (steps.length > maxSteps) {
     if (e.source === 'prm800k-critic') return (cut.droppedCriticRows++, null);
     cut.truncatedTrajectories++;
     cut.droppedLabels += labels.slice(maxSteps).filter((l) => l !== null).length;
-    steps = steps.slice(0, maxSteps), labels = labels.slice(0, maxSteps);
+    ((steps = steps.slice(0, maxSteps)), (labels = labels.slice(0, maxSteps)));
   }
   return { problem: e.problem, steps, labels };
 }
@@ -163,22 +188,33 @@ function toTrain(e: Example): TrainExample | null {
 // The sample takes correctShare all-correct PRMBench trajectories (repeated when there are too few), the rest of the
 // PRMBench part erroneous (cut after the first error), plus criticShare of critic rows (~61% positive after
 // neutral → 1). Steps stay mostly positive (~7% negative); τ is calibrated, so the prior mostly moves τ.
-const pbErr = shuffle(pbTrain.filter((e) => firstErrorIndex(e.labels) !== -1), seedrandom(`${seed}/err`));
-const pbCor = shuffle(pbTrain.filter((e) => firstErrorIndex(e.labels) === -1), seedrandom(`${seed}/cor`));
+const pbErr = shuffle(
+  pbTrain.filter((e) => firstErrorIndex(e.labels) !== -1),
+  seedrandom(`${seed}/err`),
+);
+const pbCor = shuffle(
+  pbTrain.filter((e) => firstErrorIndex(e.labels) === -1),
+  seedrandom(`${seed}/cor`),
+);
 const crShuf = shuffle(crTrain, seedrandom(`${seed}/critic`));
 const nCritic = Math.min(crShuf.length, Math.round(maxExamples * criticShare));
 const nPb = maxExamples - nCritic;
-const nErr = Math.min(pbErr.length, Math.round(nPb * (1 - correctShare))), nCor = nPb - nErr;
+const nErr = Math.min(pbErr.length, Math.round(nPb * (1 - correctShare))),
+  nCor = nPb - nErr;
 const picked: Example[] = [...pbErr.slice(0, nErr), ...Array.from({ length: nCor }, (_, i) => pbCor[i % pbCor.length]!), ...crShuf.slice(0, nCritic)];
 const train = picked.map(toTrain).filter((x): x is TrainExample => x !== null);
 const trainCounts = labelCounts(train.map((e, i) => ({ id: String(i), ...e, steps: [...e.steps], labels: [...e.labels] })));
 
 // ---------- backend, model ----------
 const backend = await selectBackend('auto');
-const net = evalOnly ? await loadNet(path.resolve(evalOnly)) : createNet({ arch: { ...arch, maxStepTokens: Math.min(trainStepTokens, arch.maxStepTokens!) }, seed });
+const net = evalOnly
+  ? await loadNet(path.resolve(evalOnly))
+  : createNet({ arch: { ...arch, maxStepTokens: Math.min(trainStepTokens, arch.maxStepTokens!) }, seed });
 const evalConfig: ArchConfig = evalOnly ? net.config : { ...net.config, maxStepTokens: arch.maxStepTokens! };
 if (evalOnly) log(`eval-only: model from ${evalOnly}; the data split below is recomputed from --seed ${seed} (use the seed it was trained with)`);
-log(`backend ${backend}; ${countParams(net.params)} parameters; training on ${train.length} trajectories (${trainCounts.labelled} labelled steps: ${trainCounts.positive} +, ${trainCounts.negative} −)`);
+log(
+  `backend ${backend}; ${countParams(net.params)} parameters; training on ${train.length} trajectories (${trainCounts.labelled} labelled steps: ${trainCounts.positive} +, ${trainCounts.negative} −)`,
+);
 
 // ---------- train ----------
 const tTrain = performance.now();
@@ -189,23 +225,33 @@ let stoppedBy: 'epochs' | 'train-minutes' = 'epochs';
 const flush = () => {
   if (cur.n) epochLosses.push({ epoch: cur.epoch, meanBatchLoss: cur.sum / cur.n, batches: cur.n, seconds: secs(cur.start) });
 };
-if (!evalOnly) try {
-  await trainPRM(train, {
-    net, epochs, batchSize, lr, seed, valSplit: 0, labels: 'hard', loss, signal: abort.signal,
-    onProgress: (p) => {
-      if (p.epoch !== cur.epoch) {
-        flush();
-        cur = { epoch: p.epoch, sum: 0, n: 0, start: performance.now() };
-      }
-      cur.sum += p.loss, cur.n++;
-      if (p.batch % 25 === 0 || p.batch === p.batches) log(`epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} mean loss ${(cur.sum / cur.n).toFixed(4)} (${secs(tTrain).toFixed(0)} s)`);
-      if (secs(tTrain) > trainMinutes * 60) abort.abort();
-    },
-  });
-} catch (e) {
-  if (!abort.signal.aborted) throw e;
-  stoppedBy = 'train-minutes'; // the weights trained so far are kept (trainPRM trains in place)
-}
+if (!evalOnly)
+  try {
+    await trainPRM(train, {
+      net,
+      epochs,
+      batchSize,
+      lr,
+      seed,
+      valSplit: 0,
+      labels: 'hard',
+      loss,
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.epoch !== cur.epoch) {
+          flush();
+          cur = { epoch: p.epoch, sum: 0, n: 0, start: performance.now() };
+        }
+        ((cur.sum += p.loss), cur.n++);
+        if (p.batch % 25 === 0 || p.batch === p.batches)
+          log(`epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} mean loss ${(cur.sum / cur.n).toFixed(4)} (${secs(tTrain).toFixed(0)} s)`);
+        if (secs(tTrain) > trainMinutes * 60) abort.abort();
+      },
+    });
+  } catch (e) {
+    if (!abort.signal.aborted) throw e;
+    stoppedBy = 'train-minutes'; // the weights trained so far are kept (trainPRM trains in place)
+  }
 flush();
 const trainSeconds = secs(tTrain);
 if (!evalOnly) log(`training: ${trainSeconds.toFixed(0)} s, stopped by ${stoppedBy}`);
@@ -216,15 +262,17 @@ const evalNet = new PRMNet(evalConfig, net.params, net.tokenizer, net.stepFormat
 
 // ---------- score ----------
 async function scoreAll(xs: readonly Example[], label: string): Promise<number[][]> {
-  const t = performance.now(), out: number[][] = [];
+  const t = performance.now(),
+    out: number[][] = [];
   for (const e of xs) out.push(await evalNet.scoreTrajectory(e.problem, e.steps));
   log(`scored ${label}: ${xs.length} solutions in ${secs(t).toFixed(0)} s`);
   return out;
 }
 const enc = new TextEncoder();
 const truncated = (xs: readonly Example[], budget: number) => {
-  let n = 0, steps = 0;
-  for (const e of xs) for (const s of e.steps) steps++, (n += enc.encode(s.trim()).length + 1 > budget ? 1 : 0); // +1: BOS
+  let n = 0,
+    steps = 0;
+  for (const e of xs) for (const s of e.steps) (steps++, (n += enc.encode(s.trim()).length + 1 > budget ? 1 : 0)); // +1: BOS
   return { steps, truncated: n, budget };
 };
 
@@ -243,7 +291,18 @@ const tauRandom = chooseThreshold(calRandom);
 const calMetrics = processBenchMetrics(calSamples, tau.threshold);
 const calAuc = stepAuc(calibration, calScores);
 
-interface Row { file: string; method: string; n: number; errorAcc: number; correctAcc: number; f1: number; stepAuc: number; threshold: number | null; testTunedF1?: number; solutionAuc?: number }
+interface Row {
+  file: string;
+  method: string;
+  n: number;
+  errorAcc: number;
+  correctAcc: number;
+  f1: number;
+  stepAuc: number;
+  threshold: number | null;
+  testTunedF1?: number;
+  solutionAuc?: number;
+}
 const rows: Row[] = [];
 const truncation: Record<string, ReturnType<typeof truncated> & { at256: number }> = {};
 for (const f of pbFiles) {
@@ -253,20 +312,47 @@ for (const f of pbFiles) {
   const rep = evaluateProcessBench(samples, { calibration: calSamples, seed: `${seed}` });
   const rnd = randomScores(samples, f);
   const rndSamples: ScoredSample[] = samples.map((s, i) => ({ ...s, scores: rnd[i]! }));
-  const m = (method: string, x: ProcessBenchMetrics, auc: number, threshold: number | null): Row =>
-    ({ file: f, method, n: samples.length, errorAcc: x.errorAcc, correctAcc: x.correctAcc, f1: x.f1, stepAuc: auc, threshold });
+  const m = (method: string, x: ProcessBenchMetrics, auc: number, threshold: number | null): Row => ({
+    file: f,
+    method,
+    n: samples.length,
+    errorAcc: x.errorAcc,
+    correctAcc: x.correctAcc,
+    f1: x.f1,
+    stepAuc: auc,
+    threshold,
+  });
   // testTunedF1: F1 at the τ chosen on this test file itself — a diagnostic of how much the calibrated τ loses, never a result.
   rows.push({ ...m('tfjs PRM (ours)', rep.metrics, rep.stepAuc, rep.threshold), testTunedF1: chooseThreshold(samples).f1, solutionAuc: rep.solutionAuc });
   rows.push(m('all correct', allCorrectBaseline(samples), 0.5, null));
-  rows.push({ ...m('random scores, τ calibrated', processBenchMetrics(rndSamples, tauRandom.threshold), stepAuc(xs, rnd), tauRandom.threshold), testTunedF1: chooseThreshold(rndSamples).f1 });
+  rows.push({
+    ...m('random scores, τ calibrated', processBenchMetrics(rndSamples, tauRandom.threshold), stepAuc(xs, rnd), tauRandom.threshold),
+    testTunedF1: chooseThreshold(rndSamples).f1,
+  });
   truncation[f] = { ...truncated(xs, evalConfig.maxStepTokens), at256: truncated(xs, 256).truncated };
 }
 const evalSeconds = secs(tEval);
 
 // ---------- save ----------
 const meta = {
-  recipe: 'benchmarks/prm-real.ts', argv, seed, epochs, loss, correctShare, criticShare, maxExamples, batchSize, lr, maxSteps, trainStepTokens, trainSeconds, stoppedBy, epochLosses,
-  trainCounts, threshold: tau.threshold, backend,
+  recipe: 'benchmarks/prm-real.ts',
+  argv,
+  seed,
+  epochs,
+  loss,
+  correctShare,
+  criticShare,
+  maxExamples,
+  batchSize,
+  lr,
+  maxSteps,
+  trainStepTokens,
+  trainSeconds,
+  stoppedBy,
+  epochLosses,
+  trainCounts,
+  threshold: tau.threshold,
+  backend,
 };
 const modelDir = evalOnly ? path.resolve(evalOnly) : outDir;
 if (!evalOnly) await saveNet(evalNet, outDir, meta);
@@ -275,20 +361,43 @@ const weightBytes = statSync(path.join(modelDir, 'weights.bin')).size;
 // ---------- report ----------
 const cpus = os.cpus();
 const report = {
-  machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), loadavg: os.loadavg().map((x) => +x.toFixed(2)), node: process.version, backend },
+  machine: {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    loadavg: os.loadavg().map((x) => +x.toFixed(2)),
+    node: process.version,
+    backend,
+  },
   command: `npx tsx benchmarks/prm-real.ts ${argv.join(' ')}`.trim(),
   data: {
-    dir: dataDir, prmbenchRows: prmbench.examples.length, prmbenchWarnings: prmbench.warnings as LoadWarnings, criticRows: critic.examples.length,
-    criticWarnings: critic.warnings as LoadWarnings, droppedForProcessBenchOverlap: overlap, calibrationProblemsGroups: calGroups.size,
-    calibrationSamples: calSamples.length, calibrationCorrect: calSamples.filter((s) => s.label === -1).length,
+    dir: dataDir,
+    prmbenchRows: prmbench.examples.length,
+    prmbenchWarnings: prmbench.warnings as LoadWarnings,
+    criticRows: critic.examples.length,
+    criticWarnings: critic.warnings as LoadWarnings,
+    droppedForProcessBenchOverlap: overlap,
+    calibrationProblemsGroups: calGroups.size,
+    calibrationSamples: calSamples.length,
+    calibrationCorrect: calSamples.filter((s) => s.label === -1).length,
     trainPool: { prmbenchErroneous: pbErr.length, prmbenchAllCorrect: pbCor.length, critic: crTrain.length },
     trainSample: { prmbenchErroneous: nErr, prmbenchAllCorrect: nCor, critic: nCritic, kept: train.length, ...cut, ...trainCounts },
-    trainStepsTruncated: truncated(train.map((e) => ({ id: '', problem: e.problem, steps: [...e.steps], labels: [] })), trainStepTokens),
+    trainStepsTruncated: truncated(
+      train.map((e) => ({ id: '', problem: e.problem, steps: [...e.steps], labels: [] })),
+      trainStepTokens,
+    ),
     testStepsTruncated: truncation,
   },
   model: { arch: evalConfig, trainStepTokens, params: countParams(net.params), weightBytes, dir: modelDir },
   training: evalOnly ? null : { epochs, batchSize, lr, loss, seconds: +trainSeconds.toFixed(1), stoppedBy, epochLosses },
-  calibration: { threshold: tau.threshold, f1: calMetrics.f1, errorAcc: calMetrics.errorAcc, correctAcc: calMetrics.correctAcc, stepAuc: calAuc, randomThreshold: tauRandom.threshold },
+  calibration: {
+    threshold: tau.threshold,
+    f1: calMetrics.f1,
+    errorAcc: calMetrics.errorAcc,
+    correctAcc: calMetrics.correctAcc,
+    stepAuc: calAuc,
+    randomThreshold: tauRandom.threshold,
+  },
   evalSeconds: +evalSeconds.toFixed(1),
   totalSeconds: +secs(t0).toFixed(1),
   results: rows,
@@ -297,19 +406,46 @@ if (!evalOnly) writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(re
 if (json) console.log(JSON.stringify(report, null, 2));
 else {
   const p = (x: number) => (Number.isNaN(x) ? 'n/a' : (100 * x).toFixed(1));
-  console.log(`machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, load ${report.machine.loadavg.join(' ')}, node ${report.machine.node}, tfjs ${backend}`);
+  console.log(
+    `machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memGiB} GiB, load ${report.machine.loadavg.join(' ')}, node ${report.machine.node}, tfjs ${backend}`,
+  );
   console.log(`command: ${report.command}`);
-  console.log(`model: ${report.model.params} parameters, weights.bin ${(weightBytes / 1024).toFixed(1)} KiB, ${evalOnly ? 'loaded from' : 'saved to'} ${modelDir}; arch ${JSON.stringify({ ...evalConfig, vocabSize: undefined })}`);
-  console.log(`train: ${train.length} trajectories (${nErr} PRMBench erroneous, ${nCor} PRMBench all-correct, ${nCritic} critic rows; ${cut.droppedCriticRows} critic rows over ${maxSteps} steps dropped), ${trainCounts.labelled} labelled steps (${trainCounts.positive} +, ${trainCounts.negative} −); dropped for sharing a ProcessBench problem: ${overlap.prmbench} PRMBench, ${overlap.critic} critic rows`);
+  console.log(
+    `model: ${report.model.params} parameters, weights.bin ${(weightBytes / 1024).toFixed(1)} KiB, ${evalOnly ? 'loaded from' : 'saved to'} ${modelDir}; arch ${JSON.stringify({ ...evalConfig, vocabSize: undefined })}`,
+  );
+  console.log(
+    `train: ${train.length} trajectories (${nErr} PRMBench erroneous, ${nCor} PRMBench all-correct, ${nCritic} critic rows; ${cut.droppedCriticRows} critic rows over ${maxSteps} steps dropped), ${trainCounts.labelled} labelled steps (${trainCounts.positive} +, ${trainCounts.negative} −); dropped for sharing a ProcessBench problem: ${overlap.prmbench} PRMBench, ${overlap.critic} critic rows`,
+  );
   if (evalOnly) console.log('training: skipped (--eval-only)');
-  else console.log(`training: ${trainSeconds.toFixed(0)} s (${stoppedBy}); mean batch loss per epoch: ${epochLosses.map((e) => `${e.epoch}: ${e.meanBatchLoss.toFixed(4)} (${e.batches} batches, ${e.seconds.toFixed(0)} s)`).join('; ')}`);
-  console.log(`calibration (PRMBench, ${calSamples.length} samples, ${report.data.calibrationCorrect} all-correct): τ = ${tau.threshold.toFixed(4)}, F1 ${p(calMetrics.f1)}, step AUC ${calAuc.toFixed(3)}; random-score τ = ${tauRandom.threshold.toFixed(4)}`);
-  console.log(`steps truncated at ${evalConfig.maxStepTokens} tokens (vs at 256): ${pbFiles.map((f) => `${f} ${truncation[f]!.truncated}/${truncation[f]!.steps} (${truncation[f]!.at256})`).join(', ')}`);
+  else
+    console.log(
+      `training: ${trainSeconds.toFixed(0)} s (${stoppedBy}); mean batch loss per epoch: ${epochLosses.map((e) => `${e.epoch}: ${e.meanBatchLoss.toFixed(4)} (${e.batches} batches, ${e.seconds.toFixed(0)} s)`).join('; ')}`,
+    );
+  console.log(
+    `calibration (PRMBench, ${calSamples.length} samples, ${report.data.calibrationCorrect} all-correct): τ = ${tau.threshold.toFixed(4)}, F1 ${p(calMetrics.f1)}, step AUC ${calAuc.toFixed(3)}; random-score τ = ${tauRandom.threshold.toFixed(4)}`,
+  );
+  console.log(
+    `steps truncated at ${evalConfig.maxStepTokens} tokens (vs at 256): ${pbFiles.map((f) => `${f} ${truncation[f]!.truncated}/${truncation[f]!.steps} (${truncation[f]!.at256})`).join(', ')}`,
+  );
   console.log(`eval: ${evalSeconds.toFixed(0)} s; total ${secs(t0).toFixed(0)} s\n`);
   console.log('| ProcessBench file | method | samples | error acc % | correct acc % | F1 % | step AUC | τ |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.file} | ${r.method} | ${r.n} | ${p(r.errorAcc)} | ${p(r.correctAcc)} | ${p(r.f1)} | ${r.stepAuc.toFixed(3)} | ${r.threshold === null ? '—' : r.threshold.toFixed(4)} |`);
-  const tuned = (method: string) => rows.filter((r) => r.method === method).map((r) => `${r.file} ${p(r.testTunedF1!)}`).join(', ');
-  console.log(`\ndiagnostic only (τ tuned on the test file itself, not a result): F1 ours ${tuned('tfjs PRM (ours)')}; random ${tuned('random scores, τ calibrated')}`);
-  console.log(`solution AUC (min aggregation), ours: ${rows.filter((r) => r.solutionAuc !== undefined).map((r) => `${r.file} ${r.solutionAuc!.toFixed(3)}`).join(', ')}`);
+  for (const r of rows)
+    console.log(
+      `| ${r.file} | ${r.method} | ${r.n} | ${p(r.errorAcc)} | ${p(r.correctAcc)} | ${p(r.f1)} | ${r.stepAuc.toFixed(3)} | ${r.threshold === null ? '—' : r.threshold.toFixed(4)} |`,
+    );
+  const tuned = (method: string) =>
+    rows
+      .filter((r) => r.method === method)
+      .map((r) => `${r.file} ${p(r.testTunedF1!)}`)
+      .join(', ');
+  console.log(
+    `\ndiagnostic only (τ tuned on the test file itself, not a result): F1 ours ${tuned('tfjs PRM (ours)')}; random ${tuned('random scores, τ calibrated')}`,
+  );
+  console.log(
+    `solution AUC (min aggregation), ours: ${rows
+      .filter((r) => r.solutionAuc !== undefined)
+      .map((r) => `${r.file} ${r.solutionAuc!.toFixed(3)}`)
+      .join(', ')}`,
+  );
 }

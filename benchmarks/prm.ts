@@ -34,14 +34,23 @@ const TRAJ_COUNTS = quick ? [1, 8] : [1, 8, 64];
 const T = 10;
 const PY = '/usr/bin/python3';
 const here = path.dirname(fileURLToPath(import.meta.url));
-const log = (s: string) => { if (!json) process.stderr.write(s + '\n'); };
+const log = (s: string) => {
+  if (!json) process.stderr.write(s + '\n');
+};
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 /** ms per call: fn repeated until minMs has passed (at least once). */
 async function sample(fn: () => Promise<unknown>, minMs: number): Promise<number> {
   let n = 0;
   const t0 = performance.now();
-  do { await fn(); n++; } while (performance.now() - t0 < minMs);
+  do {
+    await fn();
+    n++;
+  } while (performance.now() - t0 < minMs);
   return (performance.now() - t0) / n;
 }
 /** Median ms per call over REPS samples, after one warm-up call. */
@@ -53,11 +62,17 @@ async function timeIt(fn: () => Promise<unknown>, minMs = MIN_SAMPLE_MS): Promis
 }
 /** a and b sampled alternately REPS times (after a warm-up each): medians, and the median (min, max) of the per-round b ÷ a. */
 async function paired(a: () => Promise<unknown>, b: () => Promise<unknown>, minMs: number) {
-  await a(); await b();
-  const as: number[] = [], bs: number[] = [], rs: number[] = [];
+  await a();
+  await b();
+  const as: number[] = [],
+    bs: number[] = [],
+    rs: number[] = [];
   for (let r = 0; r < REPS; r++) {
-    const x = await sample(a, minMs), y = await sample(b, minMs);
-    as.push(x); bs.push(y); rs.push(y / x);
+    const x = await sample(a, minMs),
+      y = await sample(b, minMs);
+    as.push(x);
+    bs.push(y);
+    rs.push(y / x);
   }
   return { aMs: median(as), bMs: median(bs), ratio: median(rs), range: [Math.min(...rs), Math.max(...rs)] as const };
 }
@@ -70,7 +85,12 @@ async function replayIncremental(net: PRMNet, batches: readonly (readonly ScoreR
 // ---------- inputs (the same texts go to torch) ----------
 const rng = seedrandom('prm-bench');
 const ops: Op[] = ['+', '-', '*'];
-const randStep = () => { const v = Math.floor(rng() * 1000), op = ops[Math.floor(rng() * 3)]!, a = op === '*' ? 2 + Math.floor(rng() * 8) : 1 + Math.floor(rng() * 99); return stepText(v, op, a, Math.floor(rng() * 1000)); };
+const randStep = () => {
+  const v = Math.floor(rng() * 1000),
+    op = ops[Math.floor(rng() * 3)]!,
+    a = op === '*' ? 2 + Math.floor(rng() * 8) : 1 + Math.floor(rng() * 99);
+  return stepText(v, op, a, Math.floor(rng() * 1000));
+};
 const rawProblem = arithProblem('raw', { length: 10 });
 const rawSteps = Array.from({ length: 512 }, randStep);
 const parentSteps = Array.from({ length: 512 }, randStep);
@@ -78,14 +98,28 @@ const trajectories = Array.from({ length: 64 }, () => Array.from({ length: T }, 
 
 // ---------- the full re-scoring path ----------
 /** sigmoid(logits) [N, T] of whole chains (problem re-encoded per chain, only real steps encoded), via the net's runChains. */
-async function runFull(net: PRMNet, problems: readonly string[], chains: readonly (readonly string[])[], counter?: { tokens: number }): Promise<{ probs: Float32Array; T: number }> {
-  const N = chains.length, Tm = Math.max(...chains.map((c) => c.length)), d = net.config.dModel;
+async function runFull(
+  net: PRMNet,
+  problems: readonly string[],
+  chains: readonly (readonly string[])[],
+  counter?: { tokens: number },
+): Promise<{ probs: Float32Array; T: number }> {
+  const N = chains.length,
+    Tm = Math.max(...chains.map((c) => c.length)),
+    d = net.config.dModel;
   const flat = chains.flat();
-  const pb = net.tokenize(problems, net.config.maxProblemTokens), sb = net.tokenize(flat, net.config.maxStepTokens);
+  const pb = net.tokenize(problems, net.config.maxProblemTokens),
+    sb = net.tokenize(flat, net.config.maxStepTokens);
   if (counter) for (const n of [...pb.lengths, ...sb.lengths]) counter.tokens += n;
   const ragged = chains.some((c) => c.length !== Tm);
   const index: number[] = [];
-  if (ragged) { let off = 0; for (const c of chains) { for (let t = 0; t < Tm; t++) index.push(t < c.length ? off + t : flat.length); off += c.length; } }
+  if (ragged) {
+    let off = 0;
+    for (const c of chains) {
+      for (let t = 0; t < Tm; t++) index.push(t < c.length ? off + t : flat.length);
+      off += c.length;
+    }
+  }
   const res = tf.tidy(() => {
     const p = net.encode(pb);
     let s = net.encode(sb);
@@ -100,13 +134,20 @@ async function runFull(net: PRMNet, problems: readonly string[], chains: readonl
 /** Scores each request by re-running its whole prefix, as the Python PRM anchors do; same 512-request chunks as TfjsPRM. */
 class FullRescorePRM implements PRM {
   readonly name = 'tfjs-full-rescore';
-  constructor(readonly net: PRMNet, private readonly maxBatch = 512) {}
+  constructor(
+    readonly net: PRMNet,
+    private readonly maxBatch = 512,
+  ) {}
   async score(reqs: readonly ScoreRequest[]): Promise<number[]> {
     const out: number[] = [];
     for (let i = 0; i < reqs.length; i += this.maxBatch) {
       const ch = reqs.slice(i, i + this.maxBatch);
       const chains = ch.map((r) => [...r.prefix, r.step]);
-      const { probs, T: Tm } = await runFull(this.net, ch.map((r) => r.problem.text), chains);
+      const { probs, T: Tm } = await runFull(
+        this.net,
+        ch.map((r) => r.problem.text),
+        chains,
+      );
       chains.forEach((c, n) => out.push(probs[n * Tm + c.length - 1]!));
     }
     return out;
@@ -123,7 +164,9 @@ class Recorder implements PRM {
     this.batches.push({ reqs: [...reqs], scores });
     return scores;
   }
-  release(keys: readonly string[]) { this.inner.release?.(keys); }
+  release(keys: readonly string[]) {
+    this.inner.release?.(keys);
+  }
 }
 
 // ---------- 1. raw throughput ----------
@@ -134,13 +177,20 @@ async function incCall(net: PRMNet, B: number): Promise<() => Promise<void>> {
   let it = 0;
   return async () => {
     const tag = `c${it++}/`;
-    const kids = rawSteps.slice(0, B).map((step, i): ScoreRequest => ({ problem: rawProblem, prefix: [parentSteps[i]!], step, key: tag + i, parentKey: `p${i}` }));
+    const kids = rawSteps
+      .slice(0, B)
+      .map((step, i): ScoreRequest => ({ problem: rawProblem, prefix: [parentSteps[i]!], step, key: tag + i, parentKey: `p${i}` }));
     await prm.score(kids);
     prm.release(kids.map((k) => k.key));
   };
 }
 /** One call scoring N whole trajectories of T steps (problem encoded per trajectory). */
-const fullCall = (net: PRMNet, N: number) => () => runFull(net, Array.from({ length: N }, () => rawProblem.text), trajectories.slice(0, N));
+const fullCall = (net: PRMNet, N: number) => () =>
+  runFull(
+    net,
+    Array.from({ length: N }, () => rawProblem.text),
+    trajectories.slice(0, N),
+  );
 
 // ---------- 2. searches ----------
 const searches: { name: string; spec: () => StrategySpec }[] = [
@@ -148,7 +198,14 @@ const searches: { name: string; spec: () => StrategySpec }[] = [
   { name: 'mcts 64 sims', spec: () => mcts({ simulations: 64 }) },
 ];
 const runSearch = (name: string, spec: StrategySpec, prm: PRM) =>
-  search({ problem: arithProblem(name === 'beam N=8 M=4' ? 1 : 2, { length: 10 }), policy: new ArithPolicy({ errorRate: 0.3 }), prm, strategy: spec, seed: 1, scheduler: new Scheduler() });
+  search({
+    problem: arithProblem(name === 'beam N=8 M=4' ? 1 : 2, { length: 10 }),
+    policy: new ArithPolicy({ errorRate: 0.3 }),
+    prm,
+    strategy: spec,
+    seed: 1,
+    scheduler: new Scheduler(),
+  });
 
 async function searchBench(net: PRMNet) {
   const rows = [];
@@ -168,33 +225,76 @@ async function searchBench(net: PRMNet) {
     const fullTok = { tokens: 0 };
     const r2 = await runSearch(s.name, s.spec(), full);
     const byId = new Map(r2.tree.nodes.map((n) => [n.id, n.score]));
-    let maxDiff = 0, sameTree = r1.tree.nodes.length === r2.tree.nodes.length;
+    let maxDiff = 0,
+      sameTree = r1.tree.nodes.length === r2.tree.nodes.length;
     for (const n of r1.tree.nodes) {
-      if (!byId.has(n.id)) { sameTree = false; continue; }
+      if (!byId.has(n.id)) {
+        sameTree = false;
+        continue;
+      }
       const o = byId.get(n.id);
       if (n.score != null && o != null) maxDiff = Math.max(maxDiff, Math.abs(n.score - o));
     }
     // full re-scoring token count over the recorded requests
-    for (const b of rec.batches) for (const q of b.reqs) {
-      fullTok.tokens += net.tokenize([q.problem.text], net.config.maxProblemTokens).lengths[0]!;
-      for (const t of [...q.prefix, q.step]) fullTok.tokens += net.tokenize([t], net.config.maxStepTokens).lengths[0]!;
-    }
+    for (const b of rec.batches)
+      for (const q of b.reqs) {
+        fullTok.tokens += net.tokenize([q.problem.text], net.config.maxProblemTokens).lengths[0]!;
+        for (const t of [...q.prefix, q.step]) fullTok.tokens += net.tokenize([t], net.config.maxStepTokens).lengths[0]!;
+      }
     // wall times: whole search, and replay of the recorded score() batches (PRM work only, comparable to torch)
-    const srch = await paired(() => runSearch(s.name, s.spec(), new TfjsPRM(net)), () => runSearch(s.name, s.spec(), new FullRescorePRM(net)), 100);
-    const rep = await paired(() => replayIncremental(net, rec.batches.map((b) => b.reqs)), async () => { const prm = new FullRescorePRM(net); for (const b of rec.batches) await prm.score(b.reqs); }, 100);
+    const srch = await paired(
+      () => runSearch(s.name, s.spec(), new TfjsPRM(net)),
+      () => runSearch(s.name, s.spec(), new FullRescorePRM(net)),
+      100,
+    );
+    const rep = await paired(
+      () =>
+        replayIncremental(
+          net,
+          rec.batches.map((b) => b.reqs),
+        ),
+      async () => {
+        const prm = new FullRescorePRM(net);
+        for (const b of rec.batches) await prm.score(b.reqs);
+      },
+      100,
+    );
     const [incSearchMs, fullSearchMs, incReplayMs, fullReplayMs] = [srch.aMs, srch.bMs, rep.aMs, rep.bMs];
     const requests = rec.batches.reduce((a, b) => a + b.reqs.length, 0);
     rows.push({
-      search: s.name, nodes: r1.tree.nodes.length, stepsScored: st.steps, scoreCalls: st.calls, requests,
-      stepTokensInTree: stepTokens, problemTokens,
-      tokensEncoded: st.tokensEncoded, problemTokensEncoded: st.problemTokensEncoded, paddedTokens: st.paddedTokens,
-      tokenRatio: st.tokensEncoded / stepTokens, tokenRatioWithProblem: (st.tokensEncoded + st.problemTokensEncoded) / (stepTokens + problemTokens),
-      fullRescoreTokens: fullTok.tokens, fullRescoreTokenRatio: fullTok.tokens / stepTokens,
-      incSearchMs, fullSearchMs, searchSpeedup: srch.ratio, searchSpeedupRange: srch.range,
-      incReplayMs, fullReplayMs, replaySpeedup: rep.ratio, replaySpeedupRange: rep.range,
-      maxScoreDiff: maxDiff, sameTree, correct: r1.best?.answer === problem.answer,
+      search: s.name,
+      nodes: r1.tree.nodes.length,
+      stepsScored: st.steps,
+      scoreCalls: st.calls,
+      requests,
+      stepTokensInTree: stepTokens,
+      problemTokens,
+      tokensEncoded: st.tokensEncoded,
+      problemTokensEncoded: st.problemTokensEncoded,
+      paddedTokens: st.paddedTokens,
+      tokenRatio: st.tokensEncoded / stepTokens,
+      tokenRatioWithProblem: (st.tokensEncoded + st.problemTokensEncoded) / (stepTokens + problemTokens),
+      fullRescoreTokens: fullTok.tokens,
+      fullRescoreTokenRatio: fullTok.tokens / stepTokens,
+      incSearchMs,
+      fullSearchMs,
+      searchSpeedup: srch.ratio,
+      searchSpeedupRange: srch.range,
+      incReplayMs,
+      fullReplayMs,
+      replaySpeedup: rep.ratio,
+      replaySpeedupRange: rep.range,
+      maxScoreDiff: maxDiff,
+      sameTree,
+      correct: r1.best?.answer === problem.answer,
     });
-    dumps.push({ name: s.name, reqs: rec.batches.map((b) => b.reqs), problem: problem.text, batches: rec.batches.map((b) => b.reqs.map((q) => ({ prefix: q.prefix, step: q.step }))), scores: rec.batches.map((b) => b.scores) });
+    dumps.push({
+      name: s.name,
+      reqs: rec.batches.map((b) => b.reqs),
+      problem: problem.text,
+      batches: rec.batches.map((b) => b.reqs.map((q) => ({ prefix: q.prefix, step: q.step }))),
+      scores: rec.batches.map((b) => b.scores),
+    });
   }
   return { rows, dumps };
 }
@@ -212,23 +312,45 @@ class TorchServer {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly pending: { resolve: (v: any) => void; reject: (e: Error) => void }[] = [];
   private stderr = '';
-  constructor(readonly label: string, input: string, unsetBlas: boolean) {
+  constructor(
+    readonly label: string,
+    input: string,
+    unsetBlas: boolean,
+  ) {
     const env = { ...process.env };
-    if (unsetBlas) { delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE; }
+    if (unsetBlas) {
+      delete env.OPENBLAS_CORETYPE;
+      delete env.OPENBLAS_L2_SIZE;
+    }
     this.proc = spawn(PY, [path.join(here, 'torch_prm.py'), input], { env });
-    this.proc.stderr.on('data', (d) => { this.stderr = (this.stderr + d).slice(-2000); });
+    this.proc.stderr.on('data', (d) => {
+      this.stderr = (this.stderr + d).slice(-2000);
+    });
     createInterface({ input: this.proc.stdout }).on('line', (l) => this.pending.shift()?.resolve(JSON.parse(l)));
-    this.proc.on('exit', (code) => { for (const p of this.pending.splice(0)) p.reject(new Error(`torch_prm.py exited (${code}): ${this.stderr}`)); });
+    this.proc.on('exit', (code) => {
+      for (const p of this.pending.splice(0)) p.reject(new Error(`torch_prm.py exited (${code}): ${this.stderr}`));
+    });
   }
   req(cmd: Record<string, unknown>): Promise<any> {
-    return new Promise((resolve, reject) => { this.pending.push({ resolve, reject }); this.proc.stdin.write(JSON.stringify(cmd) + '\n'); });
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.proc.stdin.write(JSON.stringify(cmd) + '\n');
+    });
   }
-  close() { this.proc.stdin.end(JSON.stringify({ op: 'quit' }) + '\n'); }
+  close() {
+    this.proc.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
+  }
 }
 
 // ---------- main ----------
 const cpus = os.cpus();
-const machine = { cpu: cpus[0]?.model ?? 'cpu', cores: cpus.length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+const machine = {
+  cpu: cpus[0]?.model ?? 'cpu',
+  cores: cpus.length,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.arch()}`,
+};
 const backends: { backend: BackendName; available: boolean; note?: string }[] = [];
 for (const b of ['tensorflow', 'webgpu'] as const) {
   const lines: string[] = [];
@@ -241,17 +363,30 @@ for (const b of ['tensorflow', 'webgpu'] as const) {
 }
 backends.push({ backend: 'wasm', available: true }, { backend: 'cpu', available: true });
 
-interface Raw { backend: string; incremental: { batch: number; ms: number; stepsPerSec: number }[]; full: { trajectories: number; steps: number; ms: number; stepsPerSec: number }[] }
+interface Raw {
+  backend: string;
+  incremental: { batch: number; ms: number; stepsPerSec: number }[];
+  full: { trajectories: number; steps: number; ms: number; stepsPerSec: number }[];
+}
 const raw: Raw[] = [];
 // cpu (and any native backend) first, measured on their own; wasm below, interleaved with torch
 for (const b of backends.filter((x) => x.available && x.backend !== 'wasm' && only.has('raw'))) {
   const got = await selectBackend(b.backend, { strict: true, log });
-  if (got !== b.backend) { b.available = false; continue; }
+  if (got !== b.backend) {
+    b.available = false;
+    continue;
+  }
   const net = createNet({ seed: 1 });
   log(`raw throughput on ${b.backend} …`);
   const r: Raw = { backend: b.backend, incremental: [], full: [] };
-  for (const B of BATCHES) { const ms = await timeIt(await incCall(net, B)); r.incremental.push({ batch: B, ms, stepsPerSec: (B * 1000) / ms }); }
-  for (const N of TRAJ_COUNTS) { const ms = await timeIt(fullCall(net, N)); r.full.push({ trajectories: N, steps: N * T, ms, stepsPerSec: (N * T * 1000) / ms }); }
+  for (const B of BATCHES) {
+    const ms = await timeIt(await incCall(net, B));
+    r.incremental.push({ batch: B, ms, stepsPerSec: (B * 1000) / ms });
+  }
+  for (const N of TRAJ_COUNTS) {
+    const ms = await timeIt(fullCall(net, N));
+    r.full.push({ trajectories: N, steps: N * T, ms, stepsPerSec: (N * T * 1000) / ms });
+  }
   raw.push(r);
   net.dispose();
 }
@@ -272,9 +407,20 @@ if (only.has('torch')) {
   if (!avail.ok) torchSkipped = avail.why;
   else {
     const input = {
-      config: net.config, params: Object.fromEntries(Object.entries(net.params).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.dataSync()) }])),
-      problem: rawProblem.text, rawSteps, rawParents: Array.from({ length: 512 * net.config.hidden }, (() => { const r = seedrandom('parents'); return () => r() - 0.5; })()),
-      trajectories, trajectoryScores: await net.scoreTrajectory(rawProblem.text, trajectories[0]!), searches: dumps.map(({ reqs, ...d }) => d),
+      config: net.config,
+      params: Object.fromEntries(Object.entries(net.params).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.dataSync()) }])),
+      problem: rawProblem.text,
+      rawSteps,
+      rawParents: Array.from(
+        { length: 512 * net.config.hidden },
+        (() => {
+          const r = seedrandom('parents');
+          return () => r() - 0.5;
+        })(),
+      ),
+      trajectories,
+      trajectoryScores: await net.scoreTrajectory(rawProblem.text, trajectories[0]!),
+      searches: dumps.map(({ reqs, ...d }) => d),
     };
     const file = path.join(dir, 'input.json');
     writeFileSync(file, JSON.stringify(input));
@@ -289,14 +435,25 @@ if (only.has('torch')) {
   }
 } else torchSkipped = 'not requested (--only)';
 
-interface Case { kind: 'inc' | 'full' | 'e2e'; label: string; units: number; minMs: number; tfjs: () => Promise<unknown>; cmd: Record<string, unknown> }
+interface Case {
+  kind: 'inc' | 'full' | 'e2e';
+  label: string;
+  units: number;
+  minMs: number;
+  tfjs: () => Promise<unknown>;
+  cmd: Record<string, unknown>;
+}
 const cases: Case[] = [];
 if (only.has('raw') || only.has('torch')) {
-  for (const B of BATCHES) cases.push({ kind: 'inc', label: `batch ${B}`, units: B, minMs: MIN_SAMPLE_MS, tfjs: await incCall(net, B), cmd: { op: 'inc', batch: B } });
-  for (const N of TRAJ_COUNTS) cases.push({ kind: 'full', label: `${N}×${T} steps`, units: N * T, minMs: MIN_SAMPLE_MS, tfjs: fullCall(net, N), cmd: { op: 'full', n: N } });
+  for (const B of BATCHES)
+    cases.push({ kind: 'inc', label: `batch ${B}`, units: B, minMs: MIN_SAMPLE_MS, tfjs: await incCall(net, B), cmd: { op: 'inc', batch: B } });
+  for (const N of TRAJ_COUNTS)
+    cases.push({ kind: 'full', label: `${N}×${T} steps`, units: N * T, minMs: MIN_SAMPLE_MS, tfjs: fullCall(net, N), cmd: { op: 'full', n: N } });
 }
 if (servers.length)
-  dumps.forEach((d, i) => cases.push({ kind: 'e2e', label: d.name, units: 1, minMs: 50, tfjs: () => replayIncremental(net, d.reqs), cmd: { op: 'e2e', search: i } }));
+  dumps.forEach((d, i) =>
+    cases.push({ kind: 'e2e', label: d.name, units: 1, minMs: 50, tfjs: () => replayIncremental(net, d.reqs), cmd: { op: 'e2e', search: i } }),
+  );
 const THREADS = [1, 2];
 const samples = cases.map(() => ({ tfjs: [] as number[], torch: new Map<string, number[]>(), ratio: new Map<string, number[]>() }));
 if (cases.length) log(`interleaved rounds (${REPS} + 1 warm-up)${servers.length ? ' with torch' : ''} …`);
@@ -326,20 +483,43 @@ cases.forEach((c, i) => {
 });
 if (wasmRaw.incremental.length) raw.unshift(wasmRaw);
 /** ratio = torch ms ÷ tfjs ms per round (median over rounds): for raw rows, tfjs-wasm steps/s ÷ torch steps/s; for e2e, > 1 = tfjs faster. */
-const ratios = cases.flatMap((c, i) => [...samples[i]!.torch.keys()].map((k) => {
-  const [env, th] = k.split('|');
-  const tMs = median(samples[i]!.tfjs), pMs = median(samples[i]!.torch.get(k)!);
-  return { env: env!, threads: Number(th), kind: c.kind, case: c.label, tfjsMs: tMs, torchMs: pMs, tfjsStepsPerSec: (c.units * 1000) / tMs, torchStepsPerSec: (c.units * 1000) / pMs, ratio: median(samples[i]!.ratio.get(k)!), ratioMin: Math.min(...samples[i]!.ratio.get(k)!), ratioMax: Math.max(...samples[i]!.ratio.get(k)!) };
-}));
+const ratios = cases.flatMap((c, i) =>
+  [...samples[i]!.torch.keys()].map((k) => {
+    const [env, th] = k.split('|');
+    const tMs = median(samples[i]!.tfjs),
+      pMs = median(samples[i]!.torch.get(k)!);
+    return {
+      env: env!,
+      threads: Number(th),
+      kind: c.kind,
+      case: c.label,
+      tfjsMs: tMs,
+      torchMs: pMs,
+      tfjsStepsPerSec: (c.units * 1000) / tMs,
+      torchStepsPerSec: (c.units * 1000) / pMs,
+      ratio: median(samples[i]!.ratio.get(k)!),
+      ratioMin: Math.min(...samples[i]!.ratio.get(k)!),
+      ratioMax: Math.max(...samples[i]!.ratio.get(k)!),
+    };
+  }),
+);
 
 const result = {
-  machine, reps: REPS, architecture: net.config, params, backends, raw, searches: searchRows,
+  machine,
+  reps: REPS,
+  architecture: net.config,
+  params,
+  backends,
+  raw,
+  searches: searchRows,
   torch: torchSkipped ? { skipped: torchSkipped } : { ...torchInfo, ratios },
 };
 if (json) console.log(JSON.stringify(result));
 else {
   const f = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  console.log(`machine: ${machine.cpu} ×${machine.cores} (shared), ${machine.memGiB} GiB, Node ${machine.node}, ${machine.platform}; medians of ${REPS} samples`);
+  console.log(
+    `machine: ${machine.cpu} ×${machine.cores} (shared), ${machine.memGiB} GiB, Node ${machine.node}, ${machine.platform}; medians of ${REPS} samples`,
+  );
   console.log(`default architecture: ${JSON.stringify(net.config)}, ${params} params, random weights (seed 1); step texts like "${rawSteps[0]}"\n`);
   console.log('| backend | available |\n|---|---|');
   for (const b of backends) console.log(`| ${b.backend} | ${b.available ? 'yes' : `no: ${b.note}`} |`);
@@ -353,29 +533,57 @@ else {
   }
   if (searchRows.length) {
     console.log('\n### Searches on arith (L=10, error rate 0.3), TfjsPRM on wasm vs full re-scoring of every prefix (same net)\n');
-    console.log('tokens counted with the model\'s tokenizer (BOS + bytes, trimmed), unpadded; the problem is encoded once per search and shown separately.\n');
-    console.log('| search | nodes | steps scored | step tokens in tree | tokens encoded (steps) | ratio | problem tokens encoded | ratio incl. problem | full re-scoring tokens (ratio) | max score diff | same tree |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-    for (const s of searchRows) console.log(`| ${s.search} | ${s.nodes} | ${s.stepsScored} | ${s.stepTokensInTree} | ${s.tokensEncoded} | ${s.tokenRatio.toFixed(3)} | ${s.problemTokensEncoded} | ${s.tokenRatioWithProblem.toFixed(3)} | ${s.fullRescoreTokens} (${s.fullRescoreTokenRatio.toFixed(2)}) | ${s.maxScoreDiff.toExponential(2)} ${s.maxScoreDiff <= 1e-4 ? '(≤ 1e-4)' : '(> 1e-4!)'} | ${s.sameTree ? 'yes' : 'NO'} |`);
-    console.log('\nwall time, samples alternated; speedup = median of per-round full ÷ incremental (min–max). "PRM replay" = the search\'s recorded score() batches replayed through the PRM alone.\n');
-    console.log('| search | score() calls | steps/call | search ms, incremental | search ms, full re-scoring | speedup | PRM replay ms, incremental | PRM replay ms, full | speedup |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log("tokens counted with the model's tokenizer (BOS + bytes, trimmed), unpadded; the problem is encoded once per search and shown separately.\n");
+    console.log(
+      '| search | nodes | steps scored | step tokens in tree | tokens encoded (steps) | ratio | problem tokens encoded | ratio incl. problem | full re-scoring tokens (ratio) | max score diff | same tree |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
+    for (const s of searchRows)
+      console.log(
+        `| ${s.search} | ${s.nodes} | ${s.stepsScored} | ${s.stepTokensInTree} | ${s.tokensEncoded} | ${s.tokenRatio.toFixed(3)} | ${s.problemTokensEncoded} | ${s.tokenRatioWithProblem.toFixed(3)} | ${s.fullRescoreTokens} (${s.fullRescoreTokenRatio.toFixed(2)}) | ${s.maxScoreDiff.toExponential(2)} ${s.maxScoreDiff <= 1e-4 ? '(≤ 1e-4)' : '(> 1e-4!)'} | ${s.sameTree ? 'yes' : 'NO'} |`,
+      );
+    console.log(
+      '\nwall time, samples alternated; speedup = median of per-round full ÷ incremental (min–max). "PRM replay" = the search\'s recorded score() batches replayed through the PRM alone.\n',
+    );
+    console.log(
+      '| search | score() calls | steps/call | search ms, incremental | search ms, full re-scoring | speedup | PRM replay ms, incremental | PRM replay ms, full | speedup |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     const rg = (r: readonly [number, number]) => `(${r[0].toFixed(2)}–${r[1].toFixed(2)})`;
-    for (const s of searchRows) console.log(`| ${s.search} | ${s.scoreCalls} | ${(s.stepsScored / s.scoreCalls).toFixed(1)} | ${f(s.incSearchMs, 1)} | ${f(s.fullSearchMs, 1)} | ${s.searchSpeedup.toFixed(2)}× ${rg(s.searchSpeedupRange)} | ${f(s.incReplayMs, 1)} | ${f(s.fullReplayMs, 1)} | ${s.replaySpeedup.toFixed(2)}× ${rg(s.replaySpeedupRange)} |`);
+    for (const s of searchRows)
+      console.log(
+        `| ${s.search} | ${s.scoreCalls} | ${(s.stepsScored / s.scoreCalls).toFixed(1)} | ${f(s.incSearchMs, 1)} | ${f(s.fullSearchMs, 1)} | ${s.searchSpeedup.toFixed(2)}× ${rg(s.searchSpeedupRange)} | ${f(s.incReplayMs, 1)} | ${f(s.fullReplayMs, 1)} | ${s.replaySpeedup.toFixed(2)}× ${rg(s.replaySpeedupRange)} |`,
+      );
   }
   console.log('\n### PyTorch CPU, same architecture and weights (benchmarks/torch_prm.py), samples interleaved with tfjs-wasm\n');
   if (torchSkipped) console.log(`skipped: ${torchSkipped}`);
   else {
-    const envs = (e: Record<string, string | null>) => `OPENBLAS_CORETYPE=${e.OPENBLAS_CORETYPE ?? '(unset)'}, OPENBLAS_L2_SIZE=${e.OPENBLAS_L2_SIZE ?? '(unset)'}`;
-    console.log(`torch ${torchInfo.torch}, python ${torchInfo.python}; "as-is": ${envs(torchInfo.env)}; "OPENBLAS_* unset": ${envs(torchInfo.unsetEnv)}; torch vs tfjs max |score diff| over all search requests + one trajectory = ${torchInfo.maxDiffVsTfjs.toExponential(2)}\n`);
+    const envs = (e: Record<string, string | null>) =>
+      `OPENBLAS_CORETYPE=${e.OPENBLAS_CORETYPE ?? '(unset)'}, OPENBLAS_L2_SIZE=${e.OPENBLAS_L2_SIZE ?? '(unset)'}`;
+    console.log(
+      `torch ${torchInfo.torch}, python ${torchInfo.python}; "as-is": ${envs(torchInfo.env)}; "OPENBLAS_* unset": ${envs(torchInfo.unsetEnv)}; torch vs tfjs max |score diff| over all search requests + one trajectory = ${torchInfo.maxDiffVsTfjs.toExponential(2)}\n`,
+    );
     console.log('| env | threads | measure | case | tfjs-wasm | torch | ratio (min–max) |\n|---|---:|---|---|---:|---:|---:|');
-    const kinds = { inc: 'raw incremental, steps/s', full: 'raw full trajectories, steps/s', e2e: 'end-to-end tree: tfjs incremental vs torch full re-scoring, ms' };
+    const kinds = {
+      inc: 'raw incremental, steps/s',
+      full: 'raw full trajectories, steps/s',
+      e2e: 'end-to-end tree: tfjs incremental vs torch full re-scoring, ms',
+    };
     for (const r of ratios) {
       const e2e = r.kind === 'e2e';
-      console.log(`| ${r.env} | ${r.threads} | ${kinds[r.kind]} | ${r.case} | ${e2e ? f(r.tfjsMs, 1) : f(r.tfjsStepsPerSec)} | ${e2e ? f(r.torchMs, 1) : f(r.torchStepsPerSec)} | ${r.ratio.toFixed(2)}× (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}) |`);
+      console.log(
+        `| ${r.env} | ${r.threads} | ${kinds[r.kind]} | ${r.case} | ${e2e ? f(r.tfjsMs, 1) : f(r.tfjsStepsPerSec)} | ${e2e ? f(r.torchMs, 1) : f(r.torchStepsPerSec)} | ${r.ratio.toFixed(2)}× (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}) |`,
+      );
     }
-    console.log('\nratio: per-round torch ms ÷ tfjs ms, median over rounds. Raw rows: = tfjs-wasm steps/s ÷ torch steps/s (target ≥ 0.5×). End-to-end rows: > 1× = tfjs faster.');
+    console.log(
+      '\nratio: per-round torch ms ÷ tfjs ms, median over rounds. Raw rows: = tfjs-wasm steps/s ÷ torch steps/s (target ≥ 0.5×). End-to-end rows: > 1× = tfjs faster.',
+    );
   }
   console.log('\n### Targets\n');
-  for (const s of searchRows) console.log(`- ${s.search}: PRM tokens ÷ step tokens = ${s.tokenRatio.toFixed(3)} (target ≤ 1.2: ${s.tokenRatio <= 1.2 ? 'met' : 'NOT met'}); full re-scoring ÷ incremental search wall time = ${s.searchSpeedup.toFixed(2)}×`);
+  for (const s of searchRows)
+    console.log(
+      `- ${s.search}: PRM tokens ÷ step tokens = ${s.tokenRatio.toFixed(3)} (target ≤ 1.2: ${s.tokenRatio <= 1.2 ? 'met' : 'NOT met'}); full re-scoring ÷ incremental search wall time = ${s.searchSpeedup.toFixed(2)}×`,
+    );
   for (const r of ratios.filter((x) => x.threads === 1 && x.env === 'as-is' && x.kind !== 'full'))
-    console.log(`- ${r.kind === 'inc' ? `raw ${r.case}: tfjs-wasm ÷ torch (1 thread) = ${r.ratio.toFixed(3)}× (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})` : `end-to-end ${r.case}: torch full re-scoring ÷ tfjs incremental = ${r.ratio.toFixed(2)}× (target > 1×: ${r.ratio > 1 ? 'met' : 'NOT met'})`}; per-round range ${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}`);
+    console.log(
+      `- ${r.kind === 'inc' ? `raw ${r.case}: tfjs-wasm ÷ torch (1 thread) = ${r.ratio.toFixed(3)}× (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})` : `end-to-end ${r.case}: torch full re-scoring ÷ tfjs incremental = ${r.ratio.toFixed(2)}× (target > 1×: ${r.ratio > 1 ? 'met' : 'NOT met'})`}; per-round range ${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}`,
+    );
 }

@@ -42,7 +42,11 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     solutions.set(question, [...lines.map((l) => l.replace(/<<[^>]*>>/g, '')), `The answer is $\\boxed{${final}}$.`]);
   }
   const s = await startFakeOpenAIServer({
-    latencyMs, faultRate, faultKinds: ['500', '429', 'reset', 'malformed'], faultSeed: 'bench', retryAfterS: 0,
+    latencyMs,
+    faultRate,
+    faultKinds: ['500', '429', 'reset', 'malformed'],
+    faultSeed: 'bench',
+    retryAfterS: 0,
     generate: (prompt, { index }) => {
       const user = prompt.slice(prompt.indexOf('<|im_start|>user\n') + 17, prompt.indexOf('<|im_end|>', prompt.indexOf('<|im_start|>user\n')));
       const steps = solutions.get(user) ?? ['The answer is $\\boxed{0}$.'];
@@ -60,11 +64,17 @@ type Bucket = 'engine' | 'policy' | 'prm' | 'grading' | 'runner' | 'other' | 'id
 function bucketOf(url: string): Bucket | null {
   const m = /\/src\/(search|core|policy|reward|grade|runner|tasks|training)\//.exec(url);
   if (!m) return null;
-  return ({ search: 'engine', core: 'engine', policy: 'policy', reward: 'prm', grade: 'grading', runner: 'runner', tasks: 'runner', training: 'runner' } as const)[m[1] as 'search'];
+  return (
+    { search: 'engine', core: 'engine', policy: 'policy', reward: 'prm', grade: 'grading', runner: 'runner', tasks: 'runner', training: 'runner' } as const
+  )[m[1] as 'search'];
 }
 
 /** CPU profile → wall-time shares by the innermost steptree frame of each sample. */
-function shares(profile: { nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[]; samples: number[]; timeDeltas: number[] }) {
+function shares(profile: {
+  nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}) {
   const parent = new Map<number, number>();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -85,7 +95,18 @@ function shares(profile: { nodes: { id: number; callFrame: { url: string; functi
 
 async function simulated(profiled: boolean) {
   const out = mkdtempSync(join(os.tmpdir(), 'bench-sim-'));
-  const config: BenchConfigInput = { dataset: 'gsm8k', data: GSM8K, policy: 'simulated', policyOptions: { errorRate: 0.3 }, prm: 'oracle', prmNoise: 1, strategy: 'beam', strategyOptions: { n: 8, beamWidth: 4 }, concurrency: IN_FLIGHT, out };
+  const config: BenchConfigInput = {
+    dataset: 'gsm8k',
+    data: GSM8K,
+    policy: 'simulated',
+    policyOptions: { errorRate: 0.3 },
+    prm: 'oracle',
+    prmNoise: 1,
+    strategy: 'beam',
+    strategyOptions: { n: 8, beamWidth: 4 },
+    concurrency: IN_FLIGHT,
+    out,
+  };
   const session = new Session();
   if (profiled) {
     session.connect();
@@ -100,11 +121,22 @@ async function simulated(profiled: boolean) {
     share = shares(profile as never);
     session.disconnect();
   }
-  return { problems: r.summary.records, wallS: r.wallMs / 1000, problemsPerS: r.summary.records / (r.wallMs / 1000), accuracy: r.summary.accuracy, prmBatches: r.scheduler.prmBatches, meanPrmBatch: r.scheduler.prmSteps / r.scheduler.prmBatches, share };
+  return {
+    problems: r.summary.records,
+    wallS: r.wallMs / 1000,
+    problemsPerS: r.summary.records / (r.wallMs / 1000),
+    accuracy: r.summary.accuracy,
+    prmBatches: r.scheduler.prmBatches,
+    meanPrmBatch: r.scheduler.prmSteps / r.scheduler.prmBatches,
+    share,
+  };
 }
 
 async function startServer(faultRate: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((res, rej) => {
     child.stdout.once('data', (d) => res(String(d).trim()));
     child.once('exit', (c) => rej(new Error(`server exited with ${c}`)));
@@ -114,7 +146,12 @@ async function startServer(faultRate: number): Promise<{ url: string; stop: () =
 
 /** Throughput ÷ ideal for one run: ideal packs IN_FLIGHT problems, each taking (its waves × latency). */
 async function paced(name: string, config: BenchConfigInput, hooks: Parameters<typeof runBench>[1] = {}) {
-  let first = 0, last = 0, waves = 0, n = 0, busyMs = 0, cpu0 = process.cpuUsage();
+  let first = 0,
+    last = 0,
+    waves = 0,
+    n = 0,
+    busyMs = 0,
+    cpu0 = process.cpuUsage();
   const r = await runBench(config, {
     ...hooks,
     onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage())),
@@ -127,28 +164,61 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
   // ratio = packing ÷ stretch: how full the IN_FLIGHT slots were, and how much longer than its critical path each problem took
   const packing = busyMs / 1000 / IN_FLIGHT / wallS;
   const stretch = busyMs / (waves * LATENCY_MS);
-  return { name, problems: r.summary.records, errors: r.summary.errors, meanWaves: waves / n, wallS, idealS, ratio: idealS / wallS, packing, stretch, problemsPerS: n / wallS, cpuS: (cpu.user + cpu.system) / 1e6, requests: info.requests ?? r.scheduler.policyCalls, retries: info.retries ?? 0, failedCalls: info.failedCalls ?? 0 };
+  return {
+    name,
+    problems: r.summary.records,
+    errors: r.summary.errors,
+    meanWaves: waves / n,
+    wallS,
+    idealS,
+    ratio: idealS / wallS,
+    packing,
+    stretch,
+    problemsPerS: n / wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    requests: info.requests ?? r.scheduler.policyCalls,
+    retries: info.retries ?? 0,
+    failedCalls: info.failedCalls ?? 0,
+  };
 }
 
-const beam8: Pick<BenchConfigInput, 'strategy' | 'strategyOptions' | 'concurrency'> = { strategy: 'beam', strategyOptions: { n: 8, beamWidth: 4 }, concurrency: IN_FLIGHT };
+const beam8: Pick<BenchConfigInput, 'strategy' | 'strategyOptions' | 'concurrency'> = {
+  strategy: 'beam',
+  strategyOptions: { n: 8, beamWidth: 4 },
+  concurrency: IN_FLIGHT,
+};
 
 /** The simulated policy behind a 50 ms wait, in-process: what the runner and engine lose with no HTTP client in the way. */
 async function delayedInProcess(problems: number) {
   const out = mkdtempSync(join(os.tmpdir(), 'bench-delay-'));
   const models = async (items: (id: string) => BenchItem | undefined) => {
     const inner = await policyKinds.simulated!.create({ seed: 0, options: { errorRate: 0.3 }, items });
-    const policy: Policy = { name: 'delayed-simulated', propose: (r) => new Promise((res, rej) => setTimeout(() => inner.propose(r).then(res, rej), LATENCY_MS)) };
+    const policy: Policy = {
+      name: 'delayed-simulated',
+      propose: (r) => new Promise((res, rej) => setTimeout(() => inner.propose(r).then(res, rej), LATENCY_MS)),
+    };
     return { policy, prm: await loadPRM('none', { seed: 0 }), simulated: true, noPrm: true };
   };
-  return paced(`in-process policy, ${LATENCY_MS} ms per call`, { dataset: 'gsm8k', data: GSM8K, limit: problems, policy: 'simulated', prm: 'none', ...beam8, out }, { models });
+  return paced(
+    `in-process policy, ${LATENCY_MS} ms per call`,
+    { dataset: 'gsm8k', data: GSM8K, limit: problems, policy: 'simulated', prm: 'none', ...beam8, out },
+    { models },
+  );
 }
 
 async function served(faultRate: number, problems: number) {
   const server = await startServer(faultRate);
   // no response cache: every call goes to the server
   const config = (limit: number): BenchConfigInput => ({
-    dataset: 'gsm8k', data: GSM8K, limit, policy: 'openai', policyOptions: { baseURL: server.url, model: 'fake', retryBaseMs: 5, retryMaxMs: 50, concurrency: 4096 },
-    cache: false, prm: 'none', ...beam8, out: mkdtempSync(join(os.tmpdir(), 'bench-http-')),
+    dataset: 'gsm8k',
+    data: GSM8K,
+    limit,
+    policy: 'openai',
+    policyOptions: { baseURL: server.url, model: 'fake', retryBaseMs: 5, retryMaxMs: 50, concurrency: 4096 },
+    cache: false,
+    prm: 'none',
+    ...beam8,
+    out: mkdtempSync(join(os.tmpdir(), 'bench-http-')),
   });
   try {
     await runBench(config(IN_FLIGHT)); // warm-up: the SDK's and the server's first calls are slow (JIT)
@@ -160,7 +230,16 @@ async function served(faultRate: number, problems: number) {
 
 async function main() {
   const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
-  await runBench({ dataset: 'gsm8k', data: GSM8K, limit: 64, policy: 'simulated', prm: 'oracle', strategy: 'beam', strategyOptions: { n: 8, beamWidth: 4 }, out: mkdtempSync(join(os.tmpdir(), 'bench-warm-')) }); // warm-up: module loading and JIT
+  await runBench({
+    dataset: 'gsm8k',
+    data: GSM8K,
+    limit: 64,
+    policy: 'simulated',
+    prm: 'oracle',
+    strategy: 'beam',
+    strategyOptions: { n: 8, beamWidth: 4 },
+    out: mkdtempSync(join(os.tmpdir(), 'bench-warm-')),
+  }); // warm-up: module loading and JIT
   const plain = await simulated(false);
   const prof = await simulated(true);
   const plain2 = await simulated(false);
@@ -169,12 +248,28 @@ async function main() {
   if (json) return console.log(JSON.stringify({ machine, simulated: { plain, profiled: prof, plain2 }, http }));
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   console.log(`machine: ${machine}\n`);
-  console.log('| GSM8K test, simulated + oracle, beam 8×4, 64 in flight | problems | wall s | problems/s | accuracy | PRM batches | mean batch |\n|---|---:|---:|---:|---:|---:|---:|');
-  for (const [name, x] of [['plain', plain], ['under the CPU profiler', prof], ['plain, again', plain2]] as const) console.log(`| ${name} | ${x.problems} | ${x.wallS.toFixed(2)} | ${x.problemsPerS.toFixed(0)} | ${pct(x.accuracy ?? 0)} | ${x.prmBatches} | ${x.meanPrmBatch.toFixed(1)} |`);
+  console.log(
+    '| GSM8K test, simulated + oracle, beam 8×4, 64 in flight | problems | wall s | problems/s | accuracy | PRM batches | mean batch |\n|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const [name, x] of [
+    ['plain', plain],
+    ['under the CPU profiler', prof],
+    ['plain, again', plain2],
+  ] as const)
+    console.log(
+      `| ${name} | ${x.problems} | ${x.wallS.toFixed(2)} | ${x.problemsPerS.toFixed(0)} | ${pct(x.accuracy ?? 0)} | ${x.prmBatches} | ${x.meanPrmBatch.toFixed(1)} |`,
+    );
   const s = prof.share!;
-  console.log(`\n| share of wall time (profiled run) | engine | policy (simulated) | PRM (oracle) | grading | runner + datasets | Node internals, GC, I/O | idle |\n|---|---:|---:|---:|---:|---:|---:|---:|\n| | ${pct(s.engine)} | ${pct(s.policy)} | ${pct(s.prm)} | ${pct(s.grading)} | ${pct(s.runner)} | ${pct(s.other)} | ${pct(s.idle)} |`);
-  console.log(`\n| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | slots busy | problem wall ÷ critical path | problems/s | client CPU s | policy calls / requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-  for (const x of http) console.log(`| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${x.cpuS.toFixed(2)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`);
+  console.log(
+    `\n| share of wall time (profiled run) | engine | policy (simulated) | PRM (oracle) | grading | runner + datasets | Node internals, GC, I/O | idle |\n|---|---:|---:|---:|---:|---:|---:|---:|\n| | ${pct(s.engine)} | ${pct(s.policy)} | ${pct(s.prm)} | ${pct(s.grading)} | ${pct(s.runner)} | ${pct(s.other)} | ${pct(s.idle)} |`,
+  );
+  console.log(
+    `\n| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | slots busy | problem wall ÷ critical path | problems/s | client CPU s | policy calls / requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+  );
+  for (const x of http)
+    console.log(
+      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${x.cpuS.toFixed(2)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
+    );
 }
 
 if (args[0] === '--serve') await serve(Number(args[1]), Number(args[2]));

@@ -17,7 +17,10 @@ test('incremental aggregation equals the batch form on every registry entry', ()
 test('user aggregation and unknown names', () => {
   const g = getAggregation((s) => s.length);
   assert.is(g.of([1, 2, 3]), 3);
-  assert.throws(() => getAggregation('median' as never), (e: unknown) => e instanceof InvalidOptionError && /aggregation/.test((e as Error).message));
+  assert.throws(
+    () => getAggregation('median' as never),
+    (e: unknown) => e instanceof InvalidOptionError && /aggregation/.test((e as Error).message),
+  );
 });
 
 test('majority and weighted votes differ from best', () => {

@@ -6,10 +6,18 @@ import { join } from 'node:path';
 import { inputFile, number, outputFile, outputFolder, parse, parseFlags, strategyFlags, strategyOptions } from '../src/cli/args.ts';
 
 test('negative numbers are values, not flags; a lone dash-word still is a flag', () => {
-  const { values } = parseFlags(['--seed', '-5', '--x', '-0.25', '--y', '-.5', '--on'], { seed: { type: 'string' }, x: { type: 'string' }, y: { type: 'string' }, on: { type: 'boolean' } });
+  const { values } = parseFlags(['--seed', '-5', '--x', '-0.25', '--y', '-.5', '--on'], {
+    seed: { type: 'string' },
+    x: { type: 'string' },
+    y: { type: 'string' },
+    on: { type: 'boolean' },
+  });
   assert.equal([values.seed, values.x, values.y, values.on], ['-5', '-0.25', '-.5', true]);
   assert.throws(() => parseFlags(['--seed', '--on'], { seed: { type: 'string' }, on: { type: 'boolean' } }), /--seed/);
-  assert.throws(() => parseFlags(['--nope'], {}), (e: Error) => /`--nope`/.test(e.message));
+  assert.throws(
+    () => parseFlags(['--nope'], {}),
+    (e: Error) => /`--nope`/.test(e.message),
+  );
   assert.is(number('seed', '-5', true), -5);
   assert.throws(() => number('n', '-1', true, { min: 1 }), /`--n`: expected a positive integer, got -1/);
   assert.throws(() => number('n', '2.5', true), /`--n`: expected an integer, got 2\.5/);

@@ -14,15 +14,44 @@ test('prm label → train → info → eval, as a user runs them', () => {
   const data = join(dir, 'labels.jsonl');
   let r = run('prm', 'label', '--task', 'arith', '--policy', 'arith-sim', '--rollouts', '4', '--problems', '12', '--length', '4', '--seed', '3', '--out', data);
   assert.is(r.status, 0, r.stderr);
-  const rows = readFileSync(data, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const rows = readFileSync(data, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(rows.length, 12);
   assert.ok(rows.every((x) => x.steps.length === 4 && x.labels.every((l: number) => l === 0 || l === 1)));
 
   const model = join(dir, 'model');
-  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', model, '--epochs', '2', '--seed', '1', '--d-model', '16', '--hidden', '16', '--ffn', '32', '--calibration-split', '0.25', '--loss', 'rank');
+  r = run(
+    'prm',
+    'train',
+    '--data',
+    data,
+    '--format',
+    'steptree',
+    '--out',
+    model,
+    '--epochs',
+    '2',
+    '--seed',
+    '1',
+    '--d-model',
+    '16',
+    '--hidden',
+    '16',
+    '--ffn',
+    '32',
+    '--calibration-split',
+    '0.25',
+    '--loss',
+    'rank',
+  );
   assert.is(r.status, 0, r.stderr);
   for (const f of ['model.json', 'weights.bin', 'config.json', 'loss-log.jsonl']) assert.ok(existsSync(join(model, f)), f);
-  const log = readFileSync(join(model, 'loss-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = readFileSync(join(model, 'loss-log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(log.length, 2);
   assert.match(r.stderr, /backend wasm/);
 
@@ -44,15 +73,64 @@ test('prm label → train → info → eval, as a user runs them', () => {
 
 test('prm label --branch writes siblings; train --places/--numbers/--bind-digits/--head/--check; train --init continues a model', () => {
   const data = join(dir, 'branch.jsonl');
-  let r = run('prm', 'label', '--task', 'arith', '--policy', 'arith-sim', '--error-rate', '0.3', '--rollouts', '2', '--problems', '8', '--length', '3', '--branch', '2', '--seed', '4', '--out', data);
+  let r = run(
+    'prm',
+    'label',
+    '--task',
+    'arith',
+    '--policy',
+    'arith-sim',
+    '--error-rate',
+    '0.3',
+    '--rollouts',
+    '2',
+    '--problems',
+    '8',
+    '--length',
+    '3',
+    '--branch',
+    '2',
+    '--seed',
+    '4',
+    '--out',
+    data,
+  );
   assert.is(r.status, 0, r.stderr);
-  const rows = readFileSync(data, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const rows = readFileSync(data, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const sibs = rows.filter((x) => x.source.endsWith(':sibling'));
   assert.is(rows.length - sibs.length, 8);
   assert.ok(sibs.length > 0);
   const first = join(dir, 'digits');
   const small = ['--d-model', '16', '--hidden', '16', '--ffn', '32'];
-  r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', first, '--epochs', '1', '--seed', '1', ...small, '--places', '2', '--numbers', '2', '--bind-digits', '--head', '8', '--check', '8', '--patch', '1');
+  r = run(
+    'prm',
+    'train',
+    '--data',
+    data,
+    '--format',
+    'steptree',
+    '--out',
+    first,
+    '--epochs',
+    '1',
+    '--seed',
+    '1',
+    ...small,
+    '--places',
+    '2',
+    '--numbers',
+    '2',
+    '--bind-digits',
+    '--head',
+    '8',
+    '--check',
+    '8',
+    '--patch',
+    '1',
+  );
   assert.is(r.status, 0, r.stderr);
   const cfg = (m: string) => JSON.parse(readFileSync(join(m, 'config.json'), 'utf8'));
   const a = cfg(first).architecture;

@@ -13,7 +13,24 @@ const dir = mkdtempSync(join(tmpdir(), 'steptree-'));
 
 test('solve --json prints one object; --out writes a loadable tree', () => {
   const out = join(dir, 'tree.json');
-  const r = run('solve', '--task', 'arith', '--length', '6', '--strategy', 'mcts', '--simulations', '30', '--parallel', '4', '--seed', '5', '--out', out, '--json');
+  const r = run(
+    'solve',
+    '--task',
+    'arith',
+    '--length',
+    '6',
+    '--strategy',
+    'mcts',
+    '--simulations',
+    '30',
+    '--parallel',
+    '4',
+    '--seed',
+    '5',
+    '--out',
+    out,
+    '--json',
+  );
   assert.is(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.is(j.schemaVersion, 1);
@@ -66,7 +83,9 @@ test('negative numbers parse: --seed -5 is a seed', () => {
 });
 
 test('solve --resume continues a saved search: reuses its work and ends with the tree of an uninterrupted search', () => {
-  const part = join(dir, 'part.json'), resumed = join(dir, 'resumed.json'), full = join(dir, 'full.json');
+  const part = join(dir, 'part.json'),
+    resumed = join(dir, 'resumed.json'),
+    full = join(dir, 'full.json');
   const a = run('solve', '--strategy', 'beam', '--n', '8', '--beam-width', '2', '--seed', '3', '--budget-policy-calls', '5', '--out', part, '--json');
   assert.is(a.status, 0, a.stderr);
   assert.is(JSON.parse(a.stdout).stats.stoppedBy, 'policyCalls');

@@ -26,7 +26,10 @@ function joinNegatives(argv: readonly string[], spec: FlagSpec): string[] {
 
 /** Strict flag parsing for every command; an unknown or malformed flag is an InvalidOptionError naming it. */
 // Return type spelled out: the inferred one names a type node:util does not export, which the .d.ts build cannot emit.
-export function parseFlags<S extends FlagSpec>(argv: string[], spec: S): ReturnType<typeof parseArgs<{ args: string[]; options: S; allowPositionals: true; strict: true }>> {
+export function parseFlags<S extends FlagSpec>(
+  argv: string[],
+  spec: S,
+): ReturnType<typeof parseArgs<{ args: string[]; options: S; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: joinNegatives(argv, spec), options: spec, allowPositionals: true, strict: true });
   } catch (e) {
@@ -75,7 +78,10 @@ export function strategyOptions(name: string, values: Record<string, unknown>): 
     const mine = per.get(name);
     if (!mine) {
       const own = leaves(d.options).map((l) => `--${flagOf(l.path)}`);
-      throw new InvalidOptionError(`--${flag}`, `is not an option of strategy ${name} (it is one of ${[...per.keys()].join(', ')}); ${name} takes ${own.join(' ') || 'no options'}`);
+      throw new InvalidOptionError(
+        `--${flag}`,
+        `is not an option of strategy ${name} (it is one of ${[...per.keys()].join(', ')}); ${name} takes ${own.join(' ') || 'no options'}`,
+      );
     }
     setPath(out, mine.path, fromFlag(`--${flag}`, raw as string | boolean, mine.field));
   }

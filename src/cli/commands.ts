@@ -26,12 +26,16 @@ export const commands: Record<string, Command> = {
     summary: 'write a saved search tree as one offline HTML page (collapsible, coloured by PRM score)',
     run: async (argv) => (await import('./view.ts')).view(argv),
   },
-  grade: { summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false', run: async (argv) => (await import('./grade.ts')).gradeCommand(argv) },
+  grade: {
+    summary: 'grade one prediction against a reference (gsm8k | math | arith) and print true or false',
+    run: async (argv) => (await import('./grade.ts')).gradeCommand(argv),
+  },
   scale: {
     summary: 'test-time scaling sweeps: budgets × strategies × PRMs → curves, intervals, plots, report.html',
     run: async (argv) => {
       // its plots need vega, vega-lite and resvg, optional peers: a missing one is a clear "npm install …" error
-      if (!argv.includes('--help')) (await import('../core/optional.ts')).requireInstalled(['vega', 'vega-lite', '@resvg/resvg-js'], 'steptree scale (its plots)', import.meta);
+      if (!argv.includes('--help'))
+        (await import('../core/optional.ts')).requireInstalled(['vega', 'vega-lite', '@resvg/resvg-js'], 'steptree scale (its plots)', import.meta);
       return (await import('./scale.ts')).scale(argv);
     },
   },

@@ -24,7 +24,8 @@ export function explain(g: GradeResult): string {
     `rule: ${g.rule} (stage ${g.stage ?? 1}, status ${g.status})`,
     `extracted: ${g.extracted === null ? '(none)' : JSON.stringify(g.extracted)}${g.extractedBy ? ` by ${g.extractedBy}` : ''}`,
   ];
-  if (g.normalized) lines.push(`prediction normal form: ${JSON.stringify(g.normalized.prediction)}`, `reference normal form: ${JSON.stringify(g.normalized.reference)}`);
+  if (g.normalized)
+    lines.push(`prediction normal form: ${JSON.stringify(g.normalized.prediction)}`, `reference normal form: ${JSON.stringify(g.normalized.reference)}`);
   if (g.detail) lines.push(`detail: ${g.detail}`);
   return lines.join('\n');
 }
@@ -40,10 +41,11 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     tolerance: { type: 'string' },
     help: { type: 'boolean' },
   });
-  if (values.help) return console.log(HELP), 0;
+  if (values.help) return (console.log(HELP), 0);
   const grader = GRADERS[values.dataset ?? ''];
   if (!grader) throw new InvalidOptionError('--dataset', `expected one of ${Object.keys(GRADERS).join(', ')}, got ${JSON.stringify(values.dataset ?? '')}`);
-  if ((values.pred === undefined) === (values['pred-file'] === undefined)) throw new InvalidOptionError('--pred', 'give exactly one of --pred TEXT and --pred-file PATH');
+  if ((values.pred === undefined) === (values['pred-file'] === undefined))
+    throw new InvalidOptionError('--pred', 'give exactly one of --pred TEXT and --pred-file PATH');
   if (values.ref === undefined) throw new InvalidOptionError('--ref', 'the reference answer is required');
   let pred = values.pred;
   if (pred === undefined) {
@@ -58,7 +60,10 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   const tolerance = number('tolerance', values.tolerance);
   if (tolerance !== undefined && tolerance < 0) throw new InvalidOptionError('--tolerance', `expected a number ≥ 0, got ${tolerance}`);
   try {
-    const g = await gradeAnswer(grader, pred, values.ref, { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(tolerance === undefined ? {} : { tolerance }) });
+    const g = await gradeAnswer(grader, pred, values.ref, {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(tolerance === undefined ? {} : { tolerance }),
+    });
     console.log(String(g.correct));
     if (values.explain) console.log(explain(g));
   } finally {

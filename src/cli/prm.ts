@@ -75,7 +75,10 @@ const PRM_FLAGS = { prm: { type: 'string' }, 'prm-format': { type: 'string' }, '
 
 function prmFrom(values: Record<string, unknown>): Promise<PRM> {
   return loadPRM(need(values.prm, 'prm'), {
-    seed: 0, format: values['prm-format'] as string | undefined, model: values['prm-model'] as string | undefined, backend: backendOf(values.backend),
+    seed: 0,
+    format: values['prm-format'] as string | undefined,
+    model: values['prm-model'] as string | undefined,
+    backend: backendOf(values.backend),
   });
 }
 
@@ -94,8 +97,16 @@ async function info(argv: string[]): Promise<number> {
 
 async function label(argv: string[]): Promise<number> {
   const { values } = args(argv, {
-    task: { type: 'string' }, policy: { type: 'string' }, 'error-rate': { type: 'string' }, rollouts: { type: 'string' }, estimate: { type: 'string' },
-    problems: { type: 'string' }, samples: { type: 'string' }, length: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+    task: { type: 'string' },
+    policy: { type: 'string' },
+    'error-rate': { type: 'string' },
+    rollouts: { type: 'string' },
+    estimate: { type: 'string' },
+    problems: { type: 'string' },
+    samples: { type: 'string' },
+    length: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
     branch: { type: 'string' },
   });
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
@@ -111,7 +122,14 @@ async function label(argv: string[]): Promise<number> {
   for (let i = 0; i < n; i++) {
     // problems are numbered from seed·1e6 so label sets for different seeds never share a problem
     const problem = arithProblem(seed * 1_000_000 + i, { length: number('length', values.length, true) ?? 10 });
-    const ex = await monteCarloLabels(problem, policy, { rollouts: number('rollouts', values.rollouts, true) ?? 16, samples: number('samples', values.samples, true) ?? 1, branch: number('branch', values.branch, true) ?? 0, grade: gradeArith, seed: `${seed}/${i}`, estimate });
+    const ex = await monteCarloLabels(problem, policy, {
+      rollouts: number('rollouts', values.rollouts, true) ?? 16,
+      samples: number('samples', values.samples, true) ?? 1,
+      branch: number('branch', values.branch, true) ?? 0,
+      grade: gradeArith,
+      seed: `${seed}/${i}`,
+      estimate,
+    });
     examples.push(...ex);
     bar.update(i + 1, n);
   }
@@ -132,12 +150,34 @@ function splitByProblem(ex: readonly Example[], frac: number, seed: string): [Ex
 
 async function train(argv: string[]): Promise<number> {
   const { values, positionals } = args(argv, {
-    data: { type: 'string', multiple: true }, format: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' }, loss: { type: 'string' },
-    'val-split': { type: 'string' }, 'calibration-split': { type: 'string' }, patience: { type: 'string' }, epochs: { type: 'string' },
-    'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, neutral: { type: 'string' },
-    'prmbench-originals': { type: 'boolean' }, 'd-model': { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
-    hidden: { type: 'string' }, 'max-step-tokens': { type: 'string' }, 'max-problem-tokens': { type: 'string' }, patch: { type: 'string' }, ffn: { type: 'string' },
-    places: { type: 'string' }, numbers: { type: 'string' }, 'bind-digits': { type: 'boolean' }, head: { type: 'string' }, check: { type: 'string' },
+    data: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    labels: { type: 'string' },
+    loss: { type: 'string' },
+    'val-split': { type: 'string' },
+    'calibration-split': { type: 'string' },
+    patience: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    neutral: { type: 'string' },
+    'prmbench-originals': { type: 'boolean' },
+    'd-model': { type: 'string' },
+    layers: { type: 'string' },
+    heads: { type: 'string' },
+    hidden: { type: 'string' },
+    'max-step-tokens': { type: 'string' },
+    'max-problem-tokens': { type: 'string' },
+    patch: { type: 'string' },
+    ffn: { type: 'string' },
+    places: { type: 'string' },
+    numbers: { type: 'string' },
+    'bind-digits': { type: 'boolean' },
+    head: { type: 'string' },
+    check: { type: 'string' },
     init: { type: 'string' },
   });
   const files = [...((values.data as string[] | undefined) ?? []), ...positionals];
@@ -150,22 +190,43 @@ async function train(argv: string[]): Promise<number> {
   const backend = await selectBackend(backendOf(values.backend));
   const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
   const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
-  const archFlags = ([['dModel', 'd-model'], ['layers', 'layers'], ['heads', 'heads'], ['hidden', 'hidden'], ['maxStepTokens', 'max-step-tokens'], ['maxProblemTokens', 'max-problem-tokens'], ['patch', 'patch'], ['ffn', 'ffn'], ['places', 'places'], ['numbers', 'numbers'], ['head', 'head'], ['check', 'check'], ['bindDigits', 'bind-digits']] as const)
-    .filter(([, f]) => values[f] !== undefined);
+  const archFlags = (
+    [
+      ['dModel', 'd-model'],
+      ['layers', 'layers'],
+      ['heads', 'heads'],
+      ['hidden', 'hidden'],
+      ['maxStepTokens', 'max-step-tokens'],
+      ['maxProblemTokens', 'max-problem-tokens'],
+      ['patch', 'patch'],
+      ['ffn', 'ffn'],
+      ['places', 'places'],
+      ['numbers', 'numbers'],
+      ['head', 'head'],
+      ['check', 'check'],
+      ['bindDigits', 'bind-digits'],
+    ] as const
+  ).filter(([, f]) => values[f] !== undefined);
   const arch = Object.fromEntries(archFlags.map(([k, f]) => [k, f === 'bind-digits' ? true : number(f, values[f], true)]));
   // --init continues training a saved model (its architecture and tokenizer come with it)
   const init = values.init as string | undefined;
-  if (init && archFlags.length) throw new InvalidOptionError('--init', `the architecture comes from ${init}; drop --${archFlags.map(([, f]) => f).join(', --')}`);
+  if (init && archFlags.length)
+    throw new InvalidOptionError('--init', `the architecture comes from ${init}; drop --${archFlags.map(([, f]) => f).join(', --')}`);
   const net = init ? await loadNet(init) : createNet({ arch, seed });
   const before = init ? savedMeta(init) : null;
   console.error(`backend ${backend}; ${trainSet.length} training / ${calib.length} calibration trajectories; warnings ${JSON.stringify(warnings)}`);
   const bar = progressBar('train');
   const t0 = Date.now();
   const log = await trainPRM(trainSet, {
-    net, seed,
-    labels: (values.labels ?? 'hard') as 'hard' | 'soft', loss: (values.loss ?? 'bce') as 'bce' | 'rank',
-    valSplit: number('val-split', values['val-split']) ?? 0.1, patience: number('patience', values.patience, true),
-    epochs: number('epochs', values.epochs, true), batchSize: number('batch-size', values['batch-size'], true), lr: number('lr', values.lr),
+    net,
+    seed,
+    labels: (values.labels ?? 'hard') as 'hard' | 'soft',
+    loss: (values.loss ?? 'bce') as 'bce' | 'rank',
+    valSplit: number('val-split', values['val-split']) ?? 0.1,
+    patience: number('patience', values.patience, true),
+    epochs: number('epochs', values.epochs, true),
+    batchSize: number('batch-size', values['batch-size'], true),
+    lr: number('lr', values.lr),
     onProgress: (p) => bar.update(p.batch, p.batches, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
   });
   bar.end();
@@ -174,7 +235,16 @@ async function train(argv: string[]): Promise<number> {
   const scores = await scoreTrajectories(prm, calib);
   const calibration = calibrate(calib, scores);
   mkdirSync(out, { recursive: true });
-  await saveNet(net, out, { trainedOn: files, format, seed, epochs: log.length, trainMs: Date.now() - t0, backend, calibration, ...(init ? { init: { from: init, meta: before } } : {}) });
+  await saveNet(net, out, {
+    trainedOn: files,
+    format,
+    seed,
+    epochs: log.length,
+    trainMs: Date.now() - t0,
+    backend,
+    calibration,
+    ...(init ? { init: { from: init, meta: before } } : {}),
+  });
   writeFileSync(join(out, 'loss-log.jsonl'), log.map((l) => JSON.stringify(l)).join('\n') + '\n');
   console.log(JSON.stringify({ out, epochs: log.length, last: log[log.length - 1], calibration }));
   return 0;
@@ -195,7 +265,13 @@ function calibrate(calib: Example[], scores: number[][]) {
 
 /** `prm score`: P(correct) of each step of one solution, each step scored after its prefix (as a search would). */
 async function scoreSteps(argv: string[]): Promise<number> {
-  const { values } = args(argv, { ...PRM_FLAGS, problem: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } });
+  const { values } = args(argv, {
+    ...PRM_FLAGS,
+    problem: { type: 'string' },
+    steps: { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
   const problem = need(values.problem, 'problem');
   const file = need(values.steps, 'steps');
   let steps: unknown;
@@ -204,7 +280,8 @@ async function scoreSteps(argv: string[]): Promise<number> {
   } catch (e) {
     throw new FormatError(file, `expected a JSON array of step strings: ${(e as Error).message}`);
   }
-  if (!Array.isArray(steps) || !steps.length || !steps.every((x) => typeof x === 'string')) throw new FormatError(file, 'expected a non-empty JSON array of step strings');
+  if (!Array.isArray(steps) || !steps.length || !steps.every((x) => typeof x === 'string'))
+    throw new FormatError(file, 'expected a non-empty JSON array of step strings');
   const prm = await prmFrom(values);
   const [scores] = await scoreTrajectories(prm, [{ id: 'cli', problem, steps: steps as string[] }]);
   console.log(values.json ? JSON.stringify(scores) : scores!.join('\n'));
@@ -214,15 +291,23 @@ async function scoreSteps(argv: string[]): Promise<number> {
 async function evaluate(argv: string[]): Promise<number> {
   const { values } = args(argv, {
     ...PRM_FLAGS,
-    model: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, threshold: { type: 'string' },
-    calibration: { type: 'string' }, 'calibration-format': { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' },
+    model: { type: 'string' },
+    data: { type: 'string' },
+    format: { type: 'string' },
+    threshold: { type: 'string' },
+    calibration: { type: 'string' },
+    'calibration-format': { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    seed: { type: 'string' },
   });
   if (values.prm !== undefined && values.model !== undefined) throw new InvalidOptionError('--model', 'give --model DIR or --prm SPEC, not both');
   const spec = values.prm as string | undefined;
   const dir = (values.model as string | undefined) ?? DEFAULT_MODEL;
   const data = inputFile('data', need(values.data, 'data'));
   if (values.calibration !== undefined) inputFile('calibration', values.calibration);
-  if (formatOf(values.format ?? 'processbench') !== 'processbench') throw new InvalidOptionError('--format', 'eval reports ProcessBench metrics: the test file must be in processbench format');
+  if (formatOf(values.format ?? 'processbench') !== 'processbench')
+    throw new InvalidOptionError('--format', 'eval reports ProcessBench metrics: the test file must be in processbench format');
   if (values.calibration && values.calibration === data) throw new InvalidOptionError('--calibration', 'must not be the test file');
   let prm: PRM;
   if (spec !== undefined) prm = await prmFrom(values);
@@ -246,8 +331,11 @@ async function evaluate(argv: string[]): Promise<number> {
   const report = evaluateProcessBench(scored, { threshold, calibration, seed: (values.seed as string | undefined) ?? '0' });
   if (values.json) console.log(JSON.stringify({ data, model: spec ?? dir, ...report }));
   else {
-    const row = (name: string, m: { errorAcc: number; correctAcc: number; f1: number }) => `| ${name} | ${(100 * m.errorAcc).toFixed(1)} | ${(100 * m.correctAcc).toFixed(1)} | ${(100 * m.f1).toFixed(1)} |`;
-    console.log(`${data}: ${test.length} samples, threshold ${report.threshold.toFixed(4)} (${threshold === undefined ? 'chosen on --calibration' : values.threshold ? 'given' : 'calibrated at training'}), step AUC ${report.stepAuc.toFixed(3)}\n`);
+    const row = (name: string, m: { errorAcc: number; correctAcc: number; f1: number }) =>
+      `| ${name} | ${(100 * m.errorAcc).toFixed(1)} | ${(100 * m.correctAcc).toFixed(1)} | ${(100 * m.f1).toFixed(1)} |`;
+    console.log(
+      `${data}: ${test.length} samples, threshold ${report.threshold.toFixed(4)} (${threshold === undefined ? 'chosen on --calibration' : values.threshold ? 'given' : 'calibrated at training'}), step AUC ${report.stepAuc.toFixed(3)}\n`,
+    );
     console.log('| | error acc % | correct acc % | F1 % |\n|---|---:|---:|---:|');
     console.log([row('model', report.metrics), row('all correct', report.baselines.allCorrect), row('random', report.baselines.random)].join('\n'));
   }

@@ -7,7 +7,8 @@ export function progressBar(label: string) {
       const now = Date.now();
       if (!tty && now - last < 5000 && done < total) return;
       last = now;
-      const w = 30, f = total ? Math.round((done / total) * w) : 0;
+      const w = 30,
+        f = total ? Math.round((done / total) * w) : 0;
       const line = `${label} [${'#'.repeat(f)}${'.'.repeat(w - f)}] ${done}/${total} ${extra}`;
       process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
     },

@@ -18,7 +18,7 @@ export const SCALE_HELP = `steptree scale --config experiments/NAME.json --out r
 
 export async function scale(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { config: { type: 'string' }, out: { type: 'string' }, 'report-only': { type: 'boolean' }, help: { type: 'boolean' } });
-  if (values.help) return console.log(SCALE_HELP), 0;
+  if (values.help) return (console.log(SCALE_HELP), 0);
   if (!values.config) throw new InvalidOptionError('--config', 'required: a sweep config (see experiments/*.json)');
   if (!values.out) throw new InvalidOptionError('--out', 'required: the output folder (runs/NAME)');
   const c = loadConfig(values.config);
@@ -34,17 +34,27 @@ export async function scale(argv: string[]): Promise<number> {
     items = r.items;
     // the file's RM logits rank best-of-n as they are; σ(logit) only matters for the weighted vote
     rows = sigmoidScores(r.rows);
-    notes.push(`Replay of ${c.task.path}: ${items.length} problems × ${r.rows[0]!.samples.length} samples; scores are the file's own reward model (σ of its logit). No search is run, so the cost axis is samples.`);
+    notes.push(
+      `Replay of ${c.task.path}: ${items.length} problems × ${r.rows[0]!.samples.length} samples; scores are the file's own reward model (σ of its logit). No search is run, so the cost axis is samples.`,
+    );
   } else {
     const source = await loadSource(c.task);
     items = source.items;
     // dataset tasks go through the runner (one resumable bench run per cell); arith through the engine
-    const done = c.task.kind === 'dataset' ? await runDatasetSweep(c, c.task, source, out, (l) => process.stderr.write(l + '\n')) : await runSweep(c, source, out, registryDeps(c, source));
+    const done =
+      c.task.kind === 'dataset'
+        ? await runDatasetSweep(c, c.task, source, out, (l) => process.stderr.write(l + '\n'))
+        : await runSweep(c, source, out, registryDeps(c, source));
     if (values['report-only'] && done.ran) throw new InvalidOptionError('--report-only', `${done.ran} jobs were not in results.jsonl`);
     rows = done.rows;
     skipped = done.skipped;
-    notes.push(`${items.length} problems, seeds ${c.seeds.join(', ')}, policy ${c.policy?.kind} ${JSON.stringify(c.policy?.options ?? {})}, aggregation ${c.aggregation}.`);
-    if (c.pool) notes.push(`Best-of-n and votes for every n ≤ ${c.pool.n} come from one pool of ${c.pool.n} samples per problem and seed (exact estimators; votes above 5,000 subsets use 2,000 seeded ones). Pool costs are pro rata: n/N of the pool's.`);
+    notes.push(
+      `${items.length} problems, seeds ${c.seeds.join(', ')}, policy ${c.policy?.kind} ${JSON.stringify(c.policy?.options ?? {})}, aggregation ${c.aggregation}.`,
+    );
+    if (c.pool)
+      notes.push(
+        `Best-of-n and votes for every n ≤ ${c.pool.n} come from one pool of ${c.pool.n} samples per problem and seed (exact estimators; votes above 5,000 subsets use 2,000 seeded ones). Pool costs are pro rata: n/N of the pool's.`,
+      );
   }
   const a = analyze(c, items, rows);
   const written = await writeOutputs(out, { name: c.name, config: c, rows, ...a, skipped, notes });

@@ -16,20 +16,41 @@ import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
 import { inputFile, number, outputFile, parse, strategyOptions } from './args.ts';
 
 const OWN_FLAGS = {
-  task: { type: 'string' }, length: { type: 'string' }, 'error-rate': { type: 'string' },
-  prm: { type: 'string' }, 'prm-noise': { type: 'string' }, model: { type: 'string' },
-  strategy: { type: 'string' }, seed: { type: 'string' }, resume: { type: 'string' },
-  'budget-policy-calls': { type: 'string' }, 'budget-tokens': { type: 'string' }, 'budget-prm-calls': { type: 'string' },
-  'budget-nodes': { type: 'string' }, 'budget-ms': { type: 'string' },
-  aggregation: { type: 'string' }, selection: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+  task: { type: 'string' },
+  length: { type: 'string' },
+  'error-rate': { type: 'string' },
+  prm: { type: 'string' },
+  'prm-noise': { type: 'string' },
+  model: { type: 'string' },
+  strategy: { type: 'string' },
+  seed: { type: 'string' },
+  resume: { type: 'string' },
+  'budget-policy-calls': { type: 'string' },
+  'budget-tokens': { type: 'string' },
+  'budget-prm-calls': { type: 'string' },
+  'budget-nodes': { type: 'string' },
+  'budget-ms': { type: 'string' },
+  aggregation: { type: 'string' },
+  selection: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
 } as const;
 
-const BUDGET_FLAGS = [['policyCalls', 'budget-policy-calls'], ['tokens', 'budget-tokens'], ['prmCalls', 'budget-prm-calls'], ['nodes', 'budget-nodes'], ['wallMs', 'budget-ms']] as const;
+const BUDGET_FLAGS = [
+  ['policyCalls', 'budget-policy-calls'],
+  ['tokens', 'budget-tokens'],
+  ['prmCalls', 'budget-prm-calls'],
+  ['nodes', 'budget-nodes'],
+  ['wallMs', 'budget-ms'],
+] as const;
 
 /** `solve --help`: the command's own flags, then every registered strategy with its flags (from the registry). */
 export function solveHelp(): string {
   return `steptree solve [--task arith] [--length L] [--error-rate p] [--prm verifier|tfjs[:DIR]|hf:DIR|http:URL] [--prm-noise s] [--model DIR]
-  [--strategy ${strategyDescriptors().map((d) => d.name).join('|')}] [strategy flags]
+  [--strategy ${strategyDescriptors()
+    .map((d) => d.name)
+    .join('|')}] [strategy flags]
   [--budget-policy-calls n] [--budget-tokens n] [--budget-prm-calls n] [--budget-nodes n] [--budget-ms n]
   [--aggregation ${Object.keys(aggregations).join('|')}] [--selection ${Object.keys(selections).join('|')}]
   [--seed n] [--out tree.json] [--json]
@@ -42,8 +63,9 @@ ${strategyHelp()}`;
 
 export async function solve(argv: string[]): Promise<number> {
   const { values } = parse(argv, OWN_FLAGS);
-  if (values.help) return console.log(solveHelp()), 0;
-  if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only the offline task "arith" is built in, got ${JSON.stringify(values.task)}`);
+  if (values.help) return (console.log(solveHelp()), 0);
+  if ((values.task ?? 'arith') !== 'arith')
+    throw new InvalidOptionError('--task', `only the offline task "arith" is built in, got ${JSON.stringify(values.task)}`);
   // check where the tree goes before spending a search on it
   if (values.out !== undefined) outputFile('out', values.out);
   const resume = values.resume === undefined ? undefined : loadTreeFile(inputFile('resume', values.resume));
@@ -119,7 +141,10 @@ function report(r: SearchResult, text: string, correct: boolean, out?: string): 
   lines.push(`  answer ${r.best?.answer ?? '(none)'}  score ${r.best?.score?.toFixed(3) ?? '-'}  ${correct ? 'correct' : 'wrong'}`, '', 'tree:');
   lines.push(...treeView(r.tree, new Set(r.best ? r.tree.path(r.best.nodeId).map((n) => n.id) : [])));
   const s = r.stats;
-  lines.push('', `stats: ${s.nodes} nodes, ${s.policyCalls} policy calls, ${s.tokens} tokens, ${s.prmCalls} PRM steps, ${s.failures} failed, ${s.wallMs.toFixed(1)} ms, stopped by ${s.stoppedBy}`);
+  lines.push(
+    '',
+    `stats: ${s.nodes} nodes, ${s.policyCalls} policy calls, ${s.tokens} tokens, ${s.prmCalls} PRM steps, ${s.failures} failed, ${s.wallMs.toFixed(1)} ms, stopped by ${s.stoppedBy}`,
+  );
   if (out) lines.push(`tree written to ${out}`);
   return lines.join('\n');
 }
@@ -131,7 +156,14 @@ export function treeView(t: SearchTree, onPath: Set<string>, maxLines = 80): str
   const line = (n: TreeNode, indent: string) => {
     const mark = onPath.has(n.id) ? '*' : ' ';
     const sc = n.score === null ? '  -  ' : n.score.toFixed(3);
-    const extra = [n.visits ? `N=${n.visits}` : '', n.terminal ? `→ ${n.answer}` : '', n.failed ? `FAILED` : '', !onPath.has(n.id) && n.children.length ? `(+${size(n) - 1} below)` : ''].filter(Boolean).join(' ');
+    const extra = [
+      n.visits ? `N=${n.visits}` : '',
+      n.terminal ? `→ ${n.answer}` : '',
+      n.failed ? `FAILED` : '',
+      !onPath.has(n.id) && n.children.length ? `(+${size(n) - 1} below)` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     out.push(`${indent}${mark} ${n.id.padEnd(14)} ${sc}  ${n.text || '(root)'} ${extra}`);
   };
   const walk = (n: TreeNode, indent: string) => {

@@ -9,9 +9,12 @@ export const VIEW_HELP = `steptree view TREE.json [--out TREE.html] [--collapse-
 
 export async function view(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
-    out: { type: 'string' }, 'collapse-depth': { type: 'string' }, 'page-size': { type: 'string' }, help: { type: 'boolean' },
+    out: { type: 'string' },
+    'collapse-depth': { type: 'string' },
+    'page-size': { type: 'string' },
+    help: { type: 'boolean' },
   });
-  if (values.help) return console.log(VIEW_HELP), 0;
+  if (values.help) return (console.log(VIEW_HELP), 0);
   const [file, ...extra] = positionals;
   if (!file) throw new InvalidOptionError('TREE.json', 'a tree file is required (see steptree view --help)');
   if (extra.length) throw new InvalidOptionError('argv', `one tree file at a time, got also ${extra.join(' ')}`);

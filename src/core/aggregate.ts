@@ -71,7 +71,10 @@ export function getSelection(name: string, option = 'selection'): (c: readonly C
 /** Normalises an answer for voting: trims, drops surrounding $ and \boxed{}, and trailing zeros after a point. */
 export function answerKey(a: string | null): string {
   if (a === null) return '\u0000none';
-  let s = a.trim().replace(/^\$+|\$+$/g, '').replace(/\s+/g, '');
+  let s = a
+    .trim()
+    .replace(/^\$+|\$+$/g, '')
+    .replace(/\s+/g, '');
   const boxed = /^\\boxed\{(.*)\}$/.exec(s);
   if (boxed) s = boxed[1]!;
   if (/^-?\d+\.\d*$/.test(s)) s = s.replace(/\.?0+$/, '');

@@ -44,7 +44,11 @@ export const files: Files = nodeFs ?? fetchFiles;
 
 /** POSIX-style joins for URLs. */
 export const urlPaths: Paths = {
-  join: (...parts) => parts.filter((p) => p !== '').join('/').replace(/(?<!:)\/{2,}/g, '/'),
+  join: (...parts) =>
+    parts
+      .filter((p) => p !== '')
+      .join('/')
+      .replace(/(?<!:)\/{2,}/g, '/'),
   resolve: (...parts) => urlPaths.join(...parts),
   dirname: (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) || '/' : '.'),
   sep: '/',

@@ -17,7 +17,7 @@ export class BinaryHeap<T> {
   push(x: T): void {
     const h = this.items;
     h.push(x);
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!this.before(h[i]!, h[p]!)) break;
       [h[i], h[p]] = [h[p]!, h[i]!];
@@ -53,7 +53,8 @@ export class BinaryHeap<T> {
   private down(i: number): void {
     const h = this.items;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < h.length && this.before(h[l]!, h[m]!)) m = l;
       if (r < h.length && this.before(h[r]!, h[m]!)) m = r;

@@ -13,7 +13,8 @@ export function isNotInstalled(e: unknown, pkg: string): boolean {
   if (typeof message !== 'string') return false;
   // Node: Cannot find package 'pkg' imported from …; Bun: Cannot find package "pkg" from …;
   // Deno: Could not find package 'pkg' from referrer … / Import "pkg" not a dependency
-  const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /cannot find (module|package)|could not (find|resolve)|not a dependency/i.test(message);
+  const notFound =
+    code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /cannot find (module|package)|could not (find|resolve)|not a dependency/i.test(message);
   if (!notFound) return false;
   return [`'${pkg}'`, `"${pkg}"`, `'${pkg}/`, `"${pkg}/`].some((q) => message.includes(q));
 }

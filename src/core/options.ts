@@ -47,27 +47,54 @@ export function describe(type: 'int' | 'number', r: Range = {}): string {
   const { min, max, above } = r;
   if (above !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} > ${above}${max !== undefined ? ` and ≤ ${max}` : ''}`;
   if (min !== undefined && max !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} in [${min}, ${max}]`;
-  if (min !== undefined) return type === 'int' && min === 1 ? 'a positive integer' : type === 'int' && min === 0 ? 'a non-negative integer' : `${type === 'int' ? 'an' : 'a'} ${what} ≥ ${min}`;
+  if (min !== undefined)
+    return type === 'int' && min === 1
+      ? 'a positive integer'
+      : type === 'int' && min === 0
+        ? 'a non-negative integer'
+        : `${type === 'int' ? 'an' : 'a'} ${what} ≥ ${min}`;
   if (max !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} ≤ ${max}`;
   return type === 'int' ? 'an integer' : 'a finite number';
 }
 
 /** Null when `v` is a number of the type within the range, else what is wrong with it. For callers with their own error type (file formats). */
 export function numberProblem(type: 'int' | 'number', v: unknown, r: Range = {}): string | null {
-  const ok = typeof v === 'number' && Number.isFinite(v) && (type === 'number' || Number.isInteger(v)) && !(r.min !== undefined && v < r.min) && !(r.above !== undefined && v <= r.above) && !(r.max !== undefined && v > r.max);
+  const ok =
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (type === 'number' || Number.isInteger(v)) &&
+    !(r.min !== undefined && v < r.min) &&
+    !(r.above !== undefined && v <= r.above) &&
+    !(r.max !== undefined && v > r.max);
   return ok ? null : `expected ${describe(type, r)}, got ${show(v)}`;
 }
 
-function field<T>(type: FieldType, c: Common<T> & Range & { choices?: readonly string[]; fields?: OptionSchema }, check: (path: string, v: unknown) => T): Field<T> {
-  return { type, help: c.help ?? '', ...('default' in c ? { default: c.default } : {}), min: c.min, above: c.above, max: c.max, choices: c.choices, fields: c.fields, check };
+function field<T>(
+  type: FieldType,
+  c: Common<T> & Range & { choices?: readonly string[]; fields?: OptionSchema },
+  check: (path: string, v: unknown) => T,
+): Field<T> {
+  return {
+    type,
+    help: c.help ?? '',
+    ...('default' in c ? { default: c.default } : {}),
+    min: c.min,
+    above: c.above,
+    max: c.max,
+    choices: c.choices,
+    fields: c.fields,
+    check,
+  };
 }
 
-const numeric = (type: 'int' | 'number') => (c: Common<number> & Range = {}) =>
-  field<number>(type, c, (path, v) => {
-    const p = numberProblem(type, v, c);
-    if (p) throw new InvalidOptionError(path, p);
-    return v as number;
-  });
+const numeric =
+  (type: 'int' | 'number') =>
+  (c: Common<number> & Range = {}) =>
+    field<number>(type, c, (path, v) => {
+      const p = numberProblem(type, v, c);
+      if (p) throw new InvalidOptionError(path, p);
+      return v as number;
+    });
 
 /** Field constructors. */
 export const opt = {
@@ -110,7 +137,10 @@ export function readOptions<S extends OptionSchema>(path: string, input: unknown
 export function checkField<T>(path: string, v: unknown, f: Field<T>): T {
   if (v === undefined) {
     if ('default' in f) return f.default as T;
-    throw new InvalidOptionError(path, `is required (${f.type === 'choice' ? `one of ${f.choices!.join(', ')}` : f.type === 'int' || f.type === 'number' ? describe(f.type, f) : f.type})`);
+    throw new InvalidOptionError(
+      path,
+      `is required (${f.type === 'choice' ? `one of ${f.choices!.join(', ')}` : f.type === 'int' || f.type === 'number' ? describe(f.type, f) : f.type})`,
+    );
   }
   return f.check(path, v);
 }

@@ -43,7 +43,11 @@ type Cell = { values: Map<string, Map<number, number>>; cost: { tokens: number; 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 /** Curves and frontier from the rows of a sweep (or a replay's pools). */
-export function analyze(c: SweepConfig, items: readonly SweepItem[], rows: readonly Row[]): { points: Point[]; frontier: FrontierRow[]; bins: Record<string, Record<string, string[]>> } {
+export function analyze(
+  c: SweepConfig,
+  items: readonly SweepItem[],
+  rows: readonly Row[],
+): { points: Point[]; frontier: FrontierRow[]; bins: Record<string, Record<string, string[]>> } {
   const points: Point[] = [];
   const frontier: FrontierRow[] = [];
   const bins: Record<string, Record<string, string[]>> = {};
@@ -71,7 +75,18 @@ export function analyze(c: SweepConfig, items: readonly SweepItem[], rows: reado
       const m = matrix(cell);
       const iv = pairedBootstrap({ m }, { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed })['m']!;
       const cnt = cell.cost.count;
-      points.push({ prm, method, kind: kindOf(method), n, accuracy: iv, tokens: cell.cost.tokens / cnt, policyCalls: cell.cost.policyCalls / cnt, prmCalls: cell.cost.prmCalls / cnt, problems: m.length, seeds: m[0]?.length ?? 0 });
+      points.push({
+        prm,
+        method,
+        kind: kindOf(method),
+        n,
+        accuracy: iv,
+        tokens: cell.cost.tokens / cnt,
+        policyCalls: cell.cost.policyCalls / cnt,
+        prmCalls: cell.cost.prmCalls / cnt,
+        problems: m.length,
+        seeds: m[0]?.length ?? 0,
+      });
     }
     const binOf = binning(c, items, pools);
     bins[prm] = Object.fromEntries(binOf);
@@ -81,7 +96,11 @@ export function analyze(c: SweepConfig, items: readonly SweepItem[], rows: reado
 }
 
 /** Pool estimators at every n ≤ N (votes only at the configured budgets: they cost k per subset). */
-function poolCells(c: SweepConfig, p: PoolRow, put: (m: string, n: number, problem: string, seed: number, v: number, cost: { tokens: number; policyCalls: number; prmCalls: number }) => void): void {
+function poolCells(
+  c: SweepConfig,
+  p: PoolRow,
+  put: (m: string, n: number, problem: string, seed: number, v: number, cost: { tokens: number; policyCalls: number; prmCalls: number }) => void,
+): void {
   const N = p.samples.length;
   const scored = p.samples.map(([, score, correct]) => ({ score, correct }));
   const votes = p.samples.map(([answer, score, correct]) => ({ answer, score, correct }));
@@ -96,12 +115,16 @@ function poolCells(c: SweepConfig, p: PoolRow, put: (m: string, n: number, probl
     for (const n of voteBudgets(c, N)) put(POOL_METHODS[rule], n, p.problem, p.seed, voteAtK(votes, n, rule, { seed: `${p.problem}/${p.seed}` }).value, per(n));
 }
 
-const voteBudgets = (c: SweepConfig, N: number) => [...new Set([...(c.budgets.axis === 'n' ? c.budgets.values : []), 1, N])].filter((n) => n <= N).sort((a, b) => a - b);
+const voteBudgets = (c: SweepConfig, N: number) =>
+  [...new Set([...(c.budgets.axis === 'n' ? c.budgets.values : []), 1, N])].filter((n) => n <= N).sort((a, b) => a - b);
 
 /** value[problem][seed] over problems that have every seed of the cell. */
 function matrix(cell: Cell): Matrix {
   const seeds = [...new Set([...cell.values.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
-  return [...cell.values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([, m]) => seeds.every((s) => m.has(s))).map(([, m]) => seeds.map((s) => m.get(s)!));
+  return [...cell.values.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .filter(([, m]) => seeds.every((s) => m.has(s)))
+    .map(([, m]) => seeds.map((s) => m.get(s)!));
 }
 
 /** Problem → difficulty bin labels, one per configured kind ('all' is added by the frontier). */
@@ -117,7 +140,11 @@ function binning(c: SweepConfig, items: readonly SweepItem[], pools: readonly Po
         const v = kind === 'oracle' ? mean(p.samples.map((s) => (s[2] ? 1 : 0))) : mean(p.samples.map((s) => s[1]));
         byP.set(p.problem, [...(byP.get(p.problem) ?? []), v]);
       }
-      for (const [id, b] of quantileBins([...byP.entries()].map(([id, v]) => ({ id, value: mean(v) })), 5)) add(id, `${kind} q${b}`);
+      for (const [id, b] of quantileBins(
+        [...byP.entries()].map(([id, v]) => ({ id, value: mean(v) })),
+        5,
+      ))
+        add(id, `${kind} q${b}`);
     }
   }
   return out;
@@ -147,17 +174,27 @@ function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, bin
     if (!groups.has(g)) groups.set(g, []);
     groups.get(g)!.push(o);
   }
-  return [...groups.values()].flatMap((g) => computeOptimal(g, { seed: c.bootstrap.seed }))
+  return [...groups.values()]
+    .flatMap((g) => computeOptimal(g, { seed: c.bootstrap.seed }))
     .filter((pt) => budgets.has(pt.budget) && pt.perProblem.size > 0)
     .map((pt) => {
       const ids = [...pt.perProblem.keys()].sort();
-      const methods = [...per.entries()].filter(([k]) => Number(k.slice(k.lastIndexOf('|') + 1)) === pt.budget).map(([k, m]) => [k.slice(0, k.lastIndexOf('|')), m] as const).filter(([, m]) => ids.every((id) => m.has(id)));
+      const methods = [...per.entries()]
+        .filter(([k]) => Number(k.slice(k.lastIndexOf('|') + 1)) === pt.budget)
+        .map(([k, m]) => [k.slice(0, k.lastIndexOf('|')), m] as const)
+        .filter(([, m]) => ids.every((id) => m.has(id)));
       const values: Record<string, number[][]> = { '\u0000frontier': ids.map((id) => [pt.perProblem.get(id)!]) };
       for (const [method, m] of methods) values[method] = ids.map((id) => [m.get(id)!]);
       const diffs = pairedDifferences(values, '\u0000frontier', { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed });
       return {
-        prm, bin: pt.bin, n: pt.budget, frontier: pt.value, chosen: pt.folds.map((f) => f.chosen),
-        methods: methods.map(([method]) => ({ method, accuracy: mean(values[method]!.map((r) => r[0]!)), diff: diffs[method]! })).sort((a, b) => b.accuracy - a.accuracy),
+        prm,
+        bin: pt.bin,
+        n: pt.budget,
+        frontier: pt.value,
+        chosen: pt.folds.map((f) => f.chosen),
+        methods: methods
+          .map(([method]) => ({ method, accuracy: mean(values[method]!.map((r) => r[0]!)), diff: diffs[method]! }))
+          .sort((a, b) => b.accuracy - a.accuracy),
       };
     });
 }

@@ -14,7 +14,13 @@ type DatasetTask = Extract<SweepConfig['task'], { kind: 'dataset' }>;
  * `OUT/bench/CELL/` with its own results.jsonl and manifest, so a crashed sweep resumes exactly like
  * a bench run. Pools are best-of-N bench runs with saved trees; their samples are read back from the trees.
  */
-export async function runDatasetSweep(c: SweepConfig, task: DatasetTask, source: Source, outDir: string, log?: (l: string) => void): Promise<{ rows: Row[]; skipped: string[]; ran: number }> {
+export async function runDatasetSweep(
+  c: SweepConfig,
+  task: DatasetTask,
+  source: Source,
+  outDir: string,
+  log?: (l: string) => void,
+): Promise<{ rows: Row[]; skipped: string[]; ran: number }> {
   const { jobs, skipped } = planJobs(c, source.items);
   const cells = new Map<string, { prm: PrmEntry; strategy: StrategyEntry | null; budget: number; save: boolean }>();
   for (const j of jobs) {
@@ -32,16 +38,30 @@ export async function runDatasetSweep(c: SweepConfig, task: DatasetTask, source:
     const params = cell.strategy ? (c.budgets.axis === 'n' && bp ? { ...cell.strategy.params, [bp]: cell.budget } : cell.strategy.params) : { n: cell.budget };
     const limit = Math.min(task.limit ?? Infinity, cell.prm.problems ?? Infinity);
     const out = await runBench({
-      dataset: task.dataset, data: task.path, ...(Number.isFinite(limit) && { limit }), ...(task.levels && { levels: task.levels }),
-      policy: c.policy!.kind, policyOptions: c.policy!.options, prm: cell.prm.spec, ...(cell.prm.noise !== undefined && { prmNoise: cell.prm.noise }),
-      strategy: cell.strategy?.strategy ?? 'best-of-n', strategyOptions: params, aggregation: c.aggregation as never,
-      budget: c.budgets.axis === 'tokens' && cell.strategy ? { tokens: cell.budget } : {}, seeds: c.seeds, out: dir, concurrency: c.concurrency, saveTrees: cell.save,
+      dataset: task.dataset,
+      data: task.path,
+      ...(Number.isFinite(limit) && { limit }),
+      ...(task.levels && { levels: task.levels }),
+      policy: c.policy!.kind,
+      policyOptions: c.policy!.options,
+      prm: cell.prm.spec,
+      ...(cell.prm.noise !== undefined && { prmNoise: cell.prm.noise }),
+      strategy: cell.strategy?.strategy ?? 'best-of-n',
+      strategyOptions: params,
+      aggregation: c.aggregation as never,
+      budget: c.budgets.axis === 'tokens' && cell.strategy ? { tokens: cell.budget } : {},
+      seeds: c.seeds,
+      out: dir,
+      concurrency: c.concurrency,
+      saveTrees: cell.save,
     });
     ran += out.ran;
     for await (const rec of readResults(join(dir, 'results.jsonl'))) {
       const item = byId.get(rec.id);
       if (!item) continue;
-      const row = cell.strategy ? runRow(cell.prm, cell.strategy, cell.budget, rec, k) : await poolRow(cell.prm, rec, dir, cell.budget, (a) => source.grade(item, a));
+      const row = cell.strategy
+        ? runRow(cell.prm, cell.strategy, cell.budget, rec, k)
+        : await poolRow(cell.prm, rec, dir, cell.budget, (a) => source.grade(item, a));
       if (row) rows.set(row.key, row);
     }
     log?.(`  ${k}: ${out.ran} new of ${out.start.total}`);
@@ -69,10 +89,22 @@ const cellKey = (prm: PrmEntry, s: StrategyEntry | null, b: number) => (s ? `run
 
 function runRow(prm: PrmEntry, s: StrategyEntry, budget: number, r: ResultRecord, cell: string): RunRow {
   return {
-    key: `${cell}|${r.id}|${r.seed}`, kind: 'run', prm: prmLabel(prm), strategy: strategyLabel(s), budget, problem: r.id, seed: r.seed,
+    key: `${cell}|${r.id}|${r.seed}`,
+    kind: 'run',
+    prm: prmLabel(prm),
+    strategy: strategyLabel(s),
+    budget,
+    problem: r.id,
+    seed: r.seed,
     // an infrastructure error is counted (failures, stoppedBy) and scored as not solved, never graded
-    correct: r.status === 'ok' && r.correct, answer: r.prediction, nodes: r.stats.nodes, failures: r.stats.failures + (r.status === 'error' ? 1 : 0),
-    stoppedBy: r.status === 'error' ? 'error' : r.stats.stoppedBy, tokens: r.stats.tokens, policyCalls: r.stats.policyCalls, prmCalls: r.stats.prmSteps,
+    correct: r.status === 'ok' && r.correct,
+    answer: r.prediction,
+    nodes: r.stats.nodes,
+    failures: r.stats.failures + (r.status === 'error' ? 1 : 0),
+    stoppedBy: r.status === 'error' ? 'error' : r.stats.stoppedBy,
+    tokens: r.stats.tokens,
+    policyCalls: r.stats.policyCalls,
+    prmCalls: r.stats.prmSteps,
     ...(r.tree && { tree: join('bench', slug(cell), r.tree) }),
   };
 }
@@ -87,5 +119,15 @@ async function poolRow(prm: PrmEntry, r: ResultRecord, dir: string, n: number, g
     for (let i = 0; i < t.count && samples.length < n; i++) samples.push([t.answer, t.value ?? 0, graded.get(t.answer)!]);
   }
   while (samples.length < n) samples.push([null, 0, false]);
-  return { key: `pool|${prmLabel(prm)}|${r.id}|${r.seed}`, kind: 'pool', prm: prmLabel(prm), problem: r.id, seed: r.seed, samples, tokens: r.stats.tokens, policyCalls: r.stats.policyCalls, prmCalls: r.stats.prmSteps };
+  return {
+    key: `pool|${prmLabel(prm)}|${r.id}|${r.seed}`,
+    kind: 'pool',
+    prm: prmLabel(prm),
+    problem: r.id,
+    seed: r.seed,
+    samples,
+    tokens: r.stats.tokens,
+    policyCalls: r.stats.policyCalls,
+    prmCalls: r.stats.prmSteps,
+  };
 }

@@ -19,7 +19,7 @@ export function bestOfK(pool: readonly ScoredSample[], k: number): number {
   const sorted = [...pool].sort((a, b) => b.score - a.score);
   const denom = logBinom(n, k);
   let acc = 0;
-  for (let r = 0; r < n; ) {
+  for (let r = 0; r < n;) {
     let end = r;
     while (end + 1 < n && sorted[end + 1]!.score === sorted[r]!.score) end++;
     let p = 0;

@@ -44,7 +44,8 @@ export function pairedBootstrap(values: Readonly<Record<string, readonly (readon
     const m = values[nm]!;
     if (m.length !== m0.length) throw new InvalidOptionError(`bootstrap.values.${nm}`, `has ${m.length} problems, ${names[0]} has ${m0.length}`);
     m.forEach((row, p) => {
-      if (row.length !== m0[p]!.length || row.length === 0) throw new InvalidOptionError(`bootstrap.values.${nm}[${p}]`, `has ${row.length} seeds, ${names[0]} has ${m0[p]!.length}`);
+      if (row.length !== m0[p]!.length || row.length === 0)
+        throw new InvalidOptionError(`bootstrap.values.${nm}[${p}]`, `has ${row.length} seeds, ${names[0]} has ${m0[p]!.length}`);
     });
   }
   const draws = resampleStats(values, names, o);
@@ -96,7 +97,11 @@ function resampleStats(values: Readonly<Record<string, readonly (readonly number
  * Intervals of `name − reference` for every strategy, from the same paired resamples (a difference
  * per problem and seed, so the pairing is kept).
  */
-export function pairedDifferences(values: Readonly<Record<string, readonly (readonly number[])[]>>, reference: string, o: BootstrapOptions = {}): Record<string, Interval> {
+export function pairedDifferences(
+  values: Readonly<Record<string, readonly (readonly number[])[]>>,
+  reference: string,
+  o: BootstrapOptions = {},
+): Record<string, Interval> {
   const ref = values[reference];
   if (!ref) throw new InvalidOptionError('bootstrap.reference', `no strategy named ${JSON.stringify(reference)}`);
   const diffs: Record<string, number[][]> = {};

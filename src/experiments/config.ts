@@ -72,7 +72,10 @@ export const ConfigSchema = z.strictObject({
   seeds: z.array(int(0)).min(1).default([1]),
   aggregation: z.enum(Object.keys(aggregations) as [string, ...string[]]).default('last'),
   /** Difficulty bins for the compute-optimal frontier. */
-  bins: z.union([BinKind, z.array(BinKind).min(1)]).default('oracle').transform((b) => (Array.isArray(b) ? b : [b])),
+  bins: z
+    .union([BinKind, z.array(BinKind).min(1)])
+    .default('oracle')
+    .transform((b) => (Array.isArray(b) ? b : [b])),
   bootstrap: z.strictObject({ resamples: int(100).default(1000), seed: int(0).default(0) }).default({ resamples: 1000, seed: 0 }),
   /** Save the trees of the first `saveTrees` problems (first seed, largest budget) with links in the report. */
   saveTrees: int(0).default(0),
@@ -136,7 +139,9 @@ export function budgetParamOf(s: StrategyEntry): string | null {
 /** Display name of a strategy entry: its label, or `beam beamWidth=4`. */
 export function strategyLabel(s: StrategyEntry): string {
   if (s.label) return s.label;
-  const p = Object.entries(s.params).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
+  const p = Object.entries(s.params)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .join(' ');
   return p ? `${s.strategy} ${p}` : s.strategy;
 }
 

@@ -79,7 +79,10 @@ export function computeOptimal(rows: readonly Outcome[], o: { seed?: string | nu
   const choose = o.choose ?? chooseBest;
   const halves = splitHalves(rows, o.seed);
   const points = new Map<string, { bin: string; budget: number; folds: FrontierPoint['folds'][number][]; per: Map<string, number> }>();
-  for (const [sel, rep] of [[halves[0], halves[1]], [halves[1], halves[0]]] as const) {
+  for (const [sel, rep] of [
+    [halves[0], halves[1]],
+    [halves[1], halves[0]],
+  ] as const) {
     const chosen = choose(rows.filter((r) => sel.has(r.problem)));
     const reported = new Map<string, Map<string, number>>();
     for (const r of rows) {
@@ -99,6 +102,12 @@ export function computeOptimal(rows: readonly Outcome[], o: { seed?: string | nu
     }
   }
   return [...points.values()]
-    .map((p) => ({ bin: p.bin, budget: p.budget, folds: p.folds, perProblem: p.per, value: [...p.per.values()].reduce((a, b) => a + b, 0) / Math.max(1, p.per.size) }))
+    .map((p) => ({
+      bin: p.bin,
+      budget: p.budget,
+      folds: p.folds,
+      perProblem: p.per,
+      value: [...p.per.values()].reduce((a, b) => a + b, 0) / Math.max(1, p.per.size),
+    }))
     .sort((a, b) => (a.bin < b.bin ? -1 : a.bin > b.bin ? 1 : a.budget - b.budget));
 }

@@ -10,7 +10,24 @@ const csvCell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"$
 export function curvesCsv(points: readonly Point[]): string {
   const head = ['prm', 'method', 'kind', 'n', 'accuracy', 'lo', 'hi', 'tokens', 'policy_calls', 'prm_calls', 'problems', 'seeds'];
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
-  const lines = points.map((p) => [p.prm, p.method, p.kind, p.n, r6(p.accuracy.mean), r6(p.accuracy.lo), r6(p.accuracy.hi), r6(p.tokens), r6(p.policyCalls), r6(p.prmCalls), p.problems, p.seeds].map(csvCell).join(','));
+  const lines = points.map((p) =>
+    [
+      p.prm,
+      p.method,
+      p.kind,
+      p.n,
+      r6(p.accuracy.mean),
+      r6(p.accuracy.lo),
+      r6(p.accuracy.hi),
+      r6(p.tokens),
+      r6(p.policyCalls),
+      r6(p.prmCalls),
+      p.problems,
+      p.seeds,
+    ]
+      .map(csvCell)
+      .join(','),
+  );
   return [head.join(','), ...lines].join('\n') + '\n';
 }
 
@@ -18,15 +35,28 @@ export function curvesCsv(points: readonly Point[]): string {
  * Writes summary.json, curves.csv, every figure as SVG and PNG, and report.html into `outDir`.
  * Saved trees get a viewer page when the viewer module is there (`steptree view`), else only a link.
  */
-export async function writeOutputs(outDir: string, o: { name: string; config: unknown; rows: readonly Row[]; points: Point[]; frontier: FrontierRow[]; bins: unknown; skipped: string[]; notes: string[] }): Promise<string[]> {
+export async function writeOutputs(
+  outDir: string,
+  o: { name: string; config: unknown; rows: readonly Row[]; points: Point[]; frontier: FrontierRow[]; bins: unknown; skipped: string[]; notes: string[] },
+): Promise<string[]> {
   const figs = await figures(o.points, o.frontier);
   const written: string[] = [];
   const put = (name: string, data: string | Uint8Array) => (writeFileSync(join(outDir, name), data), written.push(name));
-  for (const f of figs) put(`${f.name}.svg`, f.svg), put(`${f.name}.png`, f.png);
+  for (const f of figs) (put(`${f.name}.svg`, f.svg), put(`${f.name}.png`, f.png));
   put('curves.csv', curvesCsv(o.points));
   const trees = await treeLinks(outDir, o.rows);
-  put('summary.json', JSON.stringify({ name: o.name, config: o.config, points: o.points, frontier: o.frontier, bins: o.bins, trees, skipped: o.skipped, notes: o.notes }, null, 1) + '\n');
-  put('report.html', reportHtml({ name: o.name, config: o.config, points: o.points, frontier: o.frontier, figures: figs, trees, skipped: o.skipped, notes: o.notes }));
+  put(
+    'summary.json',
+    JSON.stringify(
+      { name: o.name, config: o.config, points: o.points, frontier: o.frontier, bins: o.bins, trees, skipped: o.skipped, notes: o.notes },
+      null,
+      1,
+    ) + '\n',
+  );
+  put(
+    'report.html',
+    reportHtml({ name: o.name, config: o.config, points: o.points, frontier: o.frontier, figures: figs, trees, skipped: o.skipped, notes: o.notes }),
+  );
   return written;
 }
 
@@ -46,7 +76,11 @@ async function treeLinks(outDir: string, rows: readonly Row[]) {
       const { readFileSync } = await import('node:fs');
       await writeViewer(readFileSync(join(outDir, r.tree), 'utf8'), path);
     }
-    out.push({ tree: r.tree, viewer: relative(outDir, path), label: `${r.prm} · ${r.strategy} · N=${r.budget} · ${r.problem}${r.correct ? ' (correct)' : ' (wrong)'}` });
+    out.push({
+      tree: r.tree,
+      viewer: relative(outDir, path),
+      label: `${r.prm} · ${r.strategy} · N=${r.budget} · ${r.problem}${r.correct ? ' (correct)' : ' (wrong)'}`,
+    });
   }
   return out;
 }

@@ -28,7 +28,9 @@ export function loadReplay(file: string, prm: string): { items: SweepItem[]; row
     } catch (e) {
       throw new FormatError(where, `not JSON: ${(e as Error).message}`);
     }
-    const pred = r.pred, score = r.score, ps = r.pred_score;
+    const pred = r.pred,
+      score = r.score,
+      ps = r.pred_score;
     if (!Array.isArray(pred) || !Array.isArray(score) || !Array.isArray(ps) || pred.length !== score.length || pred.length !== ps.length || pred.length === 0)
       throw new FormatError(where, 'expected `pred`, `score` and `pred_score` arrays of one length');
     const samples = pred.map((p, j) => {
@@ -40,11 +42,22 @@ export function loadReplay(file: string, prm: string): { items: SweepItem[]; row
     const id = `replay-${r.idx ?? i}`;
     const level = r.level === undefined ? undefined : levelBin(r.level as string, `${where} level`);
     items.push({ id, problem: { id, text: String(r.question ?? '') }, reference: String(r.gt ?? r.answer ?? ''), level });
-    rows.push({ key: `pool|${prm}|${id}|0`, kind: 'pool', prm, problem: id, seed: 0, samples, tokens: 0, policyCalls: samples.length, prmCalls: samples.length });
+    rows.push({
+      key: `pool|${prm}|${id}|0`,
+      kind: 'pool',
+      prm,
+      problem: id,
+      seed: 0,
+      samples,
+      tokens: 0,
+      policyCalls: samples.length,
+      prmCalls: samples.length,
+    });
   });
   if (!rows.length) throw new FormatError(file, 'no rows');
   return { items, rows };
 }
 
 /** σ of the RM logit, for weighted votes (the vote weights must be positive). */
-export const sigmoidScores = (rows: readonly PoolRow[]): PoolRow[] => rows.map((r) => ({ ...r, samples: r.samples.map(([a, s, c]) => [a, 1 / (1 + Math.exp(-s)), c] as const) }));
+export const sigmoidScores = (rows: readonly PoolRow[]): PoolRow[] =>
+  rows.map((r) => ({ ...r, samples: r.samples.map(([a, s, c]) => [a, 1 / (1 + Math.exp(-s)), c] as const) }));

@@ -34,7 +34,9 @@ function curveTables(points: readonly Point[]): string {
       return `<tr><th>${esc(m)}</th>${cells.join('')}</tr>`;
     });
     const any = ps[0]!;
-    out.push(`<h3>${esc(prm)}</h3><p>${any.problems} problems × ${any.seeds} seeds; accuracy % [95 % paired bootstrap over problems, seeds nested]; mean cost per problem: generated tokens, policy calls, PRM calls.</p><table><tr><th>method</th>${cols.map((n) => `<th>N=${n}</th>`).join('')}</tr>${rows.join('')}</table>`);
+    out.push(
+      `<h3>${esc(prm)}</h3><p>${any.problems} problems × ${any.seeds} seeds; accuracy % [95 % paired bootstrap over problems, seeds nested]; mean cost per problem: generated tokens, policy calls, PRM calls.</p><table><tr><th>method</th>${cols.map((n) => `<th>N=${n}</th>`).join('')}</tr>${rows.join('')}</table>`,
+    );
   }
   return out.join('\n');
 }
@@ -44,17 +46,26 @@ function frontierTables(rows: readonly FrontierRow[]): string {
   for (const prm of [...new Set(rows.map((r) => r.prm))]) {
     const rs = rows.filter((r) => r.prm === prm);
     const body = rs.map((r) => {
-      const top = r.methods.slice(0, 4).map((m) => `${esc(m.method)}: ${pct(m.accuracy)} (${signed(m.diff)})`).join('<br>');
+      const top = r.methods
+        .slice(0, 4)
+        .map((m) => `${esc(m.method)}: ${pct(m.accuracy)} (${signed(m.diff)})`)
+        .join('<br>');
       return `<tr><td>${esc(r.bin)}</td><td>${r.n}</td><td><b>${pct(r.frontier)}</b></td><td>${r.chosen.map(esc).join(' / ')}</td><td>${top}</td></tr>`;
     });
-    out.push(`<h3>${esc(prm)}</h3><table><tr><th>bin</th><th>N</th><th>frontier %</th><th>chosen (fold 1 / fold 2)</th><th>best single methods: accuracy % (method − frontier, paired 95 % interval)</th></tr>${body.join('')}</table>`);
+    out.push(
+      `<h3>${esc(prm)}</h3><table><tr><th>bin</th><th>N</th><th>frontier %</th><th>chosen (fold 1 / fold 2)</th><th>best single methods: accuracy % (method − frontier, paired 95 % interval)</th></tr>${body.join('')}</table>`,
+    );
   }
   return out.join('\n');
 }
 
 /** One self-contained HTML file: inline SVG figures, tables, the config, links to saved trees. */
 export function reportHtml(r: ReportInput): string {
-  const figs = r.figures.map((f) => `<figure><figcaption>${esc(f.title)} (<a href="${esc(f.name)}.svg">svg</a>, <a href="${esc(f.name)}.png">png</a>)</figcaption>${f.svg}</figure>`).join('\n');
+  const figs = r.figures
+    .map(
+      (f) => `<figure><figcaption>${esc(f.title)} (<a href="${esc(f.name)}.svg">svg</a>, <a href="${esc(f.name)}.png">png</a>)</figcaption>${f.svg}</figure>`,
+    )
+    .join('\n');
   const trees = r.trees.length
     ? `<ul>${r.trees.map((t) => `<li>${esc(t.label)}: <a href="${esc(t.viewer)}">viewer</a> · <a href="${esc(t.tree)}">tree JSON</a></li>`).join('')}</ul>`
     : '<p>No trees saved (set <code>saveTrees</code> in the config).</p>';

@@ -45,7 +45,13 @@ async function datasetSource(task: Extract<SweepConfig['task'], { kind: 'dataset
   const bench = new Map<string, BenchItem>();
   for await (const it of kind.load(task.path, { limit: task.limit, levels: task.levels })) {
     bench.set(it.problem.id, it);
-    items.push({ id: it.id, problem: it.problem, reference: it.reference, level: it.level, steps: it.solution ? it.solution.split('\n').filter((l) => l.trim() && !l.startsWith('####')).length : undefined });
+    items.push({
+      id: it.id,
+      problem: it.problem,
+      reference: it.reference,
+      level: it.level,
+      steps: it.solution ? it.solution.split('\n').filter((l) => l.trim() && !l.startsWith('####')).length : undefined,
+    });
   }
   return {
     items,

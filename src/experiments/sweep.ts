@@ -137,7 +137,8 @@ export async function runSweep(c: SweepConfig, source: Source, outDir: string, d
     while (next < todo.length) {
       const job = todo[next++]!;
       store.add(await runJob(c, source, job, outDir, deps));
-      if (++done % Math.max(1, Math.ceil(todo.length / 10)) === 0 || done === todo.length) deps.log?.(`  ${done}/${todo.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      if (++done % Math.max(1, Math.ceil(todo.length / 10)) === 0 || done === todo.length)
+        deps.log?.(`  ${done}/${todo.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, todo.length)) }, worker));
@@ -149,7 +150,15 @@ async function runJob(c: SweepConfig, source: Source, job: Job, outDir: string, 
   const common = { problem: job.item.problem, policy, prm, seed: job.seed, aggregation: c.aggregation as never };
   if (!job.strategy) {
     const r = await search({ ...common, strategy: bestOfN({ n: job.budget }) });
-    return { key: job.key, kind: 'pool', prm: prmLabel(job.prm), problem: job.item.id, seed: job.seed, samples: await poolSamples(r, job.budget, (a) => source.grade(job.item, a)), ...cost(r) };
+    return {
+      key: job.key,
+      kind: 'pool',
+      prm: prmLabel(job.prm),
+      problem: job.item.id,
+      seed: job.seed,
+      samples: await poolSamples(r, job.budget, (a) => source.grade(job.item, a)),
+      ...cost(r),
+    };
   }
   const bp = budgetParamOf(job.strategy);
   const params = c.budgets.axis === 'n' && bp ? { ...job.strategy.params, [bp]: job.budget } : job.strategy.params;
@@ -162,8 +171,20 @@ async function runJob(c: SweepConfig, source: Source, job: Job, outDir: string, 
     writeFileSync(join(outDir, tree), stringifyTree(r) + '\n');
   }
   return {
-    key: job.key, kind: 'run', prm: prmLabel(job.prm), strategy: strategyLabel(job.strategy), budget: job.budget, problem: job.item.id, seed: job.seed,
-    correct: await source.grade(job.item, answer), answer, nodes: r.stats.nodes, failures: r.stats.failures, stoppedBy: r.stats.stoppedBy, ...cost(r), ...(tree ? { tree } : {}),
+    key: job.key,
+    kind: 'run',
+    prm: prmLabel(job.prm),
+    strategy: strategyLabel(job.strategy),
+    budget: job.budget,
+    problem: job.item.id,
+    seed: job.seed,
+    correct: await source.grade(job.item, answer),
+    answer,
+    nodes: r.stats.nodes,
+    failures: r.stats.failures,
+    stoppedBy: r.stats.stoppedBy,
+    ...cost(r),
+    ...(tree ? { tree } : {}),
   };
 }
 

@@ -46,7 +46,7 @@ function indexPool(pool: readonly VoteSample[], rule: VoteRule): Indexed {
     if (s.answer === null) return void (answer[i] = -1);
     const key = answerKey(s.answer);
     let a = ids.get(key);
-    if (a === undefined) ids.set(key, (a = ids.size)), counts.push(0), rights.push(0);
+    if (a === undefined) (ids.set(key, (a = ids.size)), counts.push(0), rights.push(0));
     answer[i] = a;
     counts[a]!++;
     if (s.correct) rights[a]!++;

@@ -31,7 +31,11 @@ export function lastBoxed(text: string): string | null {
 /** Strip math delimiters, a trailing full stop and surrounding whitespace from an answer phrase. */
 function clean(s: string): string {
   let t = s.trim();
-  t = t.replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').replace(/^\\\[|\\\]$/g, '').trim();
+  t = t
+    .replace(/^\$+|\$+$/g, '')
+    .replace(/^\\\(|\\\)$/g, '')
+    .replace(/^\\\[|\\\]$/g, '')
+    .trim();
   return t.replace(/\.$/, '').trim();
 }
 
@@ -98,7 +102,9 @@ export function lastMath(text: string): Extraction | null {
   // only a span that ends the text ("… is $x$ square units."): an earlier one is working, not the answer
   const tail = last ? para.slice(last.index! + last[0].length) : '';
   if (!last || /\d/.test(tail) || (tail.match(/[A-Za-z]+/g) ?? []).length > 6) return null;
-  const a = clean(last[1] ?? last[2] ?? last[3] ?? last[4] ?? '').replace(/[.,;]$/, '').trim();
+  const a = clean(last[1] ?? last[2] ?? last[3] ?? last[4] ?? '')
+    .replace(/[.,;]$/, '')
+    .trim();
   return a === '' ? null : { answer: a, rule: 'last-math' };
 }
 

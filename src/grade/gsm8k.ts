@@ -5,8 +5,14 @@ import { equals, parseExact, withinRelative, type Rational } from './rational.ts
  * trailing full stop (`$1,000.00 dollars.` = 1000). No tolerance.
  */
 export function gsm8kNumber(answer: string): Rational | null {
-  let s = answer.trim().replace(/\\\$|\$|\\%|%|\\!|\{,\}|\\(?=\d)/g, '').replace(/\\text\{[^{}]*\}/g, ' ');
-  s = s.replace(/\\[dt]?frac\{(-?\d+)\}\{(\d+)\}/g, '$1/$2').replace(/\.+$/, '').trim();
+  let s = answer
+    .trim()
+    .replace(/\\\$|\$|\\%|%|\\!|\{,\}|\\(?=\d)/g, '')
+    .replace(/\\text\{[^{}]*\}/g, ' ');
+  s = s
+    .replace(/\\[dt]?frac\{(-?\d+)\}\{(\d+)\}/g, '$1/$2')
+    .replace(/\.+$/, '')
+    .trim();
   // the number is the first token; units and words after it are dropped
   const m = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:\/\d+)?/.exec(s.replace(/\s+/g, ' '));
   const num = m?.[0] ?? '';

@@ -24,11 +24,11 @@ const PLAIN = /^[A-Za-z][A-Za-z' -]*$/;
 
 /** Decides one scalar pair; `rules` collects which rule did. */
 export function scalarStage1(a: string, b: string, mode: LeafMode = 'value', rules?: Set<string>, tol: Rational | null = null): Verdict {
-  if (a === b) return rules?.add('normalized'), 'equal';
+  if (a === b) return (rules?.add('normalized'), 'equal');
   if (mode === 'equation') return 'unknown';
   const x = parseExact(a);
   const y = x && parseExact(b);
-  if (x && y) return rules?.add('rational'), equals(x, y) || (tol !== null && withinRelative(x, y, tol)) ? 'equal' : 'different';
+  if (x && y) return (rules?.add('rational'), equals(x, y) || (tol !== null && withinRelative(x, y, tol)) ? 'equal' : 'different');
   if (PLAIN.test(a) && PLAIN.test(b)) {
     rules?.add('text');
     // "Yes" is "yes", but the variables x and X are not the same

@@ -15,17 +15,28 @@ const TEXT_CMDS = /\\(?:text|textbf|textit|textrm|textnormal|mathrm|mathbf|mathi
 
 /** Measurement words dropped after a number (`5 cm`, `10 inches`); never single letters. */
 const UNIT_WORDS = new Set(
-  ('units unit sq square cubic cm mm km inches inch feet foot ft yards yard yd miles mile meters meter metres metre ' +
+  (
+    'units unit sq square cubic cm mm km inches inch feet foot ft yards yard yd miles mile meters meter metres metre ' +
     'centimeters centimeter kilometers kilometer millimeters seconds second sec minutes minute mins min hours hour hrs hr ' +
     'days day weeks week months month years year degrees degree dollars dollar cents cent pounds lbs ounces oz ' +
-    'gallons gallon liters liter litres mph kg grams gram per radians radian').split(' '),
+    'gallons gallon liters liter litres mph kg grams gram per radians radian'
+  ).split(' '),
 );
 
 const SPELLED: Record<string, string> = Object.fromEntries(
   'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
     .split(' ')
     .map((w, i) => [w, String(i)] as const)
-    .concat([['thirty', '30'], ['forty', '40'], ['fifty', '50'], ['sixty', '60'], ['seventy', '70'], ['eighty', '80'], ['ninety', '90'], ['hundred', '100']]),
+    .concat([
+      ['thirty', '30'],
+      ['forty', '40'],
+      ['fifty', '50'],
+      ['sixty', '60'],
+      ['seventy', '70'],
+      ['eighty', '80'],
+      ['ninety', '90'],
+      ['hundred', '100'],
+    ]),
 );
 
 /** Replace each `\text{…}`-like group: a trailing unit after some math is dropped, any other is unwrapped. */
@@ -48,8 +59,15 @@ function unwrapText(s: string): string {
 }
 
 function isUnitPhrase(body: string): boolean {
-  const words = body.trim().toLowerCase().split(/[\s/^{}]+/).filter((w) => w !== '' && !/^\d$/.test(w));
-  return words.length > 0 && words.every((w) => UNIT_WORDS.has(w.replace(/\.$/, '')) || (w.length > 1 && /^[a-z]+$/.test(w) && words.length <= 3 && !['or', 'and'].includes(w)));
+  const words = body
+    .trim()
+    .toLowerCase()
+    .split(/[\s/^{}]+/)
+    .filter((w) => w !== '' && !/^\d$/.test(w));
+  return (
+    words.length > 0 &&
+    words.every((w) => UNIT_WORDS.has(w.replace(/\.$/, '')) || (w.length > 1 && /^[a-z]+$/.test(w) && words.length <= 3 && !['or', 'and'].includes(w)))
+  );
 }
 
 /** Drop bare unit words after a number: `5 cm`, `12 square units`. */

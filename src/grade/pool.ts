@@ -21,7 +21,8 @@ export interface PoolOptions {
   readonly workerUrl?: URL;
 }
 
-export type JobOutcome = { readonly status: 'ok'; readonly results: SymbolicResult[] } | { readonly status: 'timeout' } | { readonly status: 'error'; readonly message: string };
+export type JobOutcome =
+  { readonly status: 'ok'; readonly results: SymbolicResult[] } | { readonly status: 'timeout' } | { readonly status: 'error'; readonly message: string };
 
 interface Job {
   readonly pairs: readonly LeafPair[];

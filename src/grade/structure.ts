@@ -27,7 +27,8 @@ const MIRROR: Record<string, string> = { '<': '>', '>': '<', '\\leq': '\\geq', '
 const MAX_SHAPE_LENGTH = 5000;
 const MAX_ITEMS = 64;
 
-const tokenAt = (s: string, i: number, toks: readonly string[]): string | undefined => toks.find((t) => s.startsWith(t, i) && !(t.startsWith('\\') && /[a-zA-Z]/.test(s[i + t.length] ?? '') && /[a-zA-Z]$/.test(t)));
+const tokenAt = (s: string, i: number, toks: readonly string[]): string | undefined =>
+  toks.find((t) => s.startsWith(t, i) && !(t.startsWith('\\') && /[a-zA-Z]/.test(s[i + t.length] ?? '') && /[a-zA-Z]$/.test(t)));
 
 /**
  * Split `s` at top-level occurrences of any separator (depth counts `{}`, brackets and \begin/\end).
@@ -132,7 +133,12 @@ export function shapeOf(s: string, keepNames = false): Shape {
  * equal `a = 2, b = 1`.
  */
 function bareList(items: string[]): Shape {
-  const names = new Set(items.map((x) => splitTop(x, ['=']).parts).filter((p) => p.length === 2 && VAR_LHS.test(p[0]!)).map((p) => p[0]));
+  const names = new Set(
+    items
+      .map((x) => splitTop(x, ['=']).parts)
+      .filter((p) => p.length === 2 && VAR_LHS.test(p[0]!))
+      .map((p) => p[0]),
+  );
   const keepNames = names.size > 1;
   return { kind: 'list', open: '', close: '', items: items.map((x) => shapeOf(x, keepNames)) };
 }
@@ -152,7 +158,7 @@ function unordered(a: readonly Shape[], b: readonly Shape[], leaf: LeafCompare):
       for (let j = 0; j < b.length; j++) {
         if (seen[j] || !ok(m[i]![j]!)) continue;
         seen[j] = true;
-        if (owner[j]! < 0 || tryRow(owner[j]!, seen)) return (owner[j] = i), true;
+        if (owner[j]! < 0 || tryRow(owner[j]!, seen)) return ((owner[j] = i), true);
       }
       return false;
     };

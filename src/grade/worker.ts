@@ -10,7 +10,8 @@ export interface WorkerRequest {
   readonly pairs: readonly LeafPair[];
   readonly tolerance: number;
 }
-export type WorkerReply = { readonly id: number; readonly results: SymbolicResult[] } | { readonly id: number; readonly error: string } | { readonly ready: true };
+export type WorkerReply =
+  { readonly id: number; readonly results: SymbolicResult[] } | { readonly id: number; readonly error: string } | { readonly ready: true };
 
 const ce = new ComputeEngine();
 ce.tolerance = 0;

@@ -74,7 +74,8 @@ export function sampleSeed(seed: string, i: number): number {
  * marks the node failed and counts it) rather than dropping samples silently.
  */
 export function aiSdkPolicy(o: AiSdkPolicyOptions): Policy {
-  if (!o || (typeof o.model !== 'string' && (typeof o.model !== 'object' || o.model === null))) throw new InvalidOptionError('model', 'expected an AI SDK language model');
+  if (!o || (typeof o.model !== 'string' && (typeof o.model !== 'object' || o.model === null)))
+    throw new InvalidOptionError('model', 'expected an AI SDK language model');
   const delimiter = o.delimiter ?? '\n\n';
   if (typeof delimiter !== 'string' || !delimiter) throw new InvalidOptionError('delimiter', 'expected a non-empty string');
   const temperature = checkField('temperature', o.temperature, opt.number({ min: 0, default: 0.8 }));

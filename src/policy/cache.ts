@@ -28,12 +28,12 @@ export class ResponseCache {
 
   get<T>(key: string): T | undefined {
     const p = this.pending.get(key);
-    if (p) return this.hits++, p.value as T;
+    if (p) return (this.hits++, p.value as T);
     const file = this.path(key);
     if (existsSync(file)) {
       try {
         const v = JSON.parse(readFileSync(file, 'utf8')) as { key: string; value: T };
-        if (v.key === key) return this.hits++, v.value;
+        if (v.key === key) return (this.hits++, v.value);
       } catch {
         // a torn or unreadable entry is a miss
       }
@@ -44,12 +44,15 @@ export class ResponseCache {
 
   set(key: string, value: unknown, request?: unknown): void {
     const sub = join(this.dir, key.slice(0, 2));
-    if (!this.dirs.has(sub)) mkdirSync(sub, { recursive: true }), this.dirs.add(sub);
+    if (!this.dirs.has(sub)) (mkdirSync(sub, { recursive: true }), this.dirs.add(sub));
     const file = this.path(key);
     const tmp = this.tmpName(file);
     const done = writeFile(tmp, JSON.stringify({ key, request, value }))
       .then(() => rename(tmp, file))
-      .then(() => void this.writes++, () => void this.writeErrors++)
+      .then(
+        () => void this.writes++,
+        () => void this.writeErrors++,
+      )
       .finally(() => {
         this.pending.delete(key);
         if (!this.pending.size) busy.delete(this);
@@ -67,7 +70,8 @@ export class ResponseCache {
   flushSync(): void {
     for (const [key, p] of this.pending) {
       try {
-        const file = this.path(key), tmp = this.tmpName(file);
+        const file = this.path(key),
+          tmp = this.tmpName(file);
         writeFileSync(tmp, JSON.stringify({ key, request: p.request, value: p.value }));
         renameSync(tmp, file);
       } catch {
@@ -95,7 +99,11 @@ process.once('exit', () => {
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }

@@ -21,7 +21,8 @@ export const policyKinds: Record<string, PolicyKind> = {
   'arith-sim': {
     summary: 'arith only: an offline policy that errs with a per-step rate (errorRate)',
     simulated: true,
-    create: async ({ seed, options }) => new (await import('../tasks/arith.ts')).ArithPolicy({ errorRate: (options.errorRate as number | undefined) ?? 0.3, seed }),
+    create: async ({ seed, options }) =>
+      new (await import('../tasks/arith.ts')).ArithPolicy({ errorRate: (options.errorRate as number | undefined) ?? 0.3, seed }),
   },
   openai: {
     summary: 'an LLM behind an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama): baseURL, model, mode, nMode, cache, …',

@@ -19,7 +19,10 @@ export function lastBoxed(text: string): string | null {
 
 /** GSM8K reference or model lines: one step per non-empty line, the final-answer line (`#### N` or `A: N`) split off. */
 export function splitLines(solution: string): { steps: string[]; answer: string | null } {
-  const lines = solution.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const lines = solution
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
   const last = lines[lines.length - 1];
   const m = last === undefined ? null : /^\s*(?:####|A:)\s*(.*)$/.exec(last);
   if (m) lines.pop();
@@ -32,7 +35,12 @@ export function splitLines(solution: string): { steps: string[]; answer: string 
  * capital, `$` or `\`. Steps after the one holding the last `\boxed{}` are dropped: the solution ends there.
  */
 export function splitProse(solution: string): string[] {
-  const paras = keepAsy(solution.split(/\n[^\S\n]*\n/).map((p) => p.trim()).filter(Boolean));
+  const paras = keepAsy(
+    solution
+      .split(/\n[^\S\n]*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
   const steps = paras.length > 1 ? paras : sentences(solution.trim());
   const lastBox = steps.map((s) => /\\(boxed|fbox)\{/.test(s)).lastIndexOf(true);
   return lastBox >= 0 ? steps.slice(0, lastBox + 1) : steps;
@@ -53,14 +61,18 @@ function keepAsy(paras: string[]): string[] {
 
 function sentences(text: string): string[] {
   const out: string[] = [];
-  let math: string | null = null, depth = 0, from = 0;
+  let math: string | null = null,
+    depth = 0,
+    from = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!, two = text.slice(i, i + 2);
-    if (c === '\\' && (two === '\\[' || two === '\\(') && !math) (math = two === '\\[' ? '\\]' : '\\)'), i++;
-    else if (c === '\\' && math && two === math) (math = null), i++;
-    else if (c === '\\') i++; // an escaped character (\$, \{) is never a delimiter
-    else if (two === '$$') (math = math === '$$' ? null : math ?? '$$'), i++;
-    else if (c === '$') math = math === '$' ? null : math ?? '$';
+    const c = text[i]!,
+      two = text.slice(i, i + 2);
+    if (c === '\\' && (two === '\\[' || two === '\\(') && !math) ((math = two === '\\[' ? '\\]' : '\\)'), i++);
+    else if (c === '\\' && math && two === math) ((math = null), i++);
+    else if (c === '\\')
+      i++; // an escaped character (\$, \{) is never a delimiter
+    else if (two === '$$') ((math = math === '$$' ? null : (math ?? '$$')), i++);
+    else if (c === '$') math = math === '$' ? null : (math ?? '$');
     else if (c === '{') depth++;
     else if (c === '}') depth = Math.max(0, depth - 1);
     else if (!math && depth === 0 && '.!?'.includes(c) && /^\s+[A-Z$\\]/.test(text.slice(i + 1, i + 12))) {

@@ -71,22 +71,43 @@ export const httpStepFormats = {
   // peiyi9979/math-shepherd-mistral-7b-prm: "Step n: … ки" lines; '+' / '-' predicted after each ки.
   // Its card encodes with tokenizer.encode (BOS added).
   'math-shepherd': {
-    name: 'math-shepherd', endpoint: 'completions-logprobs', path: '/v1/completions',
-    template: '{problem} {steps}', stepTemplate: 'Step {n}: {step} ки', joiner: '\n',
-    tag: 'ки', good: '+', bad: '-', topLogprobs: 20, addSpecialTokens: true, labelEncoding: 'pair',
+    name: 'math-shepherd',
+    endpoint: 'completions-logprobs',
+    path: '/v1/completions',
+    template: '{problem} {steps}',
+    stepTemplate: 'Step {n}: {step} ки',
+    joiner: '\n',
+    tag: 'ки',
+    good: '+',
+    bad: '-',
+    topLogprobs: 20,
+    addSpecialTokens: true,
+    labelEncoding: 'pair',
   },
   // Qwen/Qwen2.5-Math-PRM-7B/72B: the chat template with `<extra_0>` after every step (as on its model card).
   // vLLM's Qwen2ForProcessRewardModel pools at token 151651 (<extra_0>) with softmax, so rows are [P(wrong), P(right)].
   // No `task` field by default: older servers reject values they do not know; newer ones may want extraBody below.
   'qwen2.5-math-prm': {
-    name: 'qwen2.5-math-prm', endpoint: 'pooling', path: '/pooling',
+    name: 'qwen2.5-math-prm',
+    endpoint: 'pooling',
+    path: '/pooling',
     template: `<|im_start|>system\n${QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n{problem}<|im_end|>\n<|im_start|>assistant\n{steps}<|im_end|>\n`,
-    stepTemplate: '{step}<extra_0>', joiner: '', tag: '<extra_0>', positiveIndex: 1, chatSystem: QWEN_SYSTEM, addSpecialTokens: false,
+    stepTemplate: '{step}<extra_0>',
+    joiner: '',
+    tag: '<extra_0>',
+    positiveIndex: 1,
+    chatSystem: QWEN_SYSTEM,
+    addSpecialTokens: false,
   },
   // A sequence classifier over problem + steps so far, steps separated by blank lines.
   plain: {
-    name: 'plain', endpoint: 'classify', path: '/classify',
-    template: '{problem}\n\n{steps}', stepTemplate: '{step}', joiner: '\n\n', positiveIndex: 1,
+    name: 'plain',
+    endpoint: 'classify',
+    path: '/classify',
+    template: '{problem}\n\n{steps}',
+    stepTemplate: '{step}',
+    joiner: '\n\n',
+    positiveIndex: 1,
   },
 } as const satisfies Record<string, HttpStepFormat>;
 
@@ -99,8 +120,12 @@ export const stepFormats = {
   rlhflow: {
     name: 'rlhflow',
     template: `<|begin_of_text|>${LLAMA3_TURN('user')}{problem} {steps}`,
-    stepTemplate: `{step}<|eot_id|>${LLAMA3_TURN('assistant')}`, joiner: `+<|eot_id|>${LLAMA3_TURN('user')}`,
-    tag: '\n\n', good: '+', bad: '-', addSpecialTokens: false,
+    stepTemplate: `{step}<|eot_id|>${LLAMA3_TURN('assistant')}`,
+    joiner: `+<|eot_id|>${LLAMA3_TURN('user')}`,
+    tag: '\n\n',
+    good: '+',
+    bad: '-',
+    addSpecialTokens: false,
   },
 } as const satisfies Record<string, StepFormat>;
 

@@ -54,7 +54,8 @@ export class OraclePRM implements PRM {
   private readonly paths = new Map<string, { ok: boolean; hash: string }>();
 
   private walk(problemId: string, prefix: readonly string[]): { ok: boolean; hash: string } {
-    let ok = true, hash = '';
+    let ok = true,
+      hash = '';
     prefix.forEach((s, depth) => {
       ok = !this.deviates(problemId, depth, s) && ok;
       if (this.noise > 0) hash = createHash('sha256').update(`${hash}\u0000${s}`).digest('hex');
@@ -64,7 +65,10 @@ export class OraclePRM implements PRM {
 
   private deviates(problemId: string, depth: number, text: string): boolean {
     const d = stepDeviates(problemId, depth, text);
-    if (d === undefined) throw new SteptreeError(`oracle PRM: step ${depth} of problem ${problemId} was not proposed by the simulated policy in this process (the oracle pairs only with --policy simulated)`);
+    if (d === undefined)
+      throw new SteptreeError(
+        `oracle PRM: step ${depth} of problem ${problemId} was not proposed by the simulated policy in this process (the oracle pairs only with --policy simulated)`,
+      );
     return d;
   }
 }

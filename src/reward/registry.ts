@@ -53,7 +53,8 @@ export const prmKinds: Record<string, PRMKind> = {
     },
   },
   hf: {
-    summary: 'a Hugging Face PRM checkpoint folder run in-process on tfjs (Qwen2.5-Math-PRM, Math-Shepherd, RLHFlow, value heads); --prm-format picks the step format',
+    summary:
+      'a Hugging Face PRM checkpoint folder run in-process on tfjs (Qwen2.5-Math-PRM, Math-Shepherd, RLHFlow, value heads); --prm-format picks the step format',
     load: async (arg, ctx) => {
       if (!arg) throw new InvalidOptionError('--prm', 'hf needs a checkpoint folder: hf:models/Qwen2.5-Math-PRM-7B');
       (await import('./tfjs/peers.ts')).requireTfjs('--prm hf');

@@ -4,7 +4,13 @@ import { InvalidOptionError } from '../core/errors.ts';
 
 const int = (min: number) => z.int().min(min);
 const budget = z.strictObject({ policyCalls: int(0), tokens: int(0), prmCalls: int(0), nodes: int(1), wallMs: z.number().positive() }).partial();
-const shard = z.string().regex(/^\d+\/\d+$/, 'expected i/n such as 0/4').refine((s) => { const [i, n] = s.split('/').map(Number); return n! >= 1 && i! < n!; }, 'expected 0 ≤ i < n');
+const shard = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'expected i/n such as 0/4')
+  .refine((s) => {
+    const [i, n] = s.split('/').map(Number);
+    return n! >= 1 && i! < n!;
+  }, 'expected 0 ≤ i < n');
 
 /**
  * Every option of `steptree bench`, as a config file holds it (`--config run.json`; flags override it).
@@ -45,7 +51,10 @@ export const benchConfigSchema = z.strictObject({
   /** Rerun the (problem, seed) pairs recorded as `error`. */
   retryErrors: z.boolean().default(false),
   /** US$ per million tokens, for the cost column (unset: the openai policy's own `pricing`, else no cost shown). */
-  pricing: z.strictObject({ promptPerMTok: z.number().min(0), cachedPromptPerMTok: z.number().min(0), completionPerMTok: z.number().min(0) }).partial().optional(),
+  pricing: z
+    .strictObject({ promptPerMTok: z.number().min(0), cachedPromptPerMTok: z.number().min(0), completionPerMTok: z.number().min(0) })
+    .partial()
+    .optional(),
   /** Response cache folder of the openai policy (default `<out>/cache`; false: none). */
   cache: z.union([z.string().min(1), z.literal(false)]).optional(),
 });
@@ -69,7 +78,12 @@ export function resolveConfig(input: unknown, nameOf: (path: string[]) => string
 /** Keys sorted at every level, so equal configs hash equal whatever order they were written in. */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -41,9 +41,16 @@ export async function checkOrWriteManifest(dir: string, config: BenchConfig, dat
     }
     if (old.configHash !== hash) {
       const diff = changedFields(old.config ? computedPart(old.config) : {}, computedPart(config));
-      throw new InvalidOptionError('--out', `${dir} holds a run with a different config (changed: ${diff.join(', ') || 'unknown'}); use a new --out folder, or the same options to resume`);
+      throw new InvalidOptionError(
+        '--out',
+        `${dir} holds a run with a different config (changed: ${diff.join(', ') || 'unknown'}); use a new --out folder, or the same options to resume`,
+      );
     }
-    if (old.datasetHash !== dataHash) throw new InvalidOptionError('--data', `the dataset changed since ${dir} was started (sha256 ${old.datasetHash.slice(0, 12)}… → ${dataHash.slice(0, 12)}…); use a new --out folder`);
+    if (old.datasetHash !== dataHash)
+      throw new InvalidOptionError(
+        '--data',
+        `the dataset changed since ${dir} was started (sha256 ${old.datasetHash.slice(0, 12)}… → ${dataHash.slice(0, 12)}…); use a new --out folder`,
+      );
     return { resumed: true };
   }
   const m: Manifest = { schemaVersion: 1, config, configHash: hash, datasetHash: dataHash, simulated, createdAt: new Date().toISOString() };

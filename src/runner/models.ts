@@ -25,10 +25,19 @@ export async function createModels(c: BenchConfig, items: (id: string) => BenchI
   const kind = Object.hasOwn(policyKinds, c.policy) ? policyKinds[c.policy] : undefined;
   if (!kind) throw new InvalidOptionError('--policy', `expected one of ${Object.keys(policyKinds).join(', ')}, got ${JSON.stringify(c.policy)}`);
   // the openai policy caches responses under the run folder unless told otherwise, so a resumed run never pays twice
-  const options = c.policy === 'openai' && c.policyOptions.cache === undefined && c.cache !== false ? { ...c.policyOptions, cache: c.cache ?? join(c.out, 'cache') } : c.policyOptions;
+  const options =
+    c.policy === 'openai' && c.policyOptions.cache === undefined && c.cache !== false
+      ? { ...c.policyOptions, cache: c.cache ?? join(c.out, 'cache') }
+      : c.policyOptions;
   const ctx = { seed: 0, options, items };
   const policy = await kind.create(ctx);
-  const prmCtx = { seed: 0, items, ...(c.prmNoise !== undefined && { noise: c.prmNoise }), ...(c.prmModel !== undefined && { model: c.prmModel }), ...(c.prmFormat !== undefined && { format: c.prmFormat }) };
+  const prmCtx = {
+    seed: 0,
+    items,
+    ...(c.prmNoise !== undefined && { noise: c.prmNoise }),
+    ...(c.prmModel !== undefined && { model: c.prmModel }),
+    ...(c.prmFormat !== undefined && { format: c.prmFormat }),
+  };
   const prm = await loadPRM(c.prm, prmCtx);
   return { policy, prm, simulated: kind.simulated || prm.name === 'oracle' || prm.name === 'verifier', noPrm: prm.name === 'none' };
 }

@@ -41,27 +41,81 @@ export async function runOne(ctx: RunContext, item: BenchItem, seed: number): Pr
   const calls = { n: 0 };
   try {
     const run = startSearch({
-      problem: item.problem, policy: counted(ctx.models.policy, usage, calls), prm: ctx.models.prm, strategy: ctx.strategy, budget: c.budget, seed,
-      scheduler: ctx.scheduler, ...(ctx.signal && { signal: ctx.signal }), ...(c.aggregation && { aggregation: c.aggregation }), ...(c.selection && { selection: c.selection }),
+      problem: item.problem,
+      policy: counted(ctx.models.policy, usage, calls),
+      prm: ctx.models.prm,
+      strategy: ctx.strategy,
+      budget: c.budget,
+      seed,
+      scheduler: ctx.scheduler,
+      ...(ctx.signal && { signal: ctx.signal }),
+      ...(c.aggregation && { aggregation: c.aggregation }),
+      ...(c.selection && { selection: c.selection }),
     });
     run.on('select', () => void waves++);
     r = await run.result;
   } catch (e) {
     if (ctx.signal?.aborted) return null;
     // the search threw, so it has no stats: the calls it made are counted here
-    const stats: RecordStats = { tokens: 0, ...usage, policyCalls: calls.n, prmSteps: 0, nodes: 0, failures: 0, waves, stoppedBy: 'error', wallMs: performance.now() - t0 };
-    return { ...base(item, seed), status: 'error', prediction: null, correct: false, rule: null, gradeStatus: null, score: null, stats, error: errorText(e).slice(0, 2000) };
+    const stats: RecordStats = {
+      tokens: 0,
+      ...usage,
+      policyCalls: calls.n,
+      prmSteps: 0,
+      nodes: 0,
+      failures: 0,
+      waves,
+      stoppedBy: 'error',
+      wallMs: performance.now() - t0,
+    };
+    return {
+      ...base(item, seed),
+      status: 'error',
+      prediction: null,
+      correct: false,
+      rule: null,
+      gradeStatus: null,
+      score: null,
+      stats,
+      error: errorText(e).slice(0, 2000),
+    };
   }
   if (ctx.signal?.aborted) return null;
   const s = r.stats;
-  const stats: RecordStats = { tokens: s.tokens, ...usage, policyCalls: s.policyCalls, prmSteps: ctx.models.noPrm ? 0 : s.prmCalls, nodes: s.nodes, failures: s.failures, waves, stoppedBy: s.stoppedBy, wallMs: performance.now() - t0 };
+  const stats: RecordStats = {
+    tokens: s.tokens,
+    ...usage,
+    policyCalls: s.policyCalls,
+    prmSteps: ctx.models.noPrm ? 0 : s.prmCalls,
+    nodes: s.nodes,
+    failures: s.failures,
+    waves,
+    stoppedBy: s.stoppedBy,
+    wallMs: performance.now() - t0,
+  };
   const tree = c.saveTrees ? await saveTree(ctx.dir, item.id, seed, r) : undefined;
   const common = { ...base(item, seed), score: r.best?.score ?? null, stats, ...(tree && { tree }) };
   if (!r.best?.terminal && s.failures > 0) {
-    return { ...common, status: 'error', prediction: null, correct: false, rule: null, gradeStatus: null, error: `no finished trajectory; ${s.failures} node(s) failed` };
+    return {
+      ...common,
+      status: 'error',
+      prediction: null,
+      correct: false,
+      rule: null,
+      gradeStatus: null,
+      error: `no finished trajectory; ${s.failures} node(s) failed`,
+    };
   }
   const g = await gradeTrajectory(ctx.grader, r.best, item.reference, c.gradeTimeoutMs);
-  return { ...common, status: 'ok', prediction: g.extracted, correct: g.correct, rule: g.rule, gradeStatus: g.status, stats: { ...stats, wallMs: performance.now() - t0 } };
+  return {
+    ...common,
+    status: 'ok',
+    prediction: g.extracted,
+    correct: g.correct,
+    rule: g.rule,
+    gradeStatus: g.status,
+    stats: { ...stats, wallMs: performance.now() - t0 },
+  };
 }
 
 /** The policy as one search sees it: counts its prompt tokens (reported on the first proposal of a call) and failed calls. */
@@ -72,7 +126,7 @@ function counted(p: Policy, u: { promptTokens: number; cachedTokens: number; pol
       calls.n++;
       try {
         const out = await p.propose(req);
-        for (const s of out) (u.promptTokens += s.promptTokens ?? 0), (u.cachedTokens += s.cachedTokens ?? 0);
+        for (const s of out) ((u.promptTokens += s.promptTokens ?? 0), (u.cachedTokens += s.cachedTokens ?? 0));
         return out;
       } catch (e) {
         if (!req.signal.aborted) u.policyErrors++;
@@ -83,7 +137,14 @@ function counted(p: Policy, u: { promptTokens: number; cachedTokens: number; pol
 }
 
 function base(item: BenchItem, seed: number) {
-  return { key: resultKey(item.id, seed), id: item.id, seed, reference: item.reference, ...(item.level !== undefined && { level: item.level }), ...(item.subject !== undefined && { subject: item.subject }) };
+  return {
+    key: resultKey(item.id, seed),
+    id: item.id,
+    seed,
+    reference: item.reference,
+    ...(item.level !== undefined && { level: item.level }),
+    ...(item.subject !== undefined && { subject: item.subject }),
+  };
 }
 
 /** Written before its results line (tmp + rename), so a recorded tree file always exists whole. */

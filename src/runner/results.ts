@@ -21,7 +21,8 @@ export async function* readResults(file: string): AsyncGenerator<ResultRecord> {
         throw new FormatError(`${file}:${n}`, `not a results line (${(e as Error).message}); the file was edited or corrupted`);
       }
       const r = v as ResultRecord;
-      if (typeof r?.key !== 'string' || (r.status !== 'ok' && r.status !== 'error')) throw new FormatError(`${file}:${n}`, 'expected a results line with `key` and `status`');
+      if (typeof r?.key !== 'string' || (r.status !== 'ok' && r.status !== 'error'))
+        throw new FormatError(`${file}:${n}`, 'expected a results line with `key` and `status`');
       yield r;
     }
   } finally {

@@ -51,7 +51,13 @@ export interface BenchOutcome {
 
 export const filtersOf = (c: BenchConfig): DatasetFilters => {
   const [index, count] = c.shard ? c.shard.split('/').map(Number) : [];
-  return { ...(c.limit !== undefined && { limit: c.limit }), ...(c.levels && { levels: c.levels }), ...(c.subjects && { subjects: c.subjects }), ...(c.ids && { ids: c.ids }), ...(c.shard && { shard: { index: index!, count: count! } }) };
+  return {
+    ...(c.limit !== undefined && { limit: c.limit }),
+    ...(c.levels && { levels: c.levels }),
+    ...(c.subjects && { subjects: c.subjects }),
+    ...(c.ids && { ids: c.ids }),
+    ...(c.shard && { shard: { index: index!, count: count! } }),
+  };
 };
 
 /**
@@ -80,7 +86,7 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
   for await (const r of readResults(file)) done.add(r.key);
   let total = 0;
   let todo = 0;
-  for await (const it of kind.load(config.data, filters)) for (const s of config.seeds) total++, done.has(resultKey(it.id, s)) || todo++;
+  for await (const it of kind.load(config.data, filters)) for (const s of config.seeds) (total++, done.has(resultKey(it.id, s)) || todo++);
   const start: BenchStart = { total, todo, resumed, tornBytes, retried, simulated: models.simulated };
   hooks.onStart?.(start);
 
@@ -110,13 +116,24 @@ export async function runBench(input: BenchConfigInput, hooks: BenchHooks = {}):
  * The pool: `concurrency` searches at a time, in dataset order. A slot is freed when its search and
  * grading end, not when its line is fsynced (writes are group-committed meanwhile). Returns the records written.
  */
-async function runAll(ctx: RunContext, items: AsyncIterable<BenchItem>, done: Set<string>, inFlight: Map<string, { item: BenchItem; left: number }>, writer: ResultsWriter, hooks: BenchHooks): Promise<number> {
+async function runAll(
+  ctx: RunContext,
+  items: AsyncIterable<BenchItem>,
+  done: Set<string>,
+  inFlight: Map<string, { item: BenchItem; left: number }>,
+  writer: ResultsWriter,
+  hooks: BenchHooks,
+): Promise<number> {
   const running = new Set<Promise<void>>();
   const writes = new Set<Promise<void>>();
   let written = 0;
   let failure: { error: unknown } | null = null;
   const record = (rec: ResultRecord) => {
-    const w = writer.append(rec).then(() => void (written++, hooks.onResult?.(rec))).catch((error) => void (failure ??= { error })).finally(() => writes.delete(w));
+    const w = writer
+      .append(rec)
+      .then(() => void (written++, hooks.onResult?.(rec)))
+      .catch((error) => void (failure ??= { error }))
+      .finally(() => writes.delete(w));
     writes.add(w);
   };
   const stop = () => failure !== null || hooks.signal?.aborted === true;

@@ -46,7 +46,12 @@ class Cell {
     if (ok) this.correct++;
   }
   get(): AccuracyCell {
-    return { n: this.n, correct: this.correct, accuracy: this.n ? round(this.correct / this.n) : null, ci95: this.n ? (wilson(this.correct, this.n).map(round) as [number, number]) : null };
+    return {
+      n: this.n,
+      correct: this.correct,
+      accuracy: this.n ? round(this.correct / this.n) : null,
+      ci95: this.n ? (wilson(this.correct, this.n).map(round) as [number, number]) : null,
+    };
   }
 }
 
@@ -110,7 +115,10 @@ export interface Pricing {
 }
 
 const costOf = (p: Pricing, s: { tokens: number; promptTokens: number; cachedTokens: number }) =>
-  ((s.promptTokens - s.cachedTokens) * (p.promptPerMTok ?? 0) + s.cachedTokens * (p.cachedPromptPerMTok ?? p.promptPerMTok ?? 0) + s.tokens * (p.completionPerMTok ?? 0)) / 1e6;
+  ((s.promptTokens - s.cachedTokens) * (p.promptPerMTok ?? 0) +
+    s.cachedTokens * (p.cachedPromptPerMTok ?? p.promptPerMTok ?? 0) +
+    s.tokens * (p.completionPerMTok ?? 0)) /
+  1e6;
 
 export async function summarize(file: string, pricing?: Pricing): Promise<BenchSummary> {
   const b = new SummaryBuilder(pricing);

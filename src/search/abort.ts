@@ -11,10 +11,14 @@ export function watchAbort(signal: AbortSignal, fn: (reason: unknown) => void): 
   if (!hub) {
     const h = (hub = new Set());
     hubs.set(signal, h);
-    signal.addEventListener('abort', () => {
-      for (const f of [...h]) f(signal.reason);
-      h.clear();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const f of [...h]) f(signal.reason);
+        h.clear();
+      },
+      { once: true },
+    );
   }
   hub.add(fn);
 }

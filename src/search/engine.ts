@@ -51,7 +51,8 @@ function validTimeouts(t: unknown): { policyMs: number; prmMs: number } {
   for (const [k, v] of Object.entries(t)) {
     if (!(k in DEFAULT_TIMEOUTS)) throw new InvalidOptionError(`timeouts.${k}`, 'unknown timeout (known: policyMs, prmMs)');
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !(v > 0)) throw new InvalidOptionError(`timeouts.${k}`, `expected a number of ms > 0 (Infinity: none), got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !(v > 0))
+      throw new InvalidOptionError(`timeouts.${k}`, `expected a number of ms > 0 (Infinity: none), got ${JSON.stringify(v)}`);
     out[k] = v;
   }
   return out as { policyMs: number; prmMs: number };
@@ -63,7 +64,8 @@ export function startSearch(o: SearchOptions): SearchRun {
   if (!p || typeof p.text !== 'string' || typeof p.id !== 'string') throw new InvalidOptionError('problem', 'expected {id: string, text: string}');
   if (!o.policy || typeof o.policy.propose !== 'function') throw new InvalidOptionError('policy', 'expected an object with propose()');
   if (!o.prm || typeof o.prm.score !== 'function') throw new InvalidOptionError('prm', 'expected an object with score()');
-  if (!o.strategy || typeof o.strategy.create !== 'function') throw new InvalidOptionError('strategy', 'expected a strategy spec such as beam({ n: 8, beamWidth: 4 })');
+  if (!o.strategy || typeof o.strategy.create !== 'function')
+    throw new InvalidOptionError('strategy', 'expected a strategy spec such as beam({ n: 8, beamWidth: 4 })');
   const budget = validateBudget(o.budget);
   const timeouts = validTimeouts(o.timeouts);
   const aggregation = getAggregation(o.aggregation ?? 'last');
@@ -81,7 +83,22 @@ export function startSearch(o: SearchOptions): SearchRun {
   return new SearchRun(async (em) => {
     const store = o.resume ? storeFrom(o.resume.tree) : new TreeStore(o.problem);
     const meter = new BudgetMeter(budget, start);
-    const config = { problem: o.problem, policy: o.policy, prm: o.prm, spec: o.strategy, store, meter, failures: saved?.failures ?? 0, seed, aggregation, select, selection, scheduler, timeouts, ...(o.signal ? { signal: o.signal } : {}) };
+    const config = {
+      problem: o.problem,
+      policy: o.policy,
+      prm: o.prm,
+      spec: o.strategy,
+      store,
+      meter,
+      failures: saved?.failures ?? 0,
+      seed,
+      aggregation,
+      select,
+      selection,
+      scheduler,
+      timeouts,
+      ...(o.signal ? { signal: o.signal } : {}),
+    };
     return new Search(config, em).run();
   });
 }

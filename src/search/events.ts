@@ -49,7 +49,7 @@ export function eventStream(em: SearchEmitter, ended: () => Outcome | null): Asy
     for (const type of names) {
       const h = (e: object) => {
         buf.push({ type, ...e } as SearchEvent);
-        if (type === 'done' || type === 'error') (over = true), detach();
+        if (type === 'done' || type === 'error') ((over = true), detach());
         wake?.();
       };
       handlers.set(type, h);

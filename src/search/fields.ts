@@ -30,7 +30,12 @@ export const NODE_FIELDS: { readonly [K in keyof NodeJSON]-?: Field<K> } = {
   text: { ok: (v) => typeof v === 'string', want: 'a string', view: (n) => n.text },
   tokens: { ok: num, want: 'a number', view: (n) => n.tokens },
   prior: { ok: numOrNull, want: 'a number or null', view: (n) => n.prior },
-  score: { ok: (v) => v === null || (num(v) && (v as number) >= 0 && (v as number) <= 1), want: 'a number in [0, 1] or null', view: (n) => n.score, restore: true },
+  score: {
+    ok: (v) => v === null || (num(v) && (v as number) >= 0 && (v as number) <= 1),
+    want: 'a number in [0, 1] or null',
+    view: (n) => n.score,
+    restore: true,
+  },
   value: { ok: numOrNull, want: 'a number or null', view: (n) => n.value, restore: true },
   visits: { ok: intFrom(0), want: 'an integer ≥ 0', view: (n) => n.visits },
   q: { ok: numOrNull, want: 'a number or null', view: (n) => (n.visits > 0 ? n.w / n.visits : null) },

@@ -11,4 +11,18 @@ export { SearchTree, type TreeNode } from './tree.ts';
 export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, type TreeJSON, type LoadedTree } from './schema.ts';
 export type { SearchResult, SearchStats, Trajectory } from './result.ts';
 export type { SearchEvent, SearchEventMap } from './events.ts';
-export { defineStrategy, specOf, usable, byValue, type Strategy, type StrategySpec, type StrategyDescriptor, type StrategyContext, type Expansion, type ExpansionResult, type SearchNode, type TreeView, type EndReason } from './strategy.ts';
+export {
+  defineStrategy,
+  specOf,
+  usable,
+  byValue,
+  type Strategy,
+  type StrategySpec,
+  type StrategyDescriptor,
+  type StrategyContext,
+  type Expansion,
+  type ExpansionResult,
+  type SearchNode,
+  type TreeView,
+  type EndReason,
+} from './strategy.ts';

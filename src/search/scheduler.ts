@@ -178,7 +178,8 @@ export class Scheduler {
     let shared: Promise<number[]>;
     try {
       shared = prm.score(all, ctl.signal).then((out) => {
-        if (!Array.isArray(out) || out.length !== all.length) throw new Error(`PRM ${prm.name} returned ${Array.isArray(out) ? out.length : typeof out} scores for ${all.length} requests`);
+        if (!Array.isArray(out) || out.length !== all.length)
+          throw new Error(`PRM ${prm.name} returned ${Array.isArray(out) ? out.length : typeof out} scores for ${all.length} requests`);
         return out;
       });
     } catch (e) {
@@ -215,7 +216,13 @@ class Guard<T> {
   private watching = false;
   private resolve!: (v: T) => void;
   private reject!: (e: unknown) => void;
-  constructor(private readonly s: Scheduler, readonly limits: CallLimits, private readonly role: 'policy' | 'PRM', private readonly name: string, private readonly slot: boolean) {}
+  constructor(
+    private readonly s: Scheduler,
+    readonly limits: CallLimits,
+    private readonly role: 'policy' | 'PRM',
+    private readonly name: string,
+    private readonly slot: boolean,
+  ) {}
 
   run(call: () => Promise<T>): Promise<T> {
     const out = new Promise<T>((res, rej) => ((this.resolve = res), (this.reject = rej)));

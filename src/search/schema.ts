@@ -22,7 +22,6 @@ export interface TreeJSON {
   nodes: NodeJSON[];
 }
 
-
 export function toTreeJSON(r: SearchResult): TreeJSON {
   const { policyCalls, tokens, prmCalls, nodes, failures, stoppedBy } = r.stats;
   return {
@@ -60,7 +59,8 @@ export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
   }
   if (typeof j !== 'object' || j === null) throw new FormatError(where, 'expected a JSON object');
   const t = j as TreeJSON;
-  if (t.schemaVersion !== SCHEMA_VERSION) throw new FormatError(`${where}: schemaVersion`, `expected ${SCHEMA_VERSION}, got ${JSON.stringify(t.schemaVersion)}`);
+  if (t.schemaVersion !== SCHEMA_VERSION)
+    throw new FormatError(`${where}: schemaVersion`, `expected ${SCHEMA_VERSION}, got ${JSON.stringify(t.schemaVersion)}`);
   if (typeof t.problem !== 'object' || t.problem === null || typeof t.problem.text !== 'string' || typeof t.problem.id !== 'string')
     throw new FormatError(`${where}: problem`, 'expected {id: string, text: string}');
   if (!Array.isArray(t.nodes) || t.nodes.length === 0) throw new FormatError(`${where}: nodes`, 'expected a non-empty array');
@@ -71,10 +71,12 @@ export function parseTree(input: string | unknown, where = 'tree'): LoadedTree {
     const bad = badField(raw as unknown as Record<string, unknown>);
     if (bad) throw new FormatError(`${at}.${bad.key}`, `expected ${bad.want}, got ${JSON.stringify((raw as unknown as Record<string, unknown>)[bad.key])}`);
     const parent = raw.parent === null ? null : byId.get(raw.parent);
-    if (i === 0 ? raw.parent !== null || raw.id !== '0' : !parent) throw new FormatError(`${at}.parent`, i === 0 ? 'the first node must be the root 0 with parent null' : `parent ${raw.parent} does not come earlier`);
+    if (i === 0 ? raw.parent !== null || raw.id !== '0' : !parent)
+      throw new FormatError(`${at}.parent`, i === 0 ? 'the first node must be the root 0 with parent null' : `parent ${raw.parent} does not come earlier`);
     const n = { ...raw, children: [] as string[] };
     if (parent) {
-      if (raw.id !== `${parent.id}.${parent.children.length}` || raw.depth !== parent.depth + 1) throw new FormatError(`${at}.id`, `expected ${parent.id}.${parent.children.length} at depth ${parent.depth + 1}`);
+      if (raw.id !== `${parent.id}.${parent.children.length}` || raw.depth !== parent.depth + 1)
+        throw new FormatError(`${at}.id`, `expected ${parent.id}.${parent.children.length} at depth ${parent.depth + 1}`);
       parent.children.push(n.id);
     }
     byId.set(n.id, n);

@@ -82,7 +82,7 @@ export class TreeStore {
     if (id === '0') return this.root;
     if (!id.startsWith('0.')) return undefined;
     let n: NodeRec | undefined = this.root;
-    for (let i = 2; n && i <= id.length; ) {
+    for (let i = 2; n && i <= id.length;) {
       let j = id.indexOf('.', i);
       if (j < 0) j = id.length;
       const part = id.slice(i, j);
@@ -101,7 +101,7 @@ export class TreeStore {
 
   /** `add` without the options object: the engine calls it once per node. */
   addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
-    if (parent && parent !== this.prefixOf) (this.prefixOf = parent), (this.prefix = parent.id + '.');
+    if (parent && parent !== this.prefixOf) ((this.prefixOf = parent), (this.prefix = parent.id + '.'));
     const n: NodeRec = {
       id: parent ? this.prefix + parent.children.length : '0',
       parent,
@@ -183,7 +183,10 @@ export class SearchTree {
   private cache: (TreeNode | undefined)[] | null = null;
   private all: readonly TreeNode[] | null = null;
 
-  constructor(readonly problem: Problem, private readonly src: NodeSource) {}
+  constructor(
+    readonly problem: Problem,
+    private readonly src: NodeSource,
+  ) {}
 
   static of(problem: Problem, nodes: readonly TreeNode[]): SearchTree {
     const index = new Map(nodes.map((n, i) => [n.id, i]));
@@ -229,7 +232,9 @@ export class SearchTree {
   }
 
   steps(id: string): string[] {
-    return this.path(id).slice(1).map((n) => n.text);
+    return this.path(id)
+      .slice(1)
+      .map((n) => n.text);
   }
 
   terminals(): TreeNode[] {

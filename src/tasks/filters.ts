@@ -3,12 +3,19 @@ import type { BenchItem, DatasetFilters } from './types.ts';
 
 /** `Counting & Probability`, `counting_and_probability` and `counting-and-probability` name one subject. */
 export const subjectKey = (s: string): string =>
-  s.trim().toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 /** Checks filters before any file is read; errors name the flag. */
 export function validateFilters(f: DatasetFilters = {}): DatasetFilters {
-  if (f.limit !== undefined && !(Number.isInteger(f.limit) && f.limit >= 0)) throw new InvalidOptionError('--limit', `expected an integer ≥ 0, got ${JSON.stringify(f.limit)}`);
-  for (const l of f.levels ?? []) if (!Number.isInteger(l) || l < 1) throw new InvalidOptionError('--levels', `expected integers ≥ 1, got ${JSON.stringify(l)}`);
+  if (f.limit !== undefined && !(Number.isInteger(f.limit) && f.limit >= 0))
+    throw new InvalidOptionError('--limit', `expected an integer ≥ 0, got ${JSON.stringify(f.limit)}`);
+  for (const l of f.levels ?? [])
+    if (!Number.isInteger(l) || l < 1) throw new InvalidOptionError('--levels', `expected integers ≥ 1, got ${JSON.stringify(l)}`);
   const s = f.shard;
   if (s && !(Number.isInteger(s.count) && s.count >= 1 && Number.isInteger(s.index) && s.index >= 0 && s.index < s.count))
     throw new InvalidOptionError('--shard', `expected i/n with 0 ≤ i < n, got ${s.index}/${s.count}`);

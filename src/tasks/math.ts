@@ -9,30 +9,54 @@ import type { BenchItem, DatasetFilters, DatasetKind } from './types.ts';
  * last \boxed{}. Ids are `math/<idx>` when the row has `idx`, else `math/<file stem>/<row>`.
  */
 export function loadMath(file: string, filters?: DatasetFilters): AsyncGenerator<BenchItem> {
-  return loadJsonlItems(file, (row, { stem, line, index, where }) => {
-    const text = str(row, 'problem', where);
-    const solution = str(row, 'solution', where);
-    const reference = lastBoxed(solution);
-    if (reference === null) throw new FormatError(where, 'field `solution`: no \\boxed{} answer in it');
-    const idx = row.idx;
-    const id = typeof idx === 'number' && Number.isInteger(idx) ? `math/${idx}` : `math/${stem}/${index}`;
-    const subject = optStr(row, 'type', where);
-    const level = parseLevel(row.level, where);
-    return { id, problem: { id, text }, reference, solution, ...(level !== undefined && { level }), ...(subject !== undefined && { subject }), source: { file, line } };
-  }, filters);
+  return loadJsonlItems(
+    file,
+    (row, { stem, line, index, where }) => {
+      const text = str(row, 'problem', where);
+      const solution = str(row, 'solution', where);
+      const reference = lastBoxed(solution);
+      if (reference === null) throw new FormatError(where, 'field `solution`: no \\boxed{} answer in it');
+      const idx = row.idx;
+      const id = typeof idx === 'number' && Number.isInteger(idx) ? `math/${idx}` : `math/${stem}/${index}`;
+      const subject = optStr(row, 'type', where);
+      const level = parseLevel(row.level, where);
+      return {
+        id,
+        problem: { id, text },
+        reference,
+        solution,
+        ...(level !== undefined && { level }),
+        ...(subject !== undefined && { subject }),
+        source: { file, line },
+      };
+    },
+    filters,
+  );
 }
 
 /** MATH-500 (PRM800K split): `{problem, solution, answer, subject, level: 3, unique_id}`; ids are the unique_id. */
 export function loadMath500(file: string, filters?: DatasetFilters): AsyncGenerator<BenchItem> {
-  return loadJsonlItems(file, (row, { line, where }) => {
-    const id = str(row, 'unique_id', where);
-    const text = str(row, 'problem', where);
-    const reference = str(row, 'answer', where);
-    const solution = optStr(row, 'solution', where);
-    const subject = optStr(row, 'subject', where);
-    const level = parseLevel(row.level, where);
-    return { id, problem: { id, text }, reference, ...(solution !== undefined && { solution }), ...(level !== undefined && { level }), ...(subject !== undefined && { subject }), source: { file, line } };
-  }, filters);
+  return loadJsonlItems(
+    file,
+    (row, { line, where }) => {
+      const id = str(row, 'unique_id', where);
+      const text = str(row, 'problem', where);
+      const reference = str(row, 'answer', where);
+      const solution = optStr(row, 'solution', where);
+      const subject = optStr(row, 'subject', where);
+      const level = parseLevel(row.level, where);
+      return {
+        id,
+        problem: { id, text },
+        reference,
+        ...(solution !== undefined && { solution }),
+        ...(level !== undefined && { level }),
+        ...(subject !== undefined && { subject }),
+        source: { file, line },
+      };
+    },
+    filters,
+  );
 }
 
 export const math: DatasetKind = {

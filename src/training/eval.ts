@@ -68,7 +68,10 @@ const f1Of = (a: number, b: number) => (a + b === 0 ? 0 : (2 * a * b) / (a + b))
 
 /** Metrics from true and predicted first-error indices (same order). */
 export function metricsFromPredictions(labels: readonly number[], predictions: readonly number[], threshold = NaN): ProcessBenchMetrics {
-  let e = 0, eHit = 0, c = 0, cHit = 0;
+  let e = 0,
+    eHit = 0,
+    c = 0,
+    cHit = 0;
   labels.forEach((l, i) => {
     if (l >= 0) {
       e++;
@@ -85,7 +88,11 @@ export function metricsFromPredictions(labels: readonly number[], predictions: r
 
 export function processBenchMetrics(samples: readonly ScoredSample[], threshold: number): ProcessBenchMetrics {
   validate(samples);
-  return metricsFromPredictions(samples.map((s) => s.label), samples.map((s) => predictFirstError(s.scores, threshold)), threshold);
+  return metricsFromPredictions(
+    samples.map((s) => s.label),
+    samples.map((s) => predictFirstError(s.scores, threshold)),
+    threshold,
+  );
 }
 
 /**
@@ -97,14 +104,17 @@ export function processBenchMetrics(samples: readonly ScoredSample[], threshold:
  */
 export function chooseThreshold(calibration: readonly ScoredSample[]): { threshold: number; f1: number } {
   validate(calibration);
-  const errLo: number[] = [], errHi: number[] = [], corHi: number[] = [];
-  let nErr = 0, nCor = 0;
+  const errLo: number[] = [],
+    errHi: number[] = [],
+    corHi: number[] = [];
+  let nErr = 0,
+    nCor = 0;
   for (const s of calibration) {
     if (s.label >= 0) {
       nErr++;
       const lo = s.scores[s.label]!;
       const hi = Math.min(Infinity, ...s.scores.slice(0, s.label));
-      if (lo < hi) errLo.push(lo), errHi.push(hi);
+      if (lo < hi) (errLo.push(lo), errHi.push(hi));
     } else {
       nCor++;
       corHi.push(Math.min(...s.scores));
@@ -125,7 +135,8 @@ export function chooseThreshold(calibration: readonly ScoredSample[]): { thresho
 
 /** First index i with sorted[i] ≥ t. */
 function lowerBound(sorted: readonly number[], t: number): number {
-  let lo = 0, hi = sorted.length;
+  let lo = 0,
+    hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid]! < t) lo = mid + 1;
@@ -142,12 +153,13 @@ export function rocAuc(pairs: Iterable<{ readonly score: number; readonly label:
   const xs: { score: number; pos: boolean }[] = [];
   for (const p of pairs) if (p.label !== null) xs.push({ score: p.score, pos: p.label >= cut });
   xs.sort((a, b) => a.score - b.score);
-  let rankSumPos = 0, nPos = 0;
-  for (let i = 0; i < xs.length; ) {
+  let rankSumPos = 0,
+    nPos = 0;
+  for (let i = 0; i < xs.length;) {
     let j = i;
     while (j < xs.length && xs[j]!.score === xs[i]!.score) j++;
     const avgRank = (i + 1 + j) / 2; // ranks i+1 … j share their mean
-    for (let k = i; k < j; k++) if (xs[k]!.pos) (rankSumPos += avgRank), nPos++;
+    for (let k = i; k < j; k++) if (xs[k]!.pos) ((rankSumPos += avgRank), nPos++);
     i = j;
   }
   const nNeg = xs.length - nPos;
@@ -176,13 +188,19 @@ export function solutionAuc(samples: readonly ScoredSample[], aggregation: Aggre
 
 /** Baseline: predict "all correct" (−1) for every sample. Its F1 is 0 whenever there are erroneous samples. */
 export function allCorrectBaseline(samples: readonly ScoredSample[]): ProcessBenchMetrics {
-  return metricsFromPredictions(samples.map((s) => s.label), samples.map(() => -1));
+  return metricsFromPredictions(
+    samples.map((s) => s.label),
+    samples.map(() => -1),
+  );
 }
 
 /** Baseline: uniform random step scores from a seeded generator, thresholded at τ (default 0.5). */
 export function randomBaseline(samples: readonly ScoredSample[], opts: { seed?: string; threshold?: number } = {}): ProcessBenchMetrics {
   const rng = seedrandom(opts.seed ?? 'steptree');
-  return processBenchMetrics(samples.map((s) => ({ ...s, scores: s.scores.map(() => rng()) })), opts.threshold ?? 0.5);
+  return processBenchMetrics(
+    samples.map((s) => ({ ...s, scores: s.scores.map(() => rng()) })),
+    opts.threshold ?? 0.5,
+  );
 }
 
 /** Both trivial baselines, to print next to a real PRM's numbers. */
@@ -224,7 +242,10 @@ export function evaluateProcessBench(
     threshold,
     thresholdFrom: opts.threshold === undefined ? 'calibration' : 'given',
     metrics,
-    stepAuc: stepAuc(labels, test.map((s) => s.scores)),
+    stepAuc: stepAuc(
+      labels,
+      test.map((s) => s.scores),
+    ),
     solutionAuc: solutionAuc(test, opts.aggregation ?? 'min'),
     baselines: baselines(test, { seed: opts.seed, threshold }),
   };

@@ -58,7 +58,7 @@ export async function monteCarloLabels(problem: Problem, policy: Policy, o: Mont
         const s = props[i];
         if (!s) return void (p.done = true);
         p.steps = [...p.steps, s.text];
-        if (s.terminal) (p.done = true), (p.answer = s.answer ?? null);
+        if (s.terminal) ((p.done = true), (p.answer = s.answer ?? null));
       });
     }
     return prefixes;
@@ -69,7 +69,9 @@ export async function monteCarloLabels(problem: Problem, policy: Policy, o: Mont
   /** Label of the last step of each prefix: graded if terminal, else estimated from `rollouts` completions. */
   async function labelPrefixes(prefixes: { steps: string[]; terminal: boolean; answer: string | null; tag: string }[]): Promise<number[]> {
     const open = prefixes.filter((p) => !p.terminal);
-    const jobs = open.flatMap((p) => Array.from({ length: o.rollouts }, (_, r) => ({ steps: p.steps, tag: `${p.tag}/r${r}`, answer: null as string | null, done: false })));
+    const jobs = open.flatMap((p) =>
+      Array.from({ length: o.rollouts }, (_, r) => ({ steps: p.steps, tag: `${p.tag}/r${r}`, answer: null as string | null, done: false })),
+    );
     const done = await complete(jobs);
     let j = 0;
     return prefixes.map((p) => {
@@ -84,7 +86,9 @@ export async function monteCarloLabels(problem: Problem, policy: Policy, o: Mont
     if (!t.steps.length) continue;
     const last = t.steps.length - 1;
     // every non-final prefix gets `rollouts` completions; the final step is graded directly
-    const labels = await labelPrefixes(t.steps.map((_, i) => ({ steps: t.steps.slice(0, i + 1), terminal: i === last, answer: t.answer, tag: `t${ti}/p${i}` })));
+    const labels = await labelPrefixes(
+      t.steps.map((_, i) => ({ steps: t.steps.slice(0, i + 1), terminal: i === last, answer: t.answer, tag: `t${ti}/p${i}` })),
+    );
     out.push({ id: `${problem.id}/t${ti}`, problem: problem.text, steps: t.steps, labels, source });
     if (!branch) continue;
     const sibs: { steps: string[]; terminal: boolean; answer: string | null; tag: string; at: number }[] = [];
@@ -99,7 +103,15 @@ export async function monteCarloLabels(problem: Problem, policy: Policy, o: Mont
       }
     }
     const sibLabels = await labelPrefixes(sibs);
-    sibs.forEach((s, j) => out.push({ id: `${problem.id}/t${ti}/b${s.at}.${j}`, problem: problem.text, steps: s.steps, labels: [...labels.slice(0, s.at), sibLabels[j]!], source: `${source}:sibling` }));
+    sibs.forEach((s, j) =>
+      out.push({
+        id: `${problem.id}/t${ti}/b${s.at}.${j}`,
+        problem: problem.text,
+        steps: s.steps,
+        labels: [...labels.slice(0, s.at), sibLabels[j]!],
+        source: `${source}:sibling`,
+      }),
+    );
   }
   return out;
 }

@@ -12,7 +12,11 @@ export interface Trajectory {
  * trajectory's step t in one batch with step t−1 as its parent, so an incremental PRM encodes each step once.
  * Returns per-step scores in the input order. Keys are released at the end.
  */
-export async function scoreTrajectories(prm: PRM, items: readonly Trajectory[], opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<number[][]> {
+export async function scoreTrajectories(
+  prm: PRM,
+  items: readonly Trajectory[],
+  opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<number[][]> {
   const batch = opts.batch ?? 512;
   const out = items.map((t) => new Array<number>(t.steps.length));
   const tag = `eval${++serial}:`;

@@ -96,16 +96,22 @@ export function viewerClient(doc: Document, data: ViewerData): void {
   const svg = doc.getElementById('tree') as unknown as SVGSVGElement;
   const view = svgEl('g', { id: 'viewport' });
   svg.append(view);
-  let tx = 40, ty = 300, zoom = 1;
+  let tx = 40,
+    ty = 300,
+    zoom = 1;
   const place = () => view.setAttribute('transform', `translate(${tx},${ty}) scale(${zoom})`);
-  svg.addEventListener('wheel', (e) => {
-    e.preventDefault();
-    const f = Math.exp(-e.deltaY * 0.001);
-    tx = e.offsetX - (e.offsetX - tx) * f;
-    ty = e.offsetY - (e.offsetY - ty) * f;
-    zoom *= f;
-    place();
-  }, { passive: false });
+  svg.addEventListener(
+    'wheel',
+    (e) => {
+      e.preventDefault();
+      const f = Math.exp(-e.deltaY * 0.001);
+      tx = e.offsetX - (e.offsetX - tx) * f;
+      ty = e.offsetY - (e.offsetY - ty) * f;
+      zoom *= f;
+      place();
+    },
+    { passive: false },
+  );
   let drag: { x: number; y: number } | null = null;
   svg.addEventListener('pointerdown', (e) => (drag = { x: e.clientX - tx, y: e.clientY - ty }));
   svg.addEventListener('pointermove', (e) => drag && ((tx = e.clientX - drag.x), (ty = e.clientY - drag.y), place()));
@@ -129,9 +135,12 @@ export function viewerClient(doc: Document, data: ViewerData): void {
     const nodes = svgEl('g', { class: 'nodes' });
     view.append(links, nodes);
     for (const l of root.links()) {
-      const a = l.source, b = l.target;
+      const a = l.source,
+        b = l.target;
       const best = onBest.has(a.data) && onBest.has(b.data);
-      links.append(svgEl('path', { class: best ? 'link best' : 'link', d: `M${a.y},${a.x}C${(a.y + b.y) / 2},${a.x} ${(a.y + b.y) / 2},${b.x} ${b.y},${b.x}` }));
+      links.append(
+        svgEl('path', { class: best ? 'link best' : 'link', d: `M${a.y},${a.x}C${(a.y + b.y) / 2},${a.x} ${(a.y + b.y) / 2},${b.x} ${b.y},${b.x}` }),
+      );
     }
     for (const d of root.descendants()) {
       const i: number = d.data;
@@ -153,14 +162,26 @@ export function viewerClient(doc: Document, data: ViewerData): void {
 
   function nodeEl(i: number, x: number, y: number): SVGGElement {
     const node = N[i]!;
-    const cls = ['node', onBest.has(i) ? 'best' : '', node.term ? 'terminal' : '', node.f ? 'failed' : '', node.r ? 'rollout' : '', i === selected ? 'selected' : '', matches.includes(i) ? 'match' : '', kids[i]!.length && !open.has(i) ? 'collapsed' : ''];
+    const cls = [
+      'node',
+      onBest.has(i) ? 'best' : '',
+      node.term ? 'terminal' : '',
+      node.f ? 'failed' : '',
+      node.r ? 'rollout' : '',
+      i === selected ? 'selected' : '',
+      matches.includes(i) ? 'match' : '',
+      kids[i]!.length && !open.has(i) ? 'collapsed' : '',
+    ];
     const g = svgEl('g', { class: cls.filter(Boolean).join(' '), transform: `translate(${x},${y})`, 'data-id': node.id }) as SVGGElement;
     const r = radius(node);
     if (node.term) g.append(svgEl('circle', { class: 'ring', r: r + 3 }));
     g.append(svgEl('circle', { r, fill: color(node.s) }));
     if (node.f) g.append(svgEl('path', { class: 'cross', d: `M${-r},${-r}L${r},${r}M${-r},${r}L${r},${-r}` }));
     const label = svgEl('text', { x: r + 5, dy: '0.32em' });
-    label.textContent = (kids[i]!.length && !open.has(i) ? `▸ (${kids[i]!.length}) ` : '') + (i === 0 ? '(problem)' : short(node.t)) + (node.term && node.a !== null ? `  → ${node.a}` : '');
+    label.textContent =
+      (kids[i]!.length && !open.has(i) ? `▸ (${kids[i]!.length}) ` : '') +
+      (i === 0 ? '(problem)' : short(node.t)) +
+      (node.term && node.a !== null ? `  → ${node.a}` : '');
     const tip = svgEl('title', {});
     tip.textContent = `${node.id}  score ${fmt(node.s)}  value ${fmt(node.v)}${node.n ? `  visits ${node.n}` : ''}\n${node.t}`;
     g.append(label, tip);
@@ -177,12 +198,20 @@ export function viewerClient(doc: Document, data: ViewerData): void {
     const x = N[selected]!;
     panel.replaceChildren();
     panel.append(el('h2', '', selected === 0 ? 'Problem' : `Node ${x.id}`));
-    panel.append(el('pre', 'step-text', selected === 0 ? data.header.find((h) => h.label === 'problem')?.value ?? '' : x.t));
+    panel.append(el('pre', 'step-text', selected === 0 ? (data.header.find((h) => h.label === 'problem')?.value ?? '') : x.t));
     const dl = el('dl');
     const rows: [string, string][] = [
-      ['id', x.id], ['depth', String(depth[selected])], ['score', fmt(x.s)], ['value', fmt(x.v)], ['visits', String(x.n)], ['q', fmt(x.q)],
-      ['tokens', String(x.k)], ['samples merged', String(x.c)], ['children', String(kids[selected]!.length)],
-      ['terminal', x.term ? `yes, answer ${x.a ?? '(none)'}` : 'no'], ['on best path', onBest.has(selected) ? 'yes' : 'no'],
+      ['id', x.id],
+      ['depth', String(depth[selected])],
+      ['score', fmt(x.s)],
+      ['value', fmt(x.v)],
+      ['visits', String(x.n)],
+      ['q', fmt(x.q)],
+      ['tokens', String(x.k)],
+      ['samples merged', String(x.c)],
+      ['children', String(kids[selected]!.length)],
+      ['terminal', x.term ? `yes, answer ${x.a ?? '(none)'}` : 'no'],
+      ['on best path', onBest.has(selected) ? 'yes' : 'no'],
     ];
     if (x.f) rows.push(['failed', x.f]);
     if (x.r) rows.push(['rollout', 'yes']);
@@ -209,7 +238,7 @@ export function viewerClient(doc: Document, data: ViewerData): void {
 
   search.addEventListener('input', () => {
     const q = search.value.trim().toLowerCase();
-    matches = q ? N.flatMap((x, i) => ((x.t.toLowerCase().includes(q) || (x.a ?? '').toLowerCase() === q || x.id === q) ? [i] : [])).slice(0, 500) : [];
+    matches = q ? N.flatMap((x, i) => (x.t.toLowerCase().includes(q) || (x.a ?? '').toLowerCase() === q || x.id === q ? [i] : [])).slice(0, 500) : [];
     matchAt = -1;
     found.textContent = q ? `${matches.length}${matches.length === 500 ? '+' : ''} match${matches.length === 1 ? '' : 'es'}` : '';
     for (const m of matches.slice(0, 50)) reveal(m);

@@ -23,7 +23,10 @@ function d3Hierarchy(): string {
 
 /** JSON that is safe inside a <script> element: no `</script>`, no `<!--`, no JS line separators. */
 export function scriptSafeJSON(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const escapeHTML = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,8 +46,19 @@ export function autoCollapseDepth(depths: readonly number[], cap = 400): number 
 export function viewerData(tree: TreeJSON, o: ViewerOptions = {}): ViewerData {
   const index = new Map(tree.nodes.map((n, i) => [n.id, i]));
   const nodes: ViewerNode[] = tree.nodes.map((n) => ({
-    id: n.id, p: n.parent === null ? -1 : index.get(n.parent)!, t: n.text, s: n.score, v: n.value, n: n.visits, q: n.q,
-    term: n.terminal, a: n.answer, f: n.failed, c: n.count, k: n.tokens, r: n.rollout,
+    id: n.id,
+    p: n.parent === null ? -1 : index.get(n.parent)!,
+    t: n.text,
+    s: n.score,
+    v: n.value,
+    n: n.visits,
+    q: n.q,
+    term: n.terminal,
+    a: n.answer,
+    f: n.failed,
+    c: n.count,
+    k: n.tokens,
+    r: n.rollout,
   }));
   const s = tree.stats;
   const best = tree.bestId === null ? undefined : tree.nodes[index.get(tree.bestId)!];
@@ -53,7 +67,10 @@ export function viewerData(tree: TreeJSON, o: ViewerOptions = {}): ViewerData {
     { label: 'strategy', value: `${tree.strategy.name} ${JSON.stringify(tree.strategy.config)}` },
     { label: 'seed', value: tree.seed },
     { label: 'aggregation / selection', value: `${tree.aggregation} / ${tree.selection}` },
-    { label: 'stats', value: `${s.nodes} nodes, ${s.policyCalls} policy calls, ${s.tokens} tokens, ${s.prmCalls} PRM steps, ${s.failures} failed, stopped by ${s.stoppedBy}` },
+    {
+      label: 'stats',
+      value: `${s.nodes} nodes, ${s.policyCalls} policy calls, ${s.tokens} tokens, ${s.prmCalls} PRM steps, ${s.failures} failed, stopped by ${s.stoppedBy}`,
+    },
     { label: 'best', value: best ? `${best.id}: answer ${best.answer ?? '(none)'}, score ${best.score?.toFixed(3) ?? '–'}` : '(none)' },
   ];
   return {

@@ -31,9 +31,15 @@ test('truncate keeps the best n and returns the rest in pop order; the heap stil
   const h = new BinaryHeap(before);
   [5, 1, 9, 3, 7, 9].forEach((p, order) => h.push({ p, order }));
   const dropped = h.truncate(3);
-  assert.equal(dropped.map((x) => x.p), [5, 3, 1]);
+  assert.equal(
+    dropped.map((x) => x.p),
+    [5, 3, 1],
+  );
   h.push({ p: 8, order: 6 });
-  assert.equal([h.pop(), h.pop(), h.pop(), h.pop()].map((x) => x?.order), [2, 5, 6, 4]);
+  assert.equal(
+    [h.pop(), h.pop(), h.pop(), h.pop()].map((x) => x?.order),
+    [2, 5, 6, 4],
+  );
   assert.equal(h.truncate(10), []);
 });
 

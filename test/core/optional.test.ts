@@ -40,7 +40,12 @@ test('isNotInstalled: only when the missing module is the package itself (a miss
 
 test('requireInstalled: resolves without loading; a missing package throws before anything imports it', () => {
   requireInstalled(['uvu'], 'tests', import.meta);
-  assert.throws(() => requireInstalled(['uvu', 'surely-not-installed-pkg'], 'the x subpath', import.meta), (e: Error) => e instanceof MissingDependencyError && /the x subpath needs the npm package `surely-not-installed-pkg`.*npm install surely-not-installed-pkg/.test(e.message));
+  assert.throws(
+    () => requireInstalled(['uvu', 'surely-not-installed-pkg'], 'the x subpath', import.meta),
+    (e: Error) =>
+      e instanceof MissingDependencyError &&
+      /the x subpath needs the npm package `surely-not-installed-pkg`.*npm install surely-not-installed-pkg/.test(e.message),
+  );
   requireInstalled(['surely-not-installed-pkg'], 'a bundle', {} as ImportMeta); // no import.meta.resolve: nothing to check
 });
 

@@ -47,7 +47,10 @@ test('every error names the dotted option path and what was expected', () => {
 });
 
 test('flags: names from option paths, values parsed by type, errors name the flag', () => {
-  assert.equal(leaves(schema).map((l) => flagOf(l.path)), ['n', 'rate', 'formula', 'rollout', 'widening-alpha', 'widening-c']);
+  assert.equal(
+    leaves(schema).map((l) => flagOf(l.path)),
+    ['n', 'rate', 'formula', 'rollout', 'widening-alpha', 'widening-c'],
+  );
   assert.is(flagOf('cPuct'), 'c-puct');
   assert.is(fromFlag('--n', '12', schema.n), 12);
   assert.is(fromFlag('--rollout', true, schema.rollout), true);

@@ -6,7 +6,8 @@ import { forEachSubset } from '../../src/experiments/comb.ts';
 
 /** Every k-subset; the pick is uniform among the subset's top-score samples. */
 function brute(pool: ScoredSample[], k: number): number {
-  let sum = 0, all = 0;
+  let sum = 0,
+    all = 0;
   forEachSubset(pool.length, k, (idx) => {
     const top = Math.max(...idx.map((i) => pool[i]!.score));
     const tied = idx.filter((i) => pool[i]!.score === top);
@@ -27,7 +28,11 @@ test('best-of-k by score equals brute force over k-subsets, ties included', () =
 });
 
 test('best-of-k: k = 1 is mean accuracy, k = n the argmax; curve has one point per k', () => {
-  const pool = [{ score: 0.9, correct: false }, { score: 0.5, correct: true }, { score: 0.1, correct: true }];
+  const pool = [
+    { score: 0.9, correct: false },
+    { score: 0.5, correct: true },
+    { score: 0.1, correct: true },
+  ];
   assert.ok(Math.abs(bestOfK(pool, 1) - 2 / 3) < 1e-12);
   assert.is(bestOfK(pool, 3), 0);
   assert.is(bestOfKCurve(pool).length, 3);

@@ -38,9 +38,18 @@ test('seeds nested inside problems: seed noise widens the interval only when see
 
 test('constant outcomes give a degenerate interval; shapes are checked and named', () => {
   const r = pairedBootstrap({ x: [[0.7], [0.7], [0.7]] })['x']!;
-  assert.equal([r.lo, r.mean, r.hi].map((x) => Math.round(x * 1e12) / 1e12), [0.7, 0.7, 0.7]);
-  assert.throws(() => pairedBootstrap({ a: [[1], [0]], b: [[1]] }), (e: unknown) => e instanceof InvalidOptionError && e.option === 'bootstrap.values.b');
-  assert.throws(() => pairedDifferences({ a: [[1]] }, 'z'), (e: unknown) => e instanceof InvalidOptionError && e.option === 'bootstrap.reference');
+  assert.equal(
+    [r.lo, r.mean, r.hi].map((x) => Math.round(x * 1e12) / 1e12),
+    [0.7, 0.7, 0.7],
+  );
+  assert.throws(
+    () => pairedBootstrap({ a: [[1], [0]], b: [[1]] }),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'bootstrap.values.b',
+  );
+  assert.throws(
+    () => pairedDifferences({ a: [[1]] }, 'z'),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'bootstrap.reference',
+  );
   assert.is(quantile([0, 10], 0.25), 2.5);
 });
 

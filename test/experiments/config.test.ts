@@ -38,27 +38,69 @@ test('a valid config gets its defaults', () => {
 });
 
 test('validation errors name the field', () => {
-  assert.is(field((c) => (c.task.problems = 0)), 'task.problems');
-  assert.is(field((c) => (c.task.kind = 'chess')), 'task.kind');
-  assert.is(field((c) => (c.strategies[1].strategy = 'bem')), 'strategies[1].strategy');
-  assert.is(field((c) => (c.strategies[0].colour = 'red')), 'strategies[0].colour');
-  assert.is(field((c) => (c.budgets.values = [])), 'budgets.values');
-  assert.is(field((c) => (c.budgets.values = [1, 2.5])), 'budgets.values[1]');
-  assert.is(field((c) => (c.prms[0].noise = -1)), 'prms[0].noise');
-  assert.is(field((c) => (c.prms = [])), 'prms');
+  assert.is(
+    field((c) => (c.task.problems = 0)),
+    'task.problems',
+  );
+  assert.is(
+    field((c) => (c.task.kind = 'chess')),
+    'task.kind',
+  );
+  assert.is(
+    field((c) => (c.strategies[1].strategy = 'bem')),
+    'strategies[1].strategy',
+  );
+  assert.is(
+    field((c) => (c.strategies[0].colour = 'red')),
+    'strategies[0].colour',
+  );
+  assert.is(
+    field((c) => (c.budgets.values = [])),
+    'budgets.values',
+  );
+  assert.is(
+    field((c) => (c.budgets.values = [1, 2.5])),
+    'budgets.values[1]',
+  );
+  assert.is(
+    field((c) => (c.prms[0].noise = -1)),
+    'prms[0].noise',
+  );
+  assert.is(
+    field((c) => (c.prms = [])),
+    'prms',
+  );
   // the strategy's own validation, named by its entry
-  assert.is(field((c) => (c.strategies[0].params.beamWidth = 0)), 'strategies[0].params.beamWidth');
-  assert.is(field((c) => (c.strategies[1].params = { balanceTemperature: -1 })), 'strategies[1].params.balanceTemperature');
-  assert.is(field((c) => (c.strategies[0].params.n = 4)), 'strategies[0].params.n');
-  assert.is(field((c) => delete c.policy), 'policy');
+  assert.is(
+    field((c) => (c.strategies[0].params.beamWidth = 0)),
+    'strategies[0].params.beamWidth',
+  );
+  assert.is(
+    field((c) => (c.strategies[1].params = { balanceTemperature: -1 })),
+    'strategies[1].params.balanceTemperature',
+  );
+  assert.is(
+    field((c) => (c.strategies[0].params.n = 4)),
+    'strategies[0].params.n',
+  );
+  assert.is(
+    field((c) => delete c.policy),
+    'policy',
+  );
 });
 
 test('a config file that is not JSON is a FormatError naming the file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
   writeFileSync(join(dir, 'bad.json'), '{ "name": ');
-  assert.throws(() => loadConfig(join(dir, 'bad.json')), (e: unknown) => e instanceof FormatError && e.where.endsWith('bad.json'));
+  assert.throws(
+    () => loadConfig(join(dir, 'bad.json')),
+    (e: unknown) => e instanceof FormatError && e.where.endsWith('bad.json'),
+  );
   writeFileSync(join(dir, 'x.json'), JSON.stringify({ ...base(), seeds: ['a'] }));
-  assert.throws(() => loadConfig(join(dir, 'x.json')), (e: unknown) => e instanceof InvalidOptionError && e.option === 'seeds[0]' && /x\.json/.test(e.message));
+  assert.throws(
+    () => loadConfig(join(dir, 'x.json')),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'seeds[0]' && /x\.json/.test(e.message),
+  );
 });
 
 test.run();

@@ -12,9 +12,14 @@ const FILE = '../shared/data/gsm8k/test.jsonl';
 test('a GSM8K sweep through the runner (one bench run per cell): simulated policy, oracle PRM, gsm8k grader, resumable', async () => {
   if (!existsSync(FILE)) return console.log(`    skipped: ${FILE} is absent`);
   const c = parseConfig({
-    name: 'g', task: { kind: 'dataset', dataset: 'gsm8k', path: FILE, limit: 3 },
-    policy: { kind: 'simulated', options: { errorRate: 0 } }, prms: [{ spec: 'oracle', noise: 0 }],
-    strategies: [{ strategy: 'greedy' }], budgets: { values: [1] }, pool: { n: 2 }, bootstrap: { resamples: 100 },
+    name: 'g',
+    task: { kind: 'dataset', dataset: 'gsm8k', path: FILE, limit: 3 },
+    policy: { kind: 'simulated', options: { errorRate: 0 } },
+    prms: [{ spec: 'oracle', noise: 0 }],
+    strategies: [{ strategy: 'greedy' }],
+    budgets: { values: [1] },
+    pool: { n: 2 },
+    bootstrap: { resamples: 100 },
   });
   const src = await loadSource(c.task);
   assert.is(src.items.length, 3);
@@ -28,7 +33,12 @@ test('a GSM8K sweep through the runner (one bench run per cell): simulated polic
   assert.is(first.ran, 6);
   // with no errors the simulator proposes the reference solution: every search is graded right
   for (const r of first.rows) if (r.kind === 'run') assert.ok(r.correct, r.key);
-  for (const r of first.rows) if (r.kind === 'pool') assert.equal(r.samples.map((s) => s[2]), [true, true]);
+  for (const r of first.rows)
+    if (r.kind === 'pool')
+      assert.equal(
+        r.samples.map((s) => s[2]),
+        [true, true],
+      );
   // the runner resumes: nothing is run twice
   const again = await runDatasetSweep(c, task, src, dir);
   assert.is(again.ran, 0);

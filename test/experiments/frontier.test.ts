@@ -28,13 +28,22 @@ test('the chooser only ever sees rows of its selection half, and each problem is
 });
 
 test('selection is made on one half: a configuration best only on the report half is not chosen there', () => {
-  const [h0] = splitHalves(rows(() => 0), 7);
+  const [h0] = splitHalves(
+    rows(() => 0),
+    7,
+  );
   // A is perfect on half 0 and useless on half 1; B is the reverse
   const data = rows((p, c) => ((c === 'A') === h0.has(p) ? 1 : 0));
   const [pt] = computeOptimal(data, { seed: 7 });
   // each fold picks the configuration that won its selection half, which is the one that fails on the other half
-  assert.equal(pt!.folds.map((f) => f.chosen), ['A', 'B']);
-  assert.equal(pt!.folds.map((f) => f.reported), [0, 0]);
+  assert.equal(
+    pt!.folds.map((f) => f.chosen),
+    ['A', 'B'],
+  );
+  assert.equal(
+    pt!.folds.map((f) => f.reported),
+    [0, 0],
+  );
   assert.is(pt!.value, 0);
 });
 

@@ -11,7 +11,8 @@ test('pass@k equals the fraction of k-subsets holding a correct sample (brute fo
     const correct = Array.from({ length: n }, () => rng() < 0.3);
     const c = correct.filter(Boolean).length;
     for (let k = 1; k <= n; k++) {
-      let hit = 0, all = 0;
+      let hit = 0,
+        all = 0;
       forEachSubset(n, k, (idx) => (all++, (hit += idx.some((i) => correct[i]) ? 1 : 0)));
       assert.ok(Math.abs(passAtK(n, c, k) - hit / all) < 1e-12, `n=${n} c=${c} k=${k}`);
     }

@@ -9,9 +9,27 @@ import { figures } from '../../src/experiments/plots.ts';
 
 const iv = (m: number) => ({ mean: m, lo: m - 0.05, hi: m + 0.05 });
 const points: Point[] = ['beam M=4', 'rebase T=0.2', 'best-of-n (PRM argmax)'].flatMap((method, j) =>
-  [1, 2, 4, 8].map((n) => ({ prm: 'verifier noise=1', method, kind: j === 2 ? ('pool' as const) : ('search' as const), n, accuracy: iv(0.2 + 0.05 * Math.log2(n) + 0.02 * j), tokens: 40 * n, policyCalls: 6 * n, prmCalls: 6 * n, problems: 10, seeds: 2 })),
+  [1, 2, 4, 8].map((n) => ({
+    prm: 'verifier noise=1',
+    method,
+    kind: j === 2 ? ('pool' as const) : ('search' as const),
+    n,
+    accuracy: iv(0.2 + 0.05 * Math.log2(n) + 0.02 * j),
+    tokens: 40 * n,
+    policyCalls: 6 * n,
+    prmCalls: 6 * n,
+    problems: 10,
+    seeds: 2,
+  })),
 );
-const frontier: FrontierRow[] = [1, 2, 4, 8].map((n) => ({ prm: 'verifier noise=1', bin: 'all', n, frontier: 0.3, chosen: ['beam M=4', 'beam M=4'], methods: [{ method: 'beam M=4', accuracy: 0.3, diff: iv(0) }] }));
+const frontier: FrontierRow[] = [1, 2, 4, 8].map((n) => ({
+  prm: 'verifier noise=1',
+  bin: 'all',
+  n,
+  frontier: 0.3,
+  chosen: ['beam M=4', 'beam M=4'],
+  methods: [{ method: 'beam M=4', accuracy: 0.3, diff: iv(0) }],
+}));
 
 /** Minimal XML well-formedness: every tag closes in order, one root element. */
 function wellFormed(xml: string): string {
@@ -20,7 +38,7 @@ function wellFormed(xml: string): string {
   for (const m of xml.matchAll(/<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>/g)) {
     const [, close, name, , self] = m;
     if (close) assert.is(stack.pop(), name, `</${name}> closes ${stack.at(-1)}`);
-    else if (!self) stack.push(name!), (root ||= name!);
+    else if (!self) (stack.push(name!), (root ||= name!));
     else root ||= name!;
   }
   assert.is(stack.length, 0, `unclosed: ${stack.join(' ')}`);
@@ -33,10 +51,14 @@ const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].
 
 test('figures are well-formed SVG with the expected series in the legend, and PNGs of the same size ×2', async () => {
   const figs = await figures(points, frontier);
-  assert.equal(figs.map((f) => f.name), ['accuracy-vs-n', 'accuracy-vs-tokens', 'frontier']);
+  assert.equal(
+    figs.map((f) => f.name),
+    ['accuracy-vs-n', 'accuracy-vs-tokens', 'frontier'],
+  );
   for (const f of figs) {
     assert.is(wellFormed(f.svg), 'svg', f.name);
-    const w = Number(/<svg[^>]* width="(\d+)"/.exec(f.svg)![1]), h = Number(/<svg[^>]* height="(\d+)"/.exec(f.svg)![1]);
+    const w = Number(/<svg[^>]* width="(\d+)"/.exec(f.svg)![1]),
+      h = Number(/<svg[^>]* height="(\d+)"/.exec(f.svg)![1]);
     const labels = texts(f.svg);
     for (const s of f.series) assert.ok(labels.includes(s), `${f.name}: legend lacks ${s} (${labels.join('|')})`);
     // PNG: signature, then IHDR with width and height (big-endian)

@@ -67,7 +67,10 @@ test('resumes after a crash: a torn last line is redone, nothing else; rows are 
   assert.is(none.calls(), 0);
   // a malformed line that is not the last is an error naming file and line
   writeFileSync(file, 'garbage\n' + full);
-  const err = await runSweep(config, src, dir, none).then(() => null, (e: unknown) => e);
+  const err = await runSweep(config, src, dir, none).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof FormatError && /results\.jsonl:1:/.test(err.message), String(err));
 });
 
@@ -94,12 +97,15 @@ test('analysis: pool curves at every n ≤ N, search points per budget, costs on
   assert.ok(frontier.some((f) => f.bin === 'all' && f.n === 4));
 });
 
-
-
 test('token budgets: each search is capped at the budget in generated tokens', async () => {
   const c = parseConfig({
-    name: 'tok', task: { kind: 'arith', problems: 2, lengths: [6] }, policy: { kind: 'arith-sim' }, prms: [{ spec: 'verifier', noise: 1 }],
-    strategies: [{ strategy: 'beam', params: { n: 16, beamWidth: 4 } }], budgets: { axis: 'tokens', values: [50, 200] }, bootstrap: { resamples: 100 },
+    name: 'tok',
+    task: { kind: 'arith', problems: 2, lengths: [6] },
+    policy: { kind: 'arith-sim' },
+    prms: [{ spec: 'verifier', noise: 1 }],
+    strategies: [{ strategy: 'beam', params: { n: 16, beamWidth: 4 } }],
+    budgets: { axis: 'tokens', values: [50, 200] },
+    bootstrap: { resamples: 100 },
   });
   const src = await loadSource(c.task);
   const { rows } = await runSweep(c, src, mkdtempSync(join(tmpdir(), 'tok-')), registryDeps(c));

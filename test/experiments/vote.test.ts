@@ -6,7 +6,8 @@ import { voteAtK, type VoteSample } from '../../src/experiments/vote.ts';
 
 /** Independent brute force: for each subset, count votes per answer; ties split uniformly. */
 function brute(pool: VoteSample[], k: number, weighted: boolean): number {
-  let sum = 0, all = 0;
+  let sum = 0,
+    all = 0;
   forEachSubset(pool.length, k, (idx) => {
     all++;
     const answers = [...new Set(idx.map((i) => pool[i]!.answer).filter((a) => a !== null))] as string[];
@@ -41,7 +42,12 @@ test('majority and weighted vote at k: exact enumeration equals brute force, tie
 });
 
 test('a 2-2 tie between a right and a wrong answer counts one half', () => {
-  const pool = [{ answer: '1', score: 1, correct: true }, { answer: '1', score: 1, correct: true }, { answer: '2', score: 1, correct: false }, { answer: '2', score: 1, correct: false }];
+  const pool = [
+    { answer: '1', score: 1, correct: true },
+    { answer: '1', score: 1, correct: true },
+    { answer: '2', score: 1, correct: false },
+    { answer: '2', score: 1, correct: false },
+  ];
   assert.is(voteAtK(pool, 4, 'majority').value, 0.5);
   // weighted breaks it by score
   const w = pool.map((s, i) => ({ ...s, score: i < 2 ? 0.9 : 0.2 }));

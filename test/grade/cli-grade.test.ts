@@ -19,7 +19,10 @@ test('prints true or false', () => {
 test('--explain names the rule, the extracted answer and both normal forms; the symbolic stage runs in the CLI', () => {
   const r = run('--dataset', 'math', '--pred', 'We get $\\boxed{x^2+2x+1}$.', '--ref', '(x+1)^2', '--explain');
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^true\nrule: symbolic \(stage 2, status ok\)\nextracted: "x\^2\+2x\+1" by boxed\nprediction normal form: "x\^2\+2x\+1"\nreference normal form: "\(x\+1\)\^2"/);
+  assert.match(
+    r.stdout,
+    /^true\nrule: symbolic \(stage 2, status ok\)\nextracted: "x\^2\+2x\+1" by boxed\nprediction normal form: "x\^2\+2x\+1"\nreference normal form: "\(x\+1\)\^2"/,
+  );
   const s1 = run('--dataset', 'math500', '--pred', '\\left( 1, \\frac{1}{2} \\right]', '--ref', '(1, 0.5]', '--explain');
   assert.match(s1.stdout, /^true\nrule: (normalized\+)?rational \(stage 1/);
 });

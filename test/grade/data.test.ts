@@ -6,7 +6,11 @@ import { closeGraders, gradeAnswer, gradeAnswerSync, lastBoxed } from '../../src
 // Acceptance on the real data sets in ../shared/data (relative to the repo root); skipped, visibly, without it.
 const DATA = new URL('../../../shared/data/', import.meta.url);
 const have = existsSync(new URL('math/math500_test.jsonl', DATA));
-const rows = (p: string): any[] => readFileSync(new URL(p, DATA), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const rows = (p: string): any[] =>
+  readFileSync(new URL(p, DATA), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 test.after(() => closeGraders());
 
@@ -19,7 +23,7 @@ async function grade(grader: 'math' | 'gsm8k', pred: string, ref: string) {
 if (!have) {
   test('acceptance on ../shared/data', () => console.log(`  SKIPPED: ${DATA.pathname} is absent; the MATH-500 / MATH / GSM8K acceptance checks did not run`));
 } else {
-  test('MATH-500: every reference solution\'s last \\boxed{} grades equal to its answer (500/500)', async () => {
+  test("MATH-500: every reference solution's last \\boxed{} grades equal to its answer (500/500)", async () => {
     const r = rows('math/math500_test.jsonl');
     assert.is(r.length, 500);
     const bad = [];
@@ -56,7 +60,8 @@ if (!have) {
   test('real model outputs: the grader agrees with the Qwen2.5-Math 100×8 scores except where those are wrong', async () => {
     const r = rows('bon/qwen25math_math_cot_100.jsonl');
     const disagree: string[] = [];
-    for (const x of r) for (let i = 0; i < 8; i++) if ((await grade('math', x.code[i], x.answer)).correct !== x.score[i]) disagree.push(`${x.idx}:${x.pred[i]}`);
+    for (const x of r)
+      for (let i = 0; i < 8; i++) if ((await grade('math', x.code[i], x.answer)).correct !== x.score[i]) disagree.push(`${x.idx}:${x.pred[i]}`);
     // 9 of 800: Qwen's own normaliser mangles "\text{4:30 p.m.}" (idx 3, 8 samples) and "10{,}000" (idx 72)
     assert.equal([...new Set(disagree.map((d) => d.split(':')[0]))], ['3', '72']);
     assert.is(disagree.length, 9);

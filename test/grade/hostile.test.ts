@@ -48,10 +48,20 @@ test('50 KB of nested braces, a 1 MB answer, deep nesting sent to the symbolic s
 });
 
 test('concurrent grades share the pool; one that hangs times out alone', async () => {
-  const pairs = [['x^2+2x+1', '(x+1)^2', true], ['2\\sqrt{2}', '\\sqrt{8}', true], ['x+1', 'x+2', false], ['\\sqrt{2}\\sqrt{3}', '\\sqrt{6}', true], ['(x-1)(x+1)', 'x^2-1', true], ['\\pi', '3.14', false]] as const;
+  const pairs = [
+    ['x^2+2x+1', '(x+1)^2', true],
+    ['2\\sqrt{2}', '\\sqrt{8}', true],
+    ['x+1', 'x+2', false],
+    ['\\sqrt{2}\\sqrt{3}', '\\sqrt{6}', true],
+    ['(x-1)(x+1)', 'x^2-1', true],
+    ['\\pi', '3.14', false],
+  ] as const;
   const hang = gradeAnswer('math', '\\sum_{n=1}^{10^{9}} n', '5', { timeoutMs: LIMIT });
   const rs = await Promise.all(pairs.map(([p, r]) => gradeAnswer('math', p, r, { timeoutMs: 10_000 })));
-  assert.equal(rs.map((g) => [g.status, g.correct]), pairs.map(([, , want]) => ['ok', want]));
+  assert.equal(
+    rs.map((g) => [g.status, g.correct]),
+    pairs.map(([, , want]) => ['ok', want]),
+  );
   assert.is((await hang).status, 'timeout');
 });
 

@@ -19,7 +19,10 @@ test('the table is large and balanced', () => {
 test('every tricky pair grades as labelled, in both directions', async () => {
   const wrong: string[] = [];
   for (const r of rows)
-    for (const [p, q] of [[r.a, r.b], [r.b, r.a]] as const) {
+    for (const [p, q] of [
+      [r.a, r.b],
+      [r.b, r.a],
+    ] as const) {
       const g = await gradeAnswer('math', p, q);
       assert.is(g.status, 'ok', `${p} vs ${q}: ${g.detail}`);
       if (g.correct !== r.equal) wrong.push(`${JSON.stringify(p)} vs ${JSON.stringify(q)}: got ${g.correct} by ${g.rule}`);
@@ -27,8 +30,15 @@ test('every tricky pair grades as labelled, in both directions', async () => {
   assert.equal(wrong, []);
 });
 
-test('the public graders\' known bugs are not copied', async () => {
-  for (const [p, q] of [['\\frac{a}{c}', '\\frac{m}{s}'], ['50\\%', '0.5'], ['0.5\\%', '50'], ['\\frac{1}{2004!}', '\\frac{1}{2006!}'], ['2\\pi', '6.2832'], ['a \\text{ and } b', 'ab']])
+test("the public graders' known bugs are not copied", async () => {
+  for (const [p, q] of [
+    ['\\frac{a}{c}', '\\frac{m}{s}'],
+    ['50\\%', '0.5'],
+    ['0.5\\%', '50'],
+    ['\\frac{1}{2004!}', '\\frac{1}{2006!}'],
+    ['2\\pi', '6.2832'],
+    ['a \\text{ and } b', 'ab'],
+  ])
     assert.is((await gradeAnswer('math', p!, q!)).correct, false, `${p} vs ${q}`);
 });
 

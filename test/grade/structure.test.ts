@@ -7,8 +7,14 @@ test('shapes: relations, x= prefixes, unions, lists, matrices', () => {
   const x5 = shapeOf('x=5');
   assert.is(x5.kind === 'leaf' && x5.s === '5' && x5.equation?.kind === 'relation', true);
   assert.is(shapeOf('x+y=3').kind, 'relation');
-  assert.is(shapeOf('a=b=7').kind === 'relation' && compareShapes(shapeOf('\\frac{28}{4}=7'), shapeOf('7'), (p, q) => (p === q ? 'equal' : 'different')), 'equal');
-  assert.is(compareShapes(shapeOf('x+y=3'), shapeOf('3'), (p, q) => (p === q ? 'equal' : 'different')), 'different');
+  assert.is(
+    shapeOf('a=b=7').kind === 'relation' && compareShapes(shapeOf('\\frac{28}{4}=7'), shapeOf('7'), (p, q) => (p === q ? 'equal' : 'different')),
+    'equal',
+  );
+  assert.is(
+    compareShapes(shapeOf('x+y=3'), shapeOf('3'), (p, q) => (p === q ? 'equal' : 'different')),
+    'different',
+  );
   assert.equal(shapeOf('(x,y)=(1,2)'), shapeOf('(1,2)'));
   assert.is(shapeOf('x>2').kind, 'relation');
   assert.is(shapeOf('(0,1)\\cup(2,3)').kind, 'union');
@@ -24,11 +30,20 @@ test('a set with undecided members is matched, not guessed; pending pairs are on
   assert.is(compareShapes(shapeOf('\\{1,x\\}'), shapeOf('\\{x,1\\}'), leaf), 'equal');
   assert.is(compareShapes(shapeOf('\\{1,x\\}'), shapeOf('\\{2x,1\\}'), leaf), 'unknown');
   assert.is(compareShapes(shapeOf('\\{1,2\\}'), shapeOf('\\{3,1\\}'), leaf), 'different');
-  assert.equal(undecidedLeaves(shapeOf('\\{1,x\\}'), shapeOf('\\{2x,1\\}'), leaf), [['1', '2x', 'value'], ['x', '2x', 'value'], ['x', '1', 'value']]);
+  assert.equal(undecidedLeaves(shapeOf('\\{1,x\\}'), shapeOf('\\{2x,1\\}'), leaf), [
+    ['1', '2x', 'value'],
+    ['x', '2x', 'value'],
+    ['x', '1', 'value'],
+  ]);
   const s = mathStage1('(x+1, 0.5)', '(1+x, \\frac12)');
   assert.is(s.verdict, 'unknown');
   assert.equal(s.pending, [['x+1', '1+x', 'value']]);
-  assert.equal(mathStage1('x+y=3', '2x+2y=6').pending, [['x+y', '2x+2y', 'value'], ['x+y', '6', 'value'], ['3', '2x+2y', 'value'], ['x+y-(3)', '2x+2y-(6)', 'equation']]);
+  assert.equal(mathStage1('x+y=3', '2x+2y=6').pending, [
+    ['x+y', '2x+2y', 'value'],
+    ['x+y', '6', 'value'],
+    ['3', '2x+2y', 'value'],
+    ['x+y-(3)', '2x+2y-(6)', 'equation'],
+  ]);
 });
 
 test.run();

@@ -79,7 +79,8 @@ export function defaultGenerate(depth = 4): FakeGenerate {
     const marker = prompt.lastIndexOf('<|im_start|>assistant\n');
     const done = marker < 0 ? 0 : prompt.slice(marker).split('\n\n').length - 1;
     const h = hash(`${prompt}\u0000${index}\u0000${seed ?? ''}`);
-    const a = h[0]! % 50, b = h[1]! % 50;
+    const a = h[0]! % 50,
+      b = h[1]! % 50;
     if (done >= depth - 1) return `The answer is \\boxed{${(h[2]! % 4) + 10}}.`;
     return `Step ${done + 1}: ${a} + ${b} = ${a + b}.\n\nStep ${done + 2}: more`;
   };
@@ -89,14 +90,20 @@ function logprobOf(token: string, i: number): number {
   return -(hash(`${token}/${i}`)[0]! / 255) * 2;
 }
 
-interface Sample { text: string; tokens: string[]; finish: 'stop' | 'length'; matched: string | null }
+interface Sample {
+  text: string;
+  tokens: string[];
+  finish: 'stop' | 'length';
+  matched: string | null;
+}
 
 /** Cut a continuation like a server: at the first stop string (dropped from the output) or at max_tokens. */
 function cut(full: string, stops: readonly string[], maxTokens: number): Sample {
-  let end = full.length, matched: string | null = null;
+  let end = full.length,
+    matched: string | null = null;
   for (const s of stops) {
     const at = s ? full.indexOf(s) : -1;
-    if (at >= 0 && at < end) (end = at), (matched = s);
+    if (at >= 0 && at < end) ((end = at), (matched = s));
   }
   const tokens = fakeTokens(full.slice(0, end));
   if (tokens.length > maxTokens) return { text: tokens.slice(0, maxTokens).join(''), tokens: tokens.slice(0, maxTokens), finish: 'length', matched: null };
@@ -188,7 +195,8 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     if (fault === '500') return send(500, err('internal server error', 'InternalServerError', 500));
     if (fault === '429') return send(429, err('too many requests', 'RateLimitError', 429), { 'retry-after': String(o.retryAfterS ?? 0) });
     if (fault === 'malformed') return send(200, '{"id": "cmpl-x", "choices": [{"text": ');
-    if (o.apiKey !== undefined && req.headers.authorization !== `Bearer ${o.apiKey}`) return send(401, err(`unauthorized${o.echoAuth ? `: got ${req.headers.authorization}` : ''}`, 'AuthenticationError', 401));
+    if (o.apiKey !== undefined && req.headers.authorization !== `Bearer ${o.apiKey}`)
+      return send(401, err(`unauthorized${o.echoAuth ? `: got ${req.headers.authorization}` : ''}`, 'AuthenticationError', 401));
     if (req.method === 'GET' && path === '/v1/models') return send(200, { object: 'list', data: [{ id: 'fake', object: 'model' }] });
     const chat = path === '/v1/chat/completions';
     if (req.method !== 'POST' || !(chat || path === '/v1/completions')) return send(404, err(`no route ${path}`, 'NotFoundError', 404));

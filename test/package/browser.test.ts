@@ -11,12 +11,22 @@ import { build } from 'esbuild';
 import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { repo, tfjsProject } from './setup.ts';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.bin': 'application/octet-stream', '.jsonl': 'text/plain' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.jsonl': 'text/plain',
+};
 
 function serve(routes: Record<string, string>, bundle: string): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/') return res.writeHead(200, { 'content-type': TYPES['.html']! }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>');
+    if (url.pathname === '/')
+      return res
+        .writeHead(200, { 'content-type': TYPES['.html']! })
+        .end('<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>');
     if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     if (url.pathname === '/bundle.js') return res.writeHead(200, { 'content-type': TYPES['.js']! }).end(bundle);
     for (const [prefix, dir] of Object.entries(routes)) {
@@ -34,8 +44,15 @@ test('an esbuild bundle runs a search with the wasm tfjs PRM in headless chromiu
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install -y chromium)`);
   const dir = tfjsProject();
   const out = await build({
-    entryPoints: [join(repo, 'test/package/fixtures/browser.mjs')], nodePaths: [join(dir, 'node_modules')], absWorkingDir: dir,
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
+    entryPoints: [join(repo, 'test/package/fixtures/browser.mjs')],
+    nodePaths: [join(dir, 'node_modules')],
+    absWorkingDir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
   });
   const bundle = out.outputFiles[0]!.text;
   assert.not.match(bundle, /from\s*["']node:|import\(["']node:/, 'the bundle imports a node: module');

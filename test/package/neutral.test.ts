@@ -25,11 +25,18 @@ function scan(js: string, file: string): { specifiers: string[]; globals: string
   const specifiers: string[] = [];
   const globals: string[] = [];
   const visit = (n: ts.Node): void => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specifiers.push(n.moduleSpecifier.text);
-    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0])) specifiers.push(n.arguments[0].text);
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier))
+      specifiers.push(n.moduleSpecifier.text);
+    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]))
+      specifiers.push(n.arguments[0].text);
     if (ts.isIdentifier(n) && NODE_GLOBALS.has(n.text)) {
       const p = n.parent;
-      const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || (ts.isBindingElement(p) && p.propertyName === n);
+      const isName =
+        (ts.isPropertyAccessExpression(p) && p.name === n) ||
+        (ts.isPropertyAssignment(p) && p.name === n) ||
+        ts.isMethodDeclaration(p) ||
+        ts.isPropertyDeclaration(p) ||
+        (ts.isBindingElement(p) && p.propertyName === n);
       const declared = (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)) && p.name === n;
       if (!isName && !declared) globals.push(`${n.text} (line ${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1} of the JS)`);
     }
@@ -49,7 +56,9 @@ export function walk(entry: string): Graph {
     if (seen.has(file)) continue;
     seen.add(file);
     const rel = relative(repo, file);
-    const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } }).outputText;
+    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    }).outputText;
     const found = scan(js, file);
     for (const g of found.globals) problems.push(`${rel}: uses ${g}`);
     for (const s of found.specifiers) {
@@ -63,12 +72,22 @@ export function walk(entry: string): Graph {
 
 test('the walker sees what it must: a node: import, setImmediate and a peer package are found in a known file', () => {
   const g = walk('src/node/tree-file.ts');
-  assert.ok(g.problems.some((p) => p.includes('imports node:fs')), g.problems.join('\n'));
+  assert.ok(
+    g.problems.some((p) => p.includes('imports node:fs')),
+    g.problems.join('\n'),
+  );
   const tfjs = walk('src/reward/tfjs/index.ts');
   assert.ok(tfjs.packages.has('@tensorflow/tfjs-core'));
-  assert.ok(tfjs.problems.some((p) => p.startsWith('src/reward/tfjs/train.ts: uses setImmediate')), tfjs.problems.join('\n'));
-  assert.equal(scan('setImmediate(f); const o = { process: 1 }; o.Buffer; // import \'x\'', 'x.js').globals.length, 1);
-  assert.equal(scan("import a from 'a'; export { b } from './b.js'; const s = 'import c from \\'c\\''; await import('d');", 'x.js').specifiers, ['a', './b.js', 'd']);
+  assert.ok(
+    tfjs.problems.some((p) => p.startsWith('src/reward/tfjs/train.ts: uses setImmediate')),
+    tfjs.problems.join('\n'),
+  );
+  assert.equal(scan("setImmediate(f); const o = { process: 1 }; o.Buffer; // import 'x'", 'x.js').globals.length, 1);
+  assert.equal(scan("import a from 'a'; export { b } from './b.js'; const s = 'import c from \\'c\\''; await import('d');", 'x.js').specifiers, [
+    'a',
+    './b.js',
+    'd',
+  ]);
 });
 
 test('steptree (src/index.ts): no node: imports, no setImmediate or other Node-only globals, in its whole import graph', () => {

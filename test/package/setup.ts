@@ -88,7 +88,13 @@ export interface Runtime {
 /** The machine's node plus Node 22, Node 24, Bun and Deno from npm registry tarballs (test/package/runtimes.sh). */
 export const runtimes = memo((): Runtime[] => {
   const r = spawnSync(join(repo, 'test/package/runtimes.sh'), { encoding: 'utf8', timeout: 900_000 });
-  const found = new Map(r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+  const found = new Map(
+    r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ') as [string, string]),
+  );
   const want = ['node22', 'node24', 'bun', 'deno'];
   const missing = want.filter((n) => !found.has(n));
   if (missing.length) throw new Error(`runtimes not available: ${missing.join(', ')}\n${r.stderr}`);

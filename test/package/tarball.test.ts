@@ -12,9 +12,19 @@ const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 
 test('the tarball ships dist, bin, models, README and LICENSE, and no sources, tests, benchmarks or CI', () => {
   const files = packedFiles();
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/steptree.js', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/cli/main.js', 'models/arith-prm/weights.bin'])
+  for (const f of [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'bin/steptree.js',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/index.js.map',
+    'dist/cli/main.js',
+    'models/arith-prm/weights.bin',
+  ])
     assert.ok(files.includes(f), `missing ${f}`);
-  const stray = files.filter((f) => /^(src|test|benchmarks|\.ci|\.cache|out)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const stray = files.filter((f) => /^(src|test|benchmarks|\.ci|\.cache|out)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
   assert.equal(stray, []);
 });
 
@@ -39,7 +49,11 @@ function engineSmoke(rt: Runtime) {
   // steptree/tfjs and steptree/hf without the tfjs peers: one error that says what to install; the rest load
   const subpaths = out.subpaths as Record<string, string>;
   for (const s of ['steptree/tfjs', 'steptree/hf'])
-    assert.match(subpaths[s]!, new RegExp(`^MissingDependencyError: ${s} needs the npm package \`@tensorflow/tfjs-core\`.*npm install @tensorflow/tfjs-core`), s);
+    assert.match(
+      subpaths[s]!,
+      new RegExp(`^MissingDependencyError: ${s} needs the npm package \`@tensorflow/tfjs-core\`.*npm install @tensorflow/tfjs-core`),
+      s,
+    );
   for (const s of ['steptree/ai-sdk', 'steptree/runner', 'steptree/grade', 'steptree/viewer']) assert.equal(subpaths[s], 'imported', `${rt.name}: ${s}`);
 }
 
@@ -55,11 +69,19 @@ function pick(name: string): Runtime {
 test('the bin runs with plain node from the installed package (no tsx): solve, solve --out, view; --prm tfjs says what to install', () => {
   const dir = engineProject();
   const bin = join(dir, 'node_modules/.bin/steptree');
-  let r = spawnSync(process.execPath, [bin, 'solve', '--task', 'arith', '--strategy', 'beam', '--prm', 'verifier', '--seed', '1', '--json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  let r = spawnSync(process.execPath, [bin, 'solve', '--task', 'arith', '--strategy', 'beam', '--prm', 'verifier', '--seed', '1', '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.correct, true);
-  r = spawnSync(process.execPath, [bin, 'solve', '--strategy', 'beam', '--seed', '2', '--out', 'cli-tree.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  r = spawnSync(process.execPath, [bin, 'solve', '--strategy', 'beam', '--seed', '2', '--out', 'cli-tree.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   r = spawnSync(process.execPath, [bin, 'view', 'cli-tree.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
@@ -95,7 +117,27 @@ for (const name of ['node 20', 'node 22', 'node 24', 'bun', 'deno'])
 
 test('the bin with the tfjs peers: `steptree solve --prm tfjs` (the npm start search) with plain node', () => {
   const dir = tfjsProject();
-  const r = spawnSync(process.execPath, [join(dir, 'node_modules/.bin/steptree'), 'solve', '--task', 'arith', '--strategy', 'dvts', '--n', '8', '--prm', 'tfjs', '--aggregation', 'min', '--seed', '1', '--json'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(dir, 'node_modules/.bin/steptree'),
+      'solve',
+      '--task',
+      'arith',
+      '--strategy',
+      'dvts',
+      '--n',
+      '8',
+      '--prm',
+      'tfjs',
+      '--aggregation',
+      'min',
+      '--seed',
+      '1',
+      '--json',
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 300_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.ok(out.stats.prmCalls > 0);

@@ -23,7 +23,15 @@ test('package.json: every subpath has types first, and steptree/tfjs resolves to
   }
   assert.equal(pkg.exports['./tfjs'].node, './dist/reward/tfjs/entry.js');
   assert.equal(pkg.exports['./hf'].node, './dist/reward/hf/entry.js');
-  for (const p of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
+  for (const p of [
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-backend-cpu',
+    '@tensorflow/tfjs-backend-wasm',
+    '@tensorflow/tfjs-backend-webgpu',
+    'webgpu',
+    '@tensorflow/tfjs-node',
+    '@tensorflow/tfjs-node-gpu',
+  ]) {
     assert.ok(p in pkg.peerDependencies && pkg.peerDependenciesMeta[p]?.optional === true, `${p}: optional peer`);
     assert.not.ok(p in pkg.dependencies, `${p} still a dependency`);
   }
@@ -32,7 +40,9 @@ test('package.json: every subpath has types first, and steptree/tfjs resolves to
 test('tsconfig paths (development) and package exports (users) name the same subpaths', () => {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
   const paths = JSON.parse(readFileSync(join(repo, 'tsconfig.json'), 'utf8')).compilerOptions.paths as Record<string, string[]>;
-  const fromExports = Object.keys(pkg.exports).filter((s) => s !== './package.json').map((s) => (s === '.' ? 'steptree' : `steptree/${s.slice(2)}`));
+  const fromExports = Object.keys(pkg.exports)
+    .filter((s) => s !== './package.json')
+    .map((s) => (s === '.' ? 'steptree' : `steptree/${s.slice(2)}`));
   assert.equal(Object.keys(paths).sort(), fromExports.sort());
   for (const [name, [src]] of Object.entries(paths)) {
     const sub = name === 'steptree' ? '.' : `./${name.slice('steptree/'.length)}`;

@@ -5,8 +5,7 @@ import { aiSdkPolicy, defaultAnswer, sampleSeed } from '../../src/policy/ai-sdk.
 import { beam, search, startSearch, type PRM } from '../../src/index.ts';
 
 type CallOptions = Parameters<MockLanguageModelV3['doGenerate']>[0];
-const userText = (o: CallOptions) =>
-  o.prompt.flatMap((m) => (m.role === 'user' ? m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])) : [])).join('');
+const userText = (o: CallOptions) => o.prompt.flatMap((m) => (m.role === 'user' ? m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])) : [])).join('');
 
 /** A fake model for "count from 0 to 3": each step adds 1, or (on some seeds) 2, which is wrong. */
 function counter(calls: CallOptions[], tokensPerStep = 7) {
@@ -21,7 +20,10 @@ function counter(calls: CallOptions[], tokensPerStep = 7) {
       return {
         content: [{ type: 'text', text: `${text}\n\nand more` }],
         finishReason: { unified: 'stop', raw: 'stop' },
-        usage: { inputTokens: { total: 20, noCache: 20, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: tokensPerStep, text: tokensPerStep, reasoning: undefined } },
+        usage: {
+          inputTokens: { total: 20, noCache: 20, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: tokensPerStep, text: tokensPerStep, reasoning: undefined },
+        },
         warnings: [],
       };
     },
@@ -34,7 +36,14 @@ const addsOne: PRM = { name: 'adds-one', score: async (reqs) => reqs.map((r) => 
 test('searches with any AI SDK model: stop sequences, seeds per sample, usage into the token budget, signal passed', async () => {
   const calls: CallOptions[] = [];
   const problem = { id: 'count', text: 'Count from 0 to 3 in steps of 1.' };
-  const r = await search({ problem, policy: aiSdkPolicy({ model: counter(calls), temperature: 0.7 }), prm: addsOne, strategy: beam({ n: 4, beamWidth: 2 }), seed: 1, aggregation: 'min' });
+  const r = await search({
+    problem,
+    policy: aiSdkPolicy({ model: counter(calls), temperature: 0.7 }),
+    prm: addsOne,
+    strategy: beam({ n: 4, beamWidth: 2 }),
+    seed: 1,
+    aggregation: 'min',
+  });
   assert.equal(r.best?.steps, ['0 + 1 = 1', '1 + 1 = 2', '2 + 1 = 3. The answer is 3.']);
   assert.is(r.best?.answer, '3');
   assert.ok(calls.length > 4);
@@ -51,7 +60,14 @@ test('searches with any AI SDK model: stop sequences, seeds per sample, usage in
 
 test('the token budget stops the search on the provider-reported usage', async () => {
   const calls: CallOptions[] = [];
-  const r = await search({ problem: { id: 'c', text: 'Count from 0 to 3.' }, policy: aiSdkPolicy({ model: counter(calls, 50) }), prm: addsOne, strategy: beam({ n: 4, beamWidth: 2 }), seed: 2, budget: { tokens: 420 } });
+  const r = await search({
+    problem: { id: 'c', text: 'Count from 0 to 3.' },
+    policy: aiSdkPolicy({ model: counter(calls, 50) }),
+    prm: addsOne,
+    strategy: beam({ n: 4, beamWidth: 2 }),
+    seed: 2,
+    budget: { tokens: 420 },
+  });
   assert.is(r.stats.stoppedBy, 'tokens');
   assert.ok(r.stats.tokens <= 420 && r.stats.tokens > 0);
 });
@@ -63,15 +79,30 @@ test('an abort reaches a hung generation; a failing model fails its node, counte
       new Promise((_, reject) => o.abortSignal?.addEventListener('abort', () => ((sawAbort = true), reject(new Error('aborted'))), { once: true })),
   });
   const ctl = new AbortController();
-  const run = startSearch({ problem: { id: 'h', text: 'x' }, policy: aiSdkPolicy({ model: hung, maxRetries: 0 }), prm: addsOne, strategy: beam({ n: 2, beamWidth: 1 }), signal: ctl.signal });
+  const run = startSearch({
+    problem: { id: 'h', text: 'x' },
+    policy: aiSdkPolicy({ model: hung, maxRetries: 0 }),
+    prm: addsOne,
+    strategy: beam({ n: 2, beamWidth: 1 }),
+    signal: ctl.signal,
+  });
   setTimeout(() => ctl.abort(), 20);
   const r = await run.result;
   assert.is(r.stats.stoppedBy, 'aborted');
   assert.ok(sawAbort, 'the provider call saw the abort');
 
-  const broken = new MockLanguageModelV3({ doGenerate: async () => { throw new Error('provider down'); } });
+  const broken = new MockLanguageModelV3({
+    doGenerate: async () => {
+      throw new Error('provider down');
+    },
+  });
   try {
-    await search({ problem: { id: 'b', text: 'x' }, policy: aiSdkPolicy({ model: broken, maxRetries: 0 }), prm: addsOne, strategy: beam({ n: 2, beamWidth: 1 }) });
+    await search({
+      problem: { id: 'b', text: 'x' },
+      policy: aiSdkPolicy({ model: broken, maxRetries: 0 }),
+      prm: addsOne,
+      strategy: beam({ n: 2, beamWidth: 1 }),
+    });
     assert.unreachable('no error');
   } catch (e) {
     assert.match((e as Error).message, /provider down/);

@@ -9,7 +9,12 @@ import { ResponseCache, stableJson } from '../../src/policy/cache.ts';
 test('keys: field order does not matter, every field does (sample index, seed, n)', () => {
   const base = { endpoint: 'http://x/v1/completions', sample: 0, body: { model: 'm', prompt: 'p', n: 1, seed: 7 } };
   assert.is(ResponseCache.key(base), ResponseCache.key({ body: { seed: 7, n: 1, prompt: 'p', model: 'm' }, sample: 0, endpoint: 'http://x/v1/completions' }));
-  for (const v of [{ ...base, sample: 1 }, { ...base, body: { ...base.body, seed: 8 } }, { ...base, body: { ...base.body, n: 2 } }, { ...base, endpoint: 'http://y/v1/completions' }]) {
+  for (const v of [
+    { ...base, sample: 1 },
+    { ...base, body: { ...base.body, seed: 8 } },
+    { ...base, body: { ...base.body, n: 2 } },
+    { ...base, endpoint: 'http://y/v1/completions' },
+  ]) {
     assert.is.not(ResponseCache.key(v), ResponseCache.key(base));
   }
   assert.is(stableJson({ b: [1, { d: 2, c: 3 }], a: undefined }), '{"b":[1,{"c":3,"d":2}]}');
@@ -28,7 +33,12 @@ test('round trip, counters, a torn entry reads as a miss, no temporary files lef
     writeFileSync(join(dir, 'nested', k.slice(0, 2), `${k}.json`), '{"key": "tor');
     assert.is(c.get(k), undefined);
     assert.equal([c.hits, c.misses, c.writes, c.writeErrors], [1, 2, 1, 0]);
-    assert.is(readdirSync(join(dir, 'nested'), { recursive: true }).map(String).filter((f) => f.endsWith('.tmp')).length, 0);
+    assert.is(
+      readdirSync(join(dir, 'nested'), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.tmp')).length,
+      0,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,7 +51,10 @@ test('process.exit with writes in flight: they land anyway', async () => {
       const c = new ResponseCache(${JSON.stringify(dir)});
       for (let i = 0; i < 50; i++) c.set(ResponseCache.key({ i }), { i });
       process.exit(0);`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', src], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', src], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+    });
     assert.is(r.status, 0, r.stderr);
     const c = new ResponseCache(dir);
     assert.is(Array.from({ length: 50 }, (_, i) => c.get<{ i: number }>(ResponseCache.key({ i }))?.i).filter((v) => v !== undefined).length, 50);

@@ -7,7 +7,9 @@ async function call(o: FakeServerOptions, path: string, body: unknown, faults = 
   try {
     const out: { status: number; text: string }[] = [];
     for (let i = 0; i <= faults; i++) {
-      const r = await fetch(s.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch((e: Error) => ({ status: -1, text: async () => e.message }));
+      const r = await fetch(s.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(
+        (e: Error) => ({ status: -1, text: async () => e.message }),
+      );
       out.push({ status: r.status, text: await r.text() });
     }
     return { out, json: () => JSON.parse(out[out.length - 1]!.text), stats: { ...s.stats } };
@@ -37,7 +39,17 @@ test('SGLang matched_stop, llama.cpp/Ollama ignore n, chat format with prefill',
   const l = (await call({ flavor: 'llamacpp', generate: gen }, '/completions', { prompt: 'P', n: 4, stop: ['\n\n'] })).json();
   assert.equal([l.choices.length, 'stop_reason' in l.choices[0], 'matched_stop' in l.choices[0]], [1, false, false]);
   let seen = '';
-  const c = (await call({ generate: (p) => ((seen = p), 'ok'), reportCached: true }, '/chat/completions', { messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'A\n\n' }], continue_final_message: true, add_generation_prompt: false, logprobs: true })).json();
+  const c = (
+    await call({ generate: (p) => ((seen = p), 'ok'), reportCached: true }, '/chat/completions', {
+      messages: [
+        { role: 'user', content: 'Q' },
+        { role: 'assistant', content: 'A\n\n' },
+      ],
+      continue_final_message: true,
+      add_generation_prompt: false,
+      logprobs: true,
+    })
+  ).json();
   assert.is(seen, '<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\nA\n\n');
   assert.equal(c.choices[0].message, { role: 'assistant', content: 'ok' });
   assert.is(c.choices[0].logprobs.content[0].token, 'ok');
@@ -46,17 +58,26 @@ test('SGLang matched_stop, llama.cpp/Ollama ignore n, chat format with prefill',
 
 test('faults: scripted kinds answer as announced, then normal service', async () => {
   const r = await call({ faults: ['500', '429', 'malformed', 'reset'], retryAfterS: 2, generate: gen }, '/completions', { prompt: 'P' }, 4);
-  assert.equal(r.out.map((o) => o.status), [500, 429, 200, -1, 200]);
+  assert.equal(
+    r.out.map((o) => o.status),
+    [500, 429, 200, -1, 200],
+  );
   assert.throws(() => JSON.parse(r.out[2]!.text));
   assert.equal(JSON.parse(r.out[0]!.text).error.code, 500);
   assert.is(r.stats.faults, 4);
   const rate = await call({ faultRate: 1, faultKinds: ['500'] }, '/completions', { prompt: 'P' }, 2);
-  assert.equal(rate.out.map((o) => o.status), [500, 500, 500]);
+  assert.equal(
+    rate.out.map((o) => o.status),
+    [500, 500, 500],
+  );
 });
 
 test('a hung request is cut when the server closes', async () => {
   const s = await startFakeOpenAIServer({ faults: ['hang'] });
-  const pending = fetch(s.url + '/completions', { method: 'POST', body: '{}' }).then(() => 'answered', () => 'cut');
+  const pending = fetch(s.url + '/completions', { method: 'POST', body: '{}' }).then(
+    () => 'answered',
+    () => 'cut',
+  );
   await new Promise((r) => setTimeout(r, 30));
   await s.close();
   assert.is(await pending, 'cut');

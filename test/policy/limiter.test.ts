@@ -7,13 +7,18 @@ const tick = () => new Promise((r) => setTimeout(r, 2));
 
 test('caps work in flight and runs everything queued', async () => {
   const l = new Limiter(3);
-  let now = 0, peak = 0;
-  const done = await Promise.all(Array.from({ length: 10 }, (_, i) => l.run(async () => {
-    peak = Math.max(peak, ++now);
-    await tick();
-    now--;
-    return i;
-  })));
+  let now = 0,
+    peak = 0;
+  const done = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      l.run(async () => {
+        peak = Math.max(peak, ++now);
+        await tick();
+        now--;
+        return i;
+      }),
+    ),
+  );
   assert.equal(done, [...Array(10).keys()]);
   assert.is(peak, 3);
   assert.is(l.peak, 3);
@@ -43,7 +48,7 @@ test('adaptive: halves on throttle down to min, grows back by 1/limit per succes
   const l = new Limiter(16, true, 2);
   l.onThrottle();
   assert.is(l.limit, 8);
-  l.onThrottle(), l.onThrottle(), l.onThrottle();
+  (l.onThrottle(), l.onThrottle(), l.onThrottle());
   assert.is(l.limit, 2);
   for (let i = 0; i < 4; i++) l.onSuccess();
   assert.ok(l.limit > 3 && l.limit < 4.1);

@@ -23,8 +23,17 @@ test.after.each(async () => {
 });
 
 const problem = { id: 'p1', text: 'What is 2 + 3?' };
-const req = (steps: string[] = [], k = 1, extra: Partial<ProposeRequest> = {}): ProposeRequest => ({ problem, steps, k, seed: `1/0/${steps.length}`, nodeId: `0.${steps.length}`, signal: new AbortController().signal, ...extra });
-const policy = (s: FakeServer, o: Partial<OpenAIPolicyOptions> = {}) => new OpenAIPolicy({ baseURL: s.url, model: 'qwen', retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 2000, env: {}, ...o });
+const req = (steps: string[] = [], k = 1, extra: Partial<ProposeRequest> = {}): ProposeRequest => ({
+  problem,
+  steps,
+  k,
+  seed: `1/0/${steps.length}`,
+  nodeId: `0.${steps.length}`,
+  signal: new AbortController().signal,
+  ...extra,
+});
+const policy = (s: FakeServer, o: Partial<OpenAIPolicyOptions> = {}) =>
+  new OpenAIPolicy({ baseURL: s.url, model: 'qwen', retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 2000, env: {}, ...o });
 async function rejects(p: Promise<unknown>): Promise<Error> {
   try {
     await p;
@@ -46,7 +55,11 @@ test('completions: template head + steps, each re-followed by the delimiter; the
   }
   assert.is(steps.length, 4);
   const prompts = bodies(s).map((b) => b.prompt as string);
-  assert.ok(prompts[0]!.startsWith('<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n'));
+  assert.ok(
+    prompts[0]!.startsWith(
+      '<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n',
+    ),
+  );
   for (let i = 1; i < prompts.length; i++) assert.is(prompts[i], prompts[i - 1]! + steps[i - 1]! + '\n\n');
   assert.ok(steps.every((t) => !t.includes('\n\n')));
   assert.equal(bodies(s)[0]!.stop, ['\n\n']);
@@ -93,7 +106,13 @@ test('n: one request with n = k on vLLM; the probe sends fan-outs where n is ign
   const v = await serve({ flavor: 'vllm' });
   const pv = policy(v);
   assert.is((await pv.propose(req([], 4))).length, 4);
-  assert.equal(bodies(v).map((b) => [b.n, b.max_tokens]), [[2, 1], [4, 1024]]); // the probe, then the call
+  assert.equal(
+    bodies(v).map((b) => [b.n, b.max_tokens]),
+    [
+      [2, 1],
+      [4, 1024],
+    ],
+  ); // the probe, then the call
   assert.is(pv.info().probe, 'n');
   const l = await serve({ flavor: 'ollama' });
   const pl = policy(l);
@@ -101,7 +120,9 @@ test('n: one request with n = k on vLLM; the probe sends fan-outs where n is ign
   assert.is(props.length, 4);
   assert.is(l.requests.length, 5); // the probe + 4 fanned out
   assert.equal([pl.info().effectiveNMode, pl.info().probe], ['fanout', 'fanout']);
-  const seeds = bodies(l).slice(1).map((b) => b.seed);
+  const seeds = bodies(l)
+    .slice(1)
+    .map((b) => b.seed);
   assert.is(new Set(seeds).size, 4);
   assert.ok(new Set(props.map((p) => p.text)).size > 1);
   await pl.propose(req([], 3));
@@ -113,7 +134,12 @@ test('n: one request with n = k on vLLM; the probe sends fan-outs where n is ign
   const pf = policy(f, { retries: 1 });
   assert.is((await pf.propose(req([], 3))).length, 3);
   assert.equal([pf.info().probe, pf.info().effectiveNMode, pf.info().failedCalls], ['failed', 'fanout', 0]);
-  assert.equal(bodies(f).slice(2).map((b) => b.n), [3, 1, 1]);
+  assert.equal(
+    bodies(f)
+      .slice(2)
+      .map((b) => b.n),
+    [3, 1, 1],
+  );
   // a server that refuses n > 1 gets fan-outs
   const r = await serve({ rejectN: true });
   const pr = policy(r);
@@ -125,7 +151,10 @@ test('probe under concurrency: decided once before any call with k > 1, so the r
   const l = await serve({ flavor: 'ollama', latencyMs: 10 });
   const p = policy(l);
   const calls = Array.from({ length: 5 }, (_, i) => p.propose({ ...req([], 3), problem: { id: `c${i}`, text: `Q${i}` } }));
-  assert.equal((await Promise.all(calls)).map((x) => x.length), [3, 3, 3, 3, 3]);
+  assert.equal(
+    (await Promise.all(calls)).map((x) => x.length),
+    [3, 3, 3, 3, 3],
+  );
   const ns = bodies(l).map((b) => b.n);
   assert.equal(ns, [2, ...Array(15).fill(1)]);
   const one = policy(await serve({ flavor: 'vllm' }));
@@ -141,7 +170,10 @@ test('logprobs become the prior (mean token logprob); tokens add up to usage; pr
   assert.is(json.body!.logprobs, 1);
   for (const x of props) assert.ok(typeof x.logprob === 'number' && x.logprob < 0 && x.logprob >= -2);
   const info = p.info();
-  assert.is(props.reduce((a, x) => a + x.tokens, 0), info.completionTokens);
+  assert.is(
+    props.reduce((a, x) => a + x.tokens, 0),
+    info.completionTokens,
+  );
   assert.ok(props[0]!.promptTokens! > 0 && props[0]!.cachedTokens! > 0);
   assert.is(props[1]!.promptTokens, undefined); // once per call, not per sample
   assert.is(info.promptTokens, props[0]!.promptTokens);
@@ -279,7 +311,12 @@ test('registry: openai from options; unknown or missing options are named', asyn
   const s = await serve();
   const p = await policyKinds.openai!.create({ seed: 3, options: { baseUrl: s.url, model: 'qwen', temperature: 0 } });
   assert.is((await p.propose(req())).length, 1);
-  for (const [options, field] of [[{ model: 'm' }, '--base-url'], [{ baseURL: s.url }, '--model'], [{ baseURL: s.url, model: 'm', temprature: 1 }, 'policy.temprature'], [{ baseURL: s.url, model: 'm', nMode: 'x' }, 'policy.nMode']] as const) {
+  for (const [options, field] of [
+    [{ model: 'm' }, '--base-url'],
+    [{ baseURL: s.url }, '--model'],
+    [{ baseURL: s.url, model: 'm', temprature: 1 }, 'policy.temprature'],
+    [{ baseURL: s.url, model: 'm', nMode: 'x' }, 'policy.nMode'],
+  ] as const) {
     const e = await rejects(policyKinds.openai!.create({ seed: 1, options }));
     assert.instance(e, InvalidOptionError);
     assert.is((e as InvalidOptionError).option, field);

@@ -11,7 +11,11 @@ import { DATA, hasData } from './data.ts';
 
 const BON = resolve(DATA, 'bon/qwen25math_math_cot_100.jsonl');
 const GSM = resolve(DATA, 'gsm8k/example_model_solutions.jsonl');
-const rows = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const rows = (f: string) =>
+  readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 /** Every trajectory reachable from the root, asking for `k` proposals at each node. */
 function allPaths(p: ReplayPolicy, problem: { id: string; text: string }, k: number): { steps: string[]; answer?: string }[] {
@@ -35,7 +39,16 @@ test('Qwen2.5-Math best-of-8: the trie reproduces exactly the 8 candidates of ea
   assert.equal([p.info().problems, p.info().candidates], [100, 800]);
   for (const [i, r] of rows(BON).entries()) {
     const want = new Map<string, string>();
-    r.response.forEach((t: string, j: number) => want.set(t.split(/\n\n+/).map((s) => s.trim()).filter(Boolean).join('\n\n'), r.pred[j]));
+    r.response.forEach((t: string, j: number) =>
+      want.set(
+        t
+          .split(/\n\n+/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .join('\n\n'),
+        r.pred[j],
+      ),
+    );
     const got = allPaths(p, { id: `bon-${i}`, text: r.question }, 64);
     assert.is(got.length, want.size, `problem ${i}`);
     for (const g of got) assert.is(g.answer, want.get(g.steps.join('\n\n')), `problem ${i}`);
@@ -85,10 +98,16 @@ test('proposals: k draws without replacement (counts merge), priors are pool sha
     assert.equal([end.terminal, end.answer], [true, '2']);
     const withR = new ReplayPolicy({ pool: f, sampling: 'with-replacement' });
     assert.is(withR.proposeSync({ problem: q, steps: [], k: 10, seed: 's' }).length, 10);
-    assert.throws(() => p.proposeSync({ problem: q, steps: ['Z'], k: 1, seed: 's' }), (e: unknown) => e instanceof SteptreeError && /not in the pool/.test(String(e)));
+    assert.throws(
+      () => p.proposeSync({ problem: q, steps: ['Z'], k: 1, seed: 's' }),
+      (e: unknown) => e instanceof SteptreeError && /not in the pool/.test(String(e)),
+    );
     assert.throws(() => p.proposeSync({ problem: { id: 'x', text: 'other' }, steps: [], k: 1, seed: 's' }), /no candidates for problem x/);
     writeFileSync(join(dir, 'bad.jsonl'), '{"question": "a", "response": ["x"]}\n{oops\n');
-    assert.throws(() => new ReplayPolicy({ pool: join(dir, 'bad.jsonl') }), (e: unknown) => e instanceof FormatError && /bad\.jsonl:2/.test(String(e)));
+    assert.throws(
+      () => new ReplayPolicy({ pool: join(dir, 'bad.jsonl') }),
+      (e: unknown) => e instanceof FormatError && /bad\.jsonl:2/.test(String(e)),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,14 +19,23 @@ test('Retry-After: seconds, HTTP date, retry-after-ms; honoured up to the cap', 
 
 test('backoff: full jitter, doubling, capped', () => {
   const f = { retry: true, status: 500, kind: 'http' as const, message: '' };
-  assert.equal([0, 1, 2, 3, 10].map((a) => backoffMs(a, f, o)), [50, 100, 200, 400, 500]);
+  assert.equal(
+    [0, 1, 2, 3, 10].map((a) => backoffMs(a, f, o)),
+    [50, 100, 200, 400, 500],
+  );
   assert.is(backoffMs(3, f, { ...o, rng: () => 0 }), 0);
 });
 
 test('classify: what is retried', () => {
   const err = (s: number) => APIError.generate(s, { error: { message: 'x' } }, undefined, h({}));
-  assert.equal([429, 500, 503, 408].map((s) => classify(err(s)).retry), [true, true, true, true]);
-  assert.equal([400, 401, 404, 422].map((s) => classify(err(s)).retry), [false, false, false, false]);
+  assert.equal(
+    [429, 500, 503, 408].map((s) => classify(err(s)).retry),
+    [true, true, true, true],
+  );
+  assert.equal(
+    [400, 401, 404, 422].map((s) => classify(err(s)).retry),
+    [false, false, false, false],
+  );
   assert.is(classify(new APIConnectionTimeoutError()).kind, 'timeout');
   assert.is(classify(new APIConnectionError({ message: 'reset' })).kind, 'connection');
   assert.is(classify(new MalformedResponse('no choices')).kind, 'malformed');
@@ -40,10 +49,19 @@ test('classify: what is retried', () => {
 test('withRetries: succeeds after failures, gives up with the last failure, stops on abort', async () => {
   let n = 0;
   const seen: string[] = [];
-  const v = await withRetries(async () => (n++ < 2 ? Promise.reject(new MalformedResponse('x')) : 'ok'), { ...o, baseDelayMs: 1 }, undefined, (f) => seen.push(f.kind));
+  const v = await withRetries(
+    async () => (n++ < 2 ? Promise.reject(new MalformedResponse('x')) : 'ok'),
+    { ...o, baseDelayMs: 1 },
+    undefined,
+    (f) => seen.push(f.kind),
+  );
   assert.equal([v, n, seen], ['ok', 3, ['malformed', 'malformed']]);
   try {
-    await withRetries(async () => Promise.reject(APIError.generate(500, { error: { message: 'boom' } }, undefined, h({}))), { ...o, retries: 2, baseDelayMs: 1 });
+    await withRetries(async () => Promise.reject(APIError.generate(500, { error: { message: 'boom' } }, undefined, h({}))), {
+      ...o,
+      retries: 2,
+      baseDelayMs: 1,
+    });
     assert.unreachable();
   } catch (e) {
     assert.instance(e, RetriesExhausted);
@@ -51,7 +69,11 @@ test('withRetries: succeeds after failures, gives up with the last failure, stop
     assert.match((e as Error).message, '500 boom');
   }
   const ac = new AbortController();
-  const p = withRetries(async () => Promise.reject(APIError.generate(429, undefined, undefined, h({ 'retry-after': '100' }))), { ...o, retryAfterCapMs: 100_000 }, ac.signal);
+  const p = withRetries(
+    async () => Promise.reject(APIError.generate(429, undefined, undefined, h({ 'retry-after': '100' }))),
+    { ...o, retryAfterCapMs: 100_000 },
+    ac.signal,
+  );
   setTimeout(() => ac.abort(new Error('stop')), 20);
   try {
     await p;

@@ -12,7 +12,10 @@ import type { BenchItem } from '../../src/tasks/types.ts';
 import { gsm8kItems, hasData, lookup, math500Items } from './data.ts';
 
 const janet: BenchItem = {
-  id: 'janet', problem: { id: 'janet', text: 'Janet’s ducks lay 16 eggs per day…' }, reference: '18', source: { file: 'x', line: 1 },
+  id: 'janet',
+  problem: { id: 'janet', text: 'Janet’s ducks lay 16 eggs per day…' },
+  reference: '18',
+  source: { file: 'x', line: 1 },
   solution: 'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market.\n#### 18',
 };
 
@@ -85,17 +88,28 @@ test('oracle: right on the reference path, wrong from the first corrupted step o
   assert.ok(o.scoreOne({ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]! }) < 0.01);
   // judged from the parent's cached verdict, the same scores
   const keyed = new OraclePRM();
-  const [k0, k1] = await keyed.score([{ problem: janet.problem, prefix: [], step: bad.steps[0]!, key: 'x' }]).then(async (a) => [...a, ...(await keyed.score([{ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]!, key: 'y', parentKey: 'x' }]))]);
+  const [k0, k1] = await keyed
+    .score([{ problem: janet.problem, prefix: [], step: bad.steps[0]!, key: 'x' }])
+    .then(async (a) => [
+      ...a,
+      ...(await keyed.score([{ problem: janet.problem, prefix: bad.steps.slice(0, 1), step: clean.steps[1]!, key: 'y', parentKey: 'x' }])),
+    ]);
   assert.ok(k0! < 0.01 && k1! < 0.01);
   keyed.release(['x', 'y']);
   const noisy = new OraclePRM({ noise: 3, seed: 1 });
   const viaParent = new OraclePRM({ noise: 3, seed: 1 });
   viaParent.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]!, key: 'p' });
-  assert.is(viaParent.scoreOne({ problem: janet.problem, prefix: clean.steps.slice(0, 1), step: clean.steps[1]!, key: 'c', parentKey: 'p' }), noisy.scoreOne({ problem: janet.problem, prefix: clean.steps.slice(0, 1), step: clean.steps[1]! }));
+  assert.is(
+    viaParent.scoreOne({ problem: janet.problem, prefix: clean.steps.slice(0, 1), step: clean.steps[1]!, key: 'c', parentKey: 'p' }),
+    noisy.scoreOne({ problem: janet.problem, prefix: clean.steps.slice(0, 1), step: clean.steps[1]! }),
+  );
   const s1 = noisy.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]! });
   assert.is(noisy.scoreOne({ problem: janet.problem, prefix: [], step: clean.steps[0]! }), s1);
   assert.ok(s1 !== r0);
-  assert.throws(() => o.scoreOne({ problem: janet.problem, prefix: [], step: 'a step nobody proposed' }), (e: unknown) => e instanceof SteptreeError && /simulated policy/.test((e as Error).message));
+  assert.throws(
+    () => o.scoreOne({ problem: janet.problem, prefix: [], step: 'a step nobody proposed' }),
+    (e: unknown) => e instanceof SteptreeError && /simulated policy/.test((e as Error).message),
+  );
   assert.is(o.info().simulated, true);
   // the marks live outside the text and the problem
   assert.not.match(JSON.stringify({ bad, problem: janet.problem }), /corrupt|deviat/);
@@ -127,7 +141,8 @@ test('GSM8K test (1,319): errorRate 0 ends on every reference answer, errorRate 
   const get = lookup(items);
   const right = new SimulatedPolicy({ items: get, errorRate: 0 });
   const wrong = new SimulatedPolicy({ items: get, errorRate: 1, seed: 5 });
-  let ok = 0, bad = 0;
+  let ok = 0,
+    bad = 0;
   for (const it of items) {
     if (walk(right, it, 'x').answer === it.reference) ok++;
     const w = walk(wrong, it, 'x').answer;
@@ -143,7 +158,8 @@ test('MATH-500: errorRate 0 ends on the boxed reference; errorRate 1 on a differ
   const get = lookup(items);
   const right = new SimulatedPolicy({ items: get, errorRate: 0 });
   const wrong = new SimulatedPolicy({ items: get, errorRate: 1, seed: 5 });
-  let ok = 0, bad = 0;
+  let ok = 0,
+    bad = 0;
   for (const it of items) {
     const r = walk(right, it, 'x');
     if (r.answer === lastBoxed(it.solution!)) ok++;
@@ -170,7 +186,10 @@ test('through the engine: beam with the oracle finds the reference answers; the 
   assert.ok(right(beams) >= 38, `beam ${right(beams)}/40`);
   assert.ok(right(greedies) < right(beams), `greedy ${right(greedies)} vs beam ${right(beams)}`);
   const again = await run(beam({ n: 8, beamWidth: 4 }), 1);
-  assert.equal(again.map((r) => stringifyTree(r)), beams.map((r) => stringifyTree(r)));
+  assert.equal(
+    again.map((r) => stringifyTree(r)),
+    beams.map((r) => stringifyTree(r)),
+  );
   // the tree carries the problem as search saw it (no reference) and step texts only
   const tree = JSON.parse(stringifyTree(beams[0]!));
   assert.equal(tree.problem, items[0]!.problem);

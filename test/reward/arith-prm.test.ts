@@ -21,19 +21,25 @@ test('shipped models/arith-prm: small, with its training record, and separates r
     const problem = arithProblem(`heldout-${s}`);
     const steps: string[] = [];
     for (let i = 0; i < 10; i++) steps.push(policy.proposeSync({ problem, steps, k: 1, seed: `${s}/${i}` })[0]!.text);
-    const scores = await prm.score(steps.map((step, i) => ({ problem, prefix: steps.slice(0, i), step, key: `t${s}.${i}`, parentKey: i ? `t${s}.${i - 1}` : undefined })));
+    const scores = await prm.score(
+      steps.map((step, i) => ({ problem, prefix: steps.slice(0, i), step, key: `t${s}.${i}`, parentKey: i ? `t${s}.${i - 1}` : undefined })),
+    );
     steps.forEach((st, i) => pairs.push({ score: scores[i]!, label: checkStep(arithMeta(problem), steps.slice(0, i), st) ? 1 : 0 }));
   }
   const auc = rocAuc(pairs);
   // siblings: the right step and a slip of it (off by 1–20, as the policy errs) under the same correct prefix, where
   // depth cannot help; the model trained without sibling labels or digit embeddings scored 0.54 here, chance
-  let wins = 0, n = 0;
+  let wins = 0,
+    n = 0;
   for (let s = 0; s < 30; s++) {
-    const problem = arithProblem(`sibling-${s}`), m = arithMeta(problem);
+    const problem = arithProblem(`sibling-${s}`),
+      m = arithMeta(problem);
     let v = m.start;
     const truth: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const { op, a } = m.ops[i]!, r = applyOp(v, op, a), off = 1 + ((s * 7 + i * 3) % 20);
+      const { op, a } = m.ops[i]!,
+        r = applyOp(v, op, a),
+        off = 1 + ((s * 7 + i * 3) % 20);
       const parentKey = i ? `r${s}.${i - 1}` : undefined;
       const [right, slip] = await prm.score([
         { problem, prefix: truth, step: stepText(v, op, a, r), key: `r${s}.${i}`, parentKey },
@@ -63,7 +69,14 @@ test('the shipped tfjs PRM steers beam search where a constant score cannot', as
     let ok = 0;
     for (let s = 0; s < 30; s++) {
       const problem = arithProblem(s);
-      const r = await search({ problem, policy: new ArithPolicy({ errorRate: 0.3 }), prm: p as typeof prm, strategy: beam({ n: 8, beamWidth: 4 }), seed: s, aggregation: 'min' });
+      const r = await search({
+        problem,
+        policy: new ArithPolicy({ errorRate: 0.3 }),
+        prm: p as typeof prm,
+        strategy: beam({ n: 8, beamWidth: 4 }),
+        seed: s,
+        aggregation: 'min',
+      });
       if (gradeArith(problem, r.best?.answer ?? null)) ok++;
     }
     return ok;

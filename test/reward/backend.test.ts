@@ -59,8 +59,12 @@ test('a faked-present tfjs-node wins over everything after it', async () => {
 test('a native package that throws on import (bad libtensorflow) falls through, never crashes', async () => {
   const lines: string[] = [];
   const { load } = loader([], {
-    '@tensorflow/tfjs-node-gpu': () => { throw new Error('libtensorflow.so.2: cannot open shared object file\nstack…'); },
-    '@tensorflow/tfjs-node': () => { throw new Error('The specified module could not be found.'); },
+    '@tensorflow/tfjs-node-gpu': () => {
+      throw new Error('libtensorflow.so.2: cannot open shared object file\nstack…');
+    },
+    '@tensorflow/tfjs-node': () => {
+      throw new Error('The specified module could not be found.');
+    },
   });
   assert.is(await selectBackend('tensorflow', { load, log: (l) => lines.push(l) }), 'wasm');
   assert.is(lines.length, 2);

@@ -10,14 +10,15 @@ import type { ScoreRequest } from '../../src/reward/types.ts';
 type Handler = (req: { path: string; body: any }, res: ServerResponse) => void;
 let handler: Handler = (_r, res) => res.end('{}');
 const seen: { path: string; body: any }[] = [];
-let inFlight = 0, maxInFlight = 0;
+let inFlight = 0,
+  maxInFlight = 0;
 const server = createServer((req: IncomingMessage, res) => {
   let raw = '';
   req.on('data', (c) => (raw += c));
   req.on('end', () => {
     const r = { path: req.url ?? '', body: JSON.parse(raw) };
     seen.push(r);
-    inFlight++, (maxInFlight = Math.max(maxInFlight, inFlight));
+    (inFlight++, (maxInFlight = Math.max(maxInFlight, inFlight)));
     res.on('close', () => inFlight--);
     handler(r, res);
   });
@@ -41,7 +42,12 @@ const json = (res: ServerResponse, v: unknown, status = 200) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(v));
 };
-const req = (steps: string[], key = 'k'): ScoreRequest => ({ problem: { id: 'p', text: 'What is 1+1?' }, prefix: steps.slice(0, -1), step: steps[steps.length - 1]!, key });
+const req = (steps: string[], key = 'k'): ScoreRequest => ({
+  problem: { id: 'p', text: 'What is 1+1?' },
+  prefix: steps.slice(0, -1),
+  step: steps[steps.length - 1]!,
+  key,
+});
 const prm = (o: Partial<HttpPRMOptions>) => new HttpPRM({ baseUrl: base, model: 'm', format: 'qwen2.5-math-prm', retryDelayMs: 5, ...o });
 async function rejects(p: Promise<unknown>): Promise<Error> {
   try {
@@ -56,7 +62,10 @@ test('prompts are rendered from the format table; tags inside texts are removed'
   const f = httpStepFormats['math-shepherd'];
   assert.is(renderPrompt(f, 'Q?', ['a', 'b ки c']), 'Q? Step 1: a ки\nStep 2: b  c ки');
   assert.is(renderPrompt(httpStepFormats.plain, 'Q {steps}', ['a', 'b']), 'Q {steps}\n\na\n\nb');
-  assert.match(renderPrompt(httpStepFormats['qwen2.5-math-prm'], 'Q', ['a', 'b']), /<\|im_start\|>user\nQ<\|im_end\|>\n<\|im_start\|>assistant\na<extra_0>b<extra_0><\|im_end\|>\n$/);
+  assert.match(
+    renderPrompt(httpStepFormats['qwen2.5-math-prm'], 'Q', ['a', 'b']),
+    /<\|im_start\|>user\nQ<\|im_end\|>\n<\|im_start\|>assistant\na<extra_0>b<extra_0><\|im_end\|>\n$/,
+  );
 });
 
 test('qwen2.5-math-prm via /pooling: last step tag row, split into maxBatch requests, out-of-order indices', async () => {
@@ -69,10 +78,23 @@ test('qwen2.5-math-prm via /pooling: last step tag row, split into maxBatch requ
     });
     json(res, { object: 'list', data: rows.reverse() });
   };
-  const scores = await prm({ maxBatch: 2, baseUrl: `${base}/v1/`, extraBody: { task: 'token_classify' } }).score([req(['a']), req(['a', 'b']), req(['a', 'b', 'c'])]);
+  const scores = await prm({ maxBatch: 2, baseUrl: `${base}/v1/`, extraBody: { task: 'token_classify' } }).score([
+    req(['a']),
+    req(['a', 'b']),
+    req(['a', 'b', 'c']),
+  ]);
   // 1 step → 1/2; 2 steps as logits [0, ln 2] → 2/3; 3 steps → 3/4
-  assert.equal(scores.map((s) => +s.toFixed(12)), [0.5, +(2 / 3).toFixed(12), 0.75]);
-  assert.equal(seen.map((s) => [s.path, s.body.input.length, s.body.model, s.body.task]), [['/pooling', 2, 'm', 'token_classify'], ['/pooling', 1, 'm', 'token_classify']]);
+  assert.equal(
+    scores.map((s) => +s.toFixed(12)),
+    [0.5, +(2 / 3).toFixed(12), 0.75],
+  );
+  assert.equal(
+    seen.map((s) => [s.path, s.body.input.length, s.body.model, s.body.task]),
+    [
+      ['/pooling', 2, 'm', 'token_classify'],
+      ['/pooling', 1, 'm', 'token_classify'],
+    ],
+  );
 });
 
 test('math-shepherd via /v1/completions logprobs: P(+) vs P(-) after the last ки', async () => {
@@ -169,9 +191,18 @@ test('caller abort stops without retrying; bad options are InvalidOptionError', 
   const e = await rejects(prm({ timeoutMs: 5000, retries: 3 }).score([req(['a'])], ac.signal));
   assert.match(e.message, /search ended/);
   assert.is(seen.length, 1);
-  assert.throws(() => prm({ format: 'nope' as never }), (x: unknown) => x instanceof InvalidOptionError && /format/.test((x as Error).message));
-  assert.throws(() => prm({ maxBatch: 0 }), (x: unknown) => x instanceof InvalidOptionError && /maxBatch/.test((x as Error).message));
-  assert.throws(() => prm({ baseUrl: 'not a url' }), (x: unknown) => x instanceof InvalidOptionError && /baseUrl/.test((x as Error).message));
+  assert.throws(
+    () => prm({ format: 'nope' as never }),
+    (x: unknown) => x instanceof InvalidOptionError && /format/.test((x as Error).message),
+  );
+  assert.throws(
+    () => prm({ maxBatch: 0 }),
+    (x: unknown) => x instanceof InvalidOptionError && /maxBatch/.test((x as Error).message),
+  );
+  assert.throws(
+    () => prm({ baseUrl: 'not a url' }),
+    (x: unknown) => x instanceof InvalidOptionError && /baseUrl/.test((x as Error).message),
+  );
   assert.equal(await prm({}).score([]), []);
 });
 

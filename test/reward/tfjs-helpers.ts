@@ -8,8 +8,10 @@ export const tinyArch: Partial<ArchConfig> = { dModel: 16, heads: 2, layers: 1, 
 export function syntheticExamples(n: number, seed = 'data'): TrainExample[] {
   const rng = seedrandom(seed);
   return Array.from({ length: n }, () => {
-    const a = Math.floor(rng() * 10), b = Math.floor(rng() * 10);
-    const steps: string[] = [], labels: number[] = [];
+    const a = Math.floor(rng() * 10),
+      b = Math.floor(rng() * 10);
+    const steps: string[] = [],
+      labels: number[] = [];
     let ok = true;
     for (let t = 0; t < 4; t++) {
       const good = rng() < 0.7;

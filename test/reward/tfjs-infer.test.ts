@@ -18,7 +18,13 @@ test.before(async () => {
 /** Every weight set to seeded noise: fresh LayerNorms (gain 1, bias 0) would hide a wrong fold. */
 function randomize(net: PRMNet, seed: string): void {
   const rng = seedrandom(seed);
-  for (const v of Object.values(net.params)) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => (rng() * 2 - 1) * 0.5), v.shape));
+  for (const v of Object.values(net.params))
+    v.assign(
+      tf.tensor(
+        Float32Array.from({ length: v.size }, () => (rng() * 2 - 1) * 0.5),
+        v.shape,
+      ),
+    );
 }
 
 /** Scores by the training graph (unfolded weights, gather/one-hot input, matmul + add) and by the inference path. */
@@ -30,30 +36,55 @@ async function bothPaths(net: PRMNet): Promise<{ train: number[]; infer: number[
 }
 
 test('the inference path (folded LayerNorms, fused kernels, host input tables) computes the training graph', async () => {
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, places: 3 }, { ...tinyArch, patch: 2, places: 4, numbers: 3 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 }]) {
+  for (const arch of [
+    tinyArch,
+    { ...tinyArch, patch: 1, layers: 2, places: 3 },
+    { ...tinyArch, patch: 2, places: 4, numbers: 3 },
+    { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 },
+  ]) {
     const net = createNet({ seed: 5, arch });
     randomize(net, 'a');
     const a = await bothPaths(net);
-    assert.ok(a.train.every((s, i) => Math.abs(s - a.infer[i]!) < 1e-5), `${JSON.stringify(arch)}: ${a.train} vs ${a.infer}`);
+    assert.ok(
+      a.train.every((s, i) => Math.abs(s - a.infer[i]!) < 1e-5),
+      `${JSON.stringify(arch)}: ${a.train} vs ${a.infer}`,
+    );
     // new weights (as after training) must rebuild the derived inference weights, not reuse stale ones
     randomize(net, 'b');
     const b = await bothPaths(net);
-    assert.ok(b.train.every((s, i) => Math.abs(s - b.infer[i]!) < 1e-5), `after new weights: ${b.train} vs ${b.infer}`);
-    assert.ok(b.infer.some((s, i) => Math.abs(s - a.infer[i]!) > 1e-3), 'the scores moved with the weights');
+    assert.ok(
+      b.train.every((s, i) => Math.abs(s - b.infer[i]!) < 1e-5),
+      `after new weights: ${b.train} vs ${b.infer}`,
+    );
+    assert.ok(
+      b.infer.some((s, i) => Math.abs(s - a.infer[i]!) > 1e-3),
+      'the scores moved with the weights',
+    );
     net.dispose();
   }
 });
 
 test('the device-side input path (GPU backends: gather, patch kernel, positions) equals the host lookup', async () => {
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, places: 3, numbers: 2 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 }]) {
-    const make = () => { const n = createNet({ seed: 9, arch }); randomize(n, 'c'); return n; };
+  for (const arch of [
+    tinyArch,
+    { ...tinyArch, patch: 1, places: 3, numbers: 2 },
+    { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 },
+  ]) {
+    const make = () => {
+      const n = createNet({ seed: 9, arch });
+      randomize(n, 'c');
+      return n;
+    };
     const host = make();
     const a = await host.scoreTrajectory(problem, steps);
     hostInputBackends.delete('wasm');
     try {
       const device = make();
       const b = await device.scoreTrajectory(problem, steps);
-      assert.ok(a.every((s, i) => Math.abs(s - b[i]!) < 1e-5), `${JSON.stringify(arch)}: ${a} vs ${b}`);
+      assert.ok(
+        a.every((s, i) => Math.abs(s - b[i]!) < 1e-5),
+        `${JSON.stringify(arch)}: ${a} vs ${b}`,
+      );
       device.dispose();
     } finally {
       hostInputBackends.add('wasm');
@@ -88,30 +119,48 @@ test('digit places count from the right within each run of digits, and number sl
   // bound: one row per (slot, place, digit value), 1 + row·10 + digit
   const bound = digitPlaces(batch, 4, 3, true);
   assert.equal(Array.from(bound.subarray(0, 18)), [0, 0, 0, 102, 93, 81, 0, 0, 0, 48, 0, 0, 0, 32, 33, 24, 15, 6]);
-  assert.throws(() => createNet({ arch: { places: -1 } }), (e: unknown) => e instanceof InvalidOptionError && /places/.test((e as Error).message));
+  assert.throws(
+    () => createNet({ arch: { places: -1 } }),
+    (e: unknown) => e instanceof InvalidOptionError && /places/.test((e as Error).message),
+  );
 });
 
 test('the bag head starts as a no-op (zero output layer), so adding it leaves an untrained net unchanged', async () => {
   const arch = { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true };
-  const plain = createNet({ seed: 4, arch }), headed = createNet({ seed: 4, arch: { ...arch, head: 16 } });
-  const a = await plain.scoreTrajectory(problem, steps), b = await headed.scoreTrajectory(problem, steps);
-  assert.ok(a.every((s, i) => Math.abs(s - b[i]!) < 1e-6), `${a} vs ${b}`);
+  const plain = createNet({ seed: 4, arch }),
+    headed = createNet({ seed: 4, arch: { ...arch, head: 16 } });
+  const a = await plain.scoreTrajectory(problem, steps),
+    b = await headed.scoreTrajectory(problem, steps);
+  assert.ok(
+    a.every((s, i) => Math.abs(s - b[i]!) < 1e-6),
+    `${a} vs ${b}`,
+  );
   randomize(headed, 'h'); // and once trained it is part of the score
   const c = await headed.scoreTrajectory(problem, steps);
   headed.params['head.w2']!.assign(tf.zerosLike(headed.params['head.w2']!));
   const d = await headed.scoreTrajectory(problem, steps);
-  assert.ok(c.some((s, i) => Math.abs(s - d[i]!) > 1e-3), 'the head moves the scores');
+  assert.ok(
+    c.some((s, i) => Math.abs(s - d[i]!) > 1e-3),
+    'the head moves the scores',
+  );
   plain.dispose();
   headed.dispose();
-  assert.throws(() => createNet({ arch: { bindDigits: 1 as never } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits/.test((e as Error).message));
-  assert.throws(() => createNet({ arch: { bindDigits: true } }), (e: unknown) => e instanceof InvalidOptionError && /bindDigits.*places/.test((e as Error).message));
+  assert.throws(
+    () => createNet({ arch: { bindDigits: 1 as never } }),
+    (e: unknown) => e instanceof InvalidOptionError && /bindDigits/.test((e as Error).message),
+  );
+  assert.throws(
+    () => createNet({ arch: { bindDigits: true } }),
+    (e: unknown) => e instanceof InvalidOptionError && /bindDigits.*places/.test((e as Error).message),
+  );
 });
 
 test('the local check counts a step\'s bound digits and symbols, not its spaces, "=" or BOS; its logit is a term of the score and a GRU input', async () => {
   const enc = (s: string) => [1, ...[...Buffer.from(s)].map((b) => b + BYTE_OFFSET)];
   const batch = padBatch([enc('12 + 7 = 19'), enc('7')], 16);
   batch.places = digitPlaces(batch, 2, 3, true);
-  const R = 60 + 260, counts = checkCounts(batch, 60, 260);
+  const R = 60 + 260,
+    counts = checkCounts(batch, 60, 260);
   const nonzero = (b: number) => [...counts.subarray(b * R, (b + 1) * R).entries()].filter(([, v]) => v).map(([i, v]) => `${i}:${v}`);
   // rows (slot·2 + place − 1)·10 + digit: 19 is slot 0 (9 units → 9, 1 tens → 11), 7 slot 1 (27), 12 slot 2 (42, 51)
   assert.equal(nonzero(0), ['9:1', '11:1', '27:1', '42:1', '51:1', `${60 + 43 + BYTE_OFFSET}:1`]); // + '+'
@@ -127,15 +176,25 @@ test('the local check counts a step\'s bound digits and symbols, not its spaces,
     return a.map((s, i) => logit(b[i]!) - logit(s));
   };
   // the GRU reads the check logit through cond.w's row d (after the step's d features); the logit term alone moves every step's logit by exactly 1
-  const row = (w: number) => tf.concat([tf.slice(net.params['cond.w']!, [0, 0], [16, -1]), tf.fill([1, 16], w), tf.slice(net.params['cond.w']!, [16 + 1, 0], [-1, -1])]);
+  const row = (w: number) =>
+    tf.concat([tf.slice(net.params['cond.w']!, [0, 0], [16, -1]), tf.fill([1, 16], w), tf.slice(net.params['cond.w']!, [16 + 1, 0], [-1, -1])]);
   net.params['cond.w']!.assign(row(0));
   const alone = await shifts();
-  assert.ok(alone.every((d) => Math.abs(d - 1) < 1e-3), `check bias +1, GRU row zero: ${alone}`);
+  assert.ok(
+    alone.every((d) => Math.abs(d - 1) < 1e-3),
+    `check bias +1, GRU row zero: ${alone}`,
+  );
   net.params['cond.w']!.assign(row(0.5));
   const read = await shifts();
-  assert.ok(read.some((d) => Math.abs(d - 1) > 1e-2), `the GRU reads the check too: ${read}`);
+  assert.ok(
+    read.some((d) => Math.abs(d - 1) > 1e-2),
+    `the GRU reads the check too: ${read}`,
+  );
   net.dispose();
-  assert.throws(() => createNet({ arch: { ...tinyArch, check: 8 } }), (e: unknown) => e instanceof InvalidOptionError && /arch\.check.*bindDigits/.test((e as Error).message));
+  assert.throws(
+    () => createNet({ arch: { ...tinyArch, check: 8 } }),
+    (e: unknown) => e instanceof InvalidOptionError && /arch\.check.*bindDigits/.test((e as Error).message),
+  );
 });
 
 test.run();

@@ -11,13 +11,22 @@ const near = (a: number[], b: number[], tol = 1e-5) => a.length === b.length && 
 
 /** Request for steps[i] of a chain whose node keys are `${tag}${i}`. */
 const req = (tag: string, i: number, list = steps, p = problem): ScoreRequest => ({
-  problem: p, prefix: list.slice(0, i), step: list[i]!, key: `${tag}${i}`, parentKey: i ? `${tag}${i - 1}` : undefined,
+  problem: p,
+  prefix: list.slice(0, i),
+  step: list[i]!,
+  key: `${tag}${i}`,
+  parentKey: i ? `${tag}${i - 1}` : undefined,
 });
 
 test('incremental scoring (one GRU step from the cached parent) equals full scoring within 1e-5', async () => {
   await selectBackend('wasm');
   // + a local check (its logit rides in the text vector) and the default architecture
-  for (const arch of [tinyArch, { ...tinyArch, patch: 1, layers: 2, maxStepTokens: 30 }, { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, check: 8 }, {}]) {
+  for (const arch of [
+    tinyArch,
+    { ...tinyArch, patch: 1, layers: 2, maxStepTokens: 30 },
+    { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, check: 8 },
+    {},
+  ]) {
     const net = createNet({ seed: 7, arch });
     const prm = new TfjsPRM(net);
     const full = await net.scoreTrajectory(problem.text, steps);
@@ -53,7 +62,10 @@ test('an unknown parentKey falls back to encoding the prefix, and caches it for 
   const [a, b] = await prm.score([loaded(3, 'x'), loaded(3, 'y')]);
   assert.ok(near([a!, b!], [full[3]!, full[3]!]));
   assert.is(prm.cachedStates, 3); // from-disk, x, y
-  const noKey = await prm.score([{ problem, prefix: steps.slice(0, 2), step: steps[2]!, key: 'z' }, { ...loaded(4, 'w'), parentKey: 'other-disk' }]);
+  const noKey = await prm.score([
+    { problem, prefix: steps.slice(0, 2), step: steps[2]!, key: 'z' },
+    { ...loaded(4, 'w'), parentKey: 'other-disk' },
+  ]);
   assert.ok(near(noKey, [full[2]!, full[4]!]));
   prm.release(['from-disk', 'x', 'y', 'z', 'w', 'other-disk']);
   assert.is(prm.cachedStates, 0);

@@ -42,7 +42,8 @@ test('same seed → same log; rank loss and soft labels train too', async () => 
     net.dispose();
     return log;
   };
-  const a = await run({ seed: 4 }), b = await run({ seed: 4 });
+  const a = await run({ seed: 4 }),
+    b = await run({ seed: 4 });
   assert.equal(a, b);
   assert.is(a[0]!.valLoss, null);
   const rank = await run({ loss: 'rank', seed: 4 });
@@ -71,7 +72,11 @@ test('the local check trains on its own loss, only on steps whose prefix is labe
   const arch = { ...tinyArch, patch: 1, places: 2, numbers: 3, bindDigits: true, check: 8 };
   const run = async (later: number) => {
     const net = createNet({ seed: 2, arch });
-    const exs = Array.from({ length: 16 }, (_, i) => ({ problem: `p${i}`, steps: [`${i} + 1 = ${i + 2}`, `${i + 2} * 2 = ${2 * i + 4}`], labels: [i % 3 ? 1 : 0, i % 3 ? 1 : later] }));
+    const exs = Array.from({ length: 16 }, (_, i) => ({
+      problem: `p${i}`,
+      steps: [`${i} + 1 = ${i + 2}`, `${i + 2} * 2 = ${2 * i + 4}`],
+      labels: [i % 3 ? 1 : 0, i % 3 ? 1 : later],
+    }));
     await trainPRM(exs, { net, epochs: 2, batchSize: 8, lr: 1e-2, seed: 1, valSplit: 0 });
     const w = (n: string) => Array.from(net.params[n]!.dataSync());
     const fresh = createNet({ seed: 2, arch });
@@ -80,10 +85,14 @@ test('the local check trains on its own loss, only on steps whose prefix is labe
     fresh.dispose();
     return out;
   };
-  const a = await run(0), b = await run(1);
+  const a = await run(0),
+    b = await run(1);
   assert.equal(a.check, b.check, 'the check never saw the later labels');
   assert.ok(a.check[0] !== a.init, 'the check trained');
-  assert.ok(a.gru.some((v, i) => v !== b.gru[i]), 'the GRU did see them');
+  assert.ok(
+    a.gru.some((v, i) => v !== b.gru[i]),
+    'the GRU did see them',
+  );
 });
 
 test('bad examples and options are typed errors naming the field', async () => {

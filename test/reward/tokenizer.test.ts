@@ -10,9 +10,14 @@ import { tinyArch } from './tfjs-helpers.ts';
 
 /** A minimal WordLevel tokenizer.json, the format `tokenizers` writes. */
 const wordLevel = {
-  version: '1.0', truncation: null, padding: null,
+  version: '1.0',
+  truncation: null,
+  padding: null,
   added_tokens: [{ id: 0, content: '[UNK]', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
-  normalizer: null, pre_tokenizer: { type: 'Whitespace' }, post_processor: null, decoder: null,
+  normalizer: null,
+  pre_tokenizer: { type: 'Whitespace' },
+  post_processor: null,
+  decoder: null,
   model: { type: 'WordLevel', vocab: { '[UNK]': 0, x: 1, '=': 2, '2': 3, '+': 4, '3': 5, '5': 6 }, unk_token: '[UNK]' },
 };
 let dir = '';
@@ -41,7 +46,11 @@ test('HuggingFace tokenizer.json runs on this Node via @huggingface/tokenizers; 
 
 test('missing package and bad file are typed errors', async () => {
   try {
-    await loadHFTokenizer(path.join(dir, 'tokenizer.json'), { load: async () => { throw new Error("Cannot find package '@huggingface/tokenizers'"); } });
+    await loadHFTokenizer(path.join(dir, 'tokenizer.json'), {
+      load: async () => {
+        throw new Error("Cannot find package '@huggingface/tokenizers'");
+      },
+    });
     assert.unreachable();
   } catch (e) {
     assert.instance(e, MissingDependencyError);

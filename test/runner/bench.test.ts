@@ -9,7 +9,16 @@ import { ArithPolicy, VerifierPRM } from '../../src/tasks/arith.ts';
 import { fails, records, tmp, withoutWall } from './helpers.ts';
 
 const base = (out: string, extra: Partial<BenchConfigInput> = {}): BenchConfigInput => ({
-  dataset: 'arith', data: '12:5', policy: 'arith-sim', prm: 'verifier', strategy: 'beam', strategyOptions: { n: 4, beamWidth: 2 }, seeds: [1, 2], concurrency: 4, out, ...extra,
+  dataset: 'arith',
+  data: '12:5',
+  policy: 'arith-sim',
+  prm: 'verifier',
+  strategy: 'beam',
+  strategyOptions: { n: 4, beamWidth: 2 },
+  seeds: [1, 2],
+  concurrency: 4,
+  out,
+  ...extra,
 });
 
 test('runBench: one fsynced line per (problem, seed), summary and manifest', async () => {
@@ -67,7 +76,13 @@ test('a changed config or dataset refuses to resume, naming what changed; run-on
 /** Fails every call on the listed problems: an infrastructure failure, not a wrong answer. */
 function flaky(bad: Set<string>): Policy {
   const p = new ArithPolicy({ errorRate: 0.3 });
-  return { name: 'flaky', propose: async (r) => { if (bad.has(r.problem.id)) throw new Error('HTTP 500 from the server'); return p.propose(r); } };
+  return {
+    name: 'flaky',
+    propose: async (r) => {
+      if (bad.has(r.problem.id)) throw new Error('HTTP 500 from the server');
+      return p.propose(r);
+    },
+  };
 }
 
 test('errors are recorded as errors, excluded from accuracy and counted; --retry-errors reruns only them', async () => {
@@ -77,7 +92,12 @@ test('errors are recorded as errors, excluded from accuracy and counted; --retry
   const r = await runBench(base(out), { models });
   const errs = records(out).filter((x) => x.status === 'error');
   assert.equal(errs.map((x) => x.key).sort(), ['arith-2-L5#1', 'arith-2-L5#2', 'arith-5-L5#1', 'arith-5-L5#2']);
-  assert.ok(errs.every((x) => !x.correct && x.rule === null && x.stats.policyCalls >= 1 && x.stats.policyErrors === x.stats.policyCalls && /search could not proceed/.test(x.error!)));
+  assert.ok(
+    errs.every(
+      (x) =>
+        !x.correct && x.rule === null && x.stats.policyCalls >= 1 && x.stats.policyErrors === x.stats.policyCalls && /search could not proceed/.test(x.error!),
+    ),
+  );
   assert.is(r.summary.errors, 4);
   assert.is(r.summary.n, 20);
   // without --retry-errors, a rerun leaves them alone
@@ -126,7 +146,10 @@ test('results are appended as each finishes (a reported record is already in the
   await runBench(base(out, { data: '4:3', seeds: [1] }), {
     onResult: (r) => {
       seen++;
-      const keys = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).key);
+      const keys = readFileSync(join(out, 'results.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).key);
       assert.ok(keys.includes(r.key) && keys.length >= seen);
     },
   });

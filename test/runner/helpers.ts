@@ -7,7 +7,10 @@ import type { BenchSummary } from '../../src/runner/summary.ts';
 export const tmp = (name: string) => mkdtempSync(join(tmpdir(), `steptree-${name}-`));
 
 export const records = (dir: string): ResultRecord[] =>
-  readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResultRecord);
+  readFileSync(join(dir, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ResultRecord);
 
 /** A summary without its wall-time fields, which differ between any two runs. */
 export function withoutWall(s: BenchSummary | Record<string, unknown>): Record<string, unknown> {

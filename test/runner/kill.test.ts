@@ -16,19 +16,45 @@ const MAIN = join(ROOT, 'src/cli/main.ts');
 function bench(args: string[]) {
   return spawn(process.execPath, ['--import', 'tsx', MAIN, 'bench', ...args, '--no-progress'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
-const exited = (c: ReturnType<typeof bench>) => new Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }>((res) => {
-  let err = '';
-  c.stderr!.on('data', (d) => (err += d));
-  c.on('exit', (code, signal) => res({ code, signal, err }));
-});
-const lines = (dir: string) => (existsSync(join(dir, 'results.jsonl')) ? readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0);
+const exited = (c: ReturnType<typeof bench>) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }>((res) => {
+    let err = '';
+    c.stderr!.on('data', (d) => (err += d));
+    c.on('exit', (code, signal) => res({ code, signal, err }));
+  });
+const lines = (dir: string) =>
+  existsSync(join(dir, 'results.jsonl')) ? readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stable = (r: ResultRecord) => ({ ...r, stats: { ...r.stats, wallMs: 0 } });
 
 test('kill -9 mid-run, then the same command: every (problem, seed) once, summary equal to an uninterrupted run', async () => {
   const out = tmp('kill');
-  const args = ['--dataset', 'arith', '--data', '300:12', '--policy', 'arith-sim', '--error-rate', '0.7', '--prm', 'verifier', '--prm-noise', '8',
-    '--strategy', 'beam', '--n', '32', '--beam-width', '4', '--seeds', '1,2', '--concurrency', '1', '--out', out];
+  const args = [
+    '--dataset',
+    'arith',
+    '--data',
+    '300:12',
+    '--policy',
+    'arith-sim',
+    '--error-rate',
+    '0.7',
+    '--prm',
+    'verifier',
+    '--prm-noise',
+    '8',
+    '--strategy',
+    'beam',
+    '--n',
+    '32',
+    '--beam-width',
+    '4',
+    '--seeds',
+    '1,2',
+    '--concurrency',
+    '1',
+    '--out',
+    out,
+  ];
   const child = bench(args);
   const done = exited(child);
   // wait for some results, then kill without warning

@@ -15,7 +15,12 @@ const MAIN = join(ROOT, 'src/cli/main.ts');
 const N = 8;
 const dir = tmp('openai');
 const data = join(dir, 'gsm8k.jsonl');
-writeFileSync(data, Array.from({ length: N }, (_, i) => JSON.stringify({ question: `Problem Q${i}: what is ${i} + ${10 * i}?`, answer: `${i} + ${10 * i} = ${11 * i}\n#### ${11 * i}` })).join('\n') + '\n');
+writeFileSync(
+  data,
+  Array.from({ length: N }, (_, i) =>
+    JSON.stringify({ question: `Problem Q${i}: what is ${i} + ${10 * i}?`, answer: `${i} + ${10 * i} = ${11 * i}\n#### ${11 * i}` }),
+  ).join('\n') + '\n',
+);
 
 const generate: FakeGenerate = (prompt, { index }) => {
   const i = Number(/Problem Q(\d+)/.exec(prompt)![1]);
@@ -27,16 +32,47 @@ const generate: FakeGenerate = (prompt, { index }) => {
 /** Runs `steptree bench --json` as a child process; resolves with its exit code, parsed stdout and stderr. */
 function bench(args: string[]): Promise<{ code: number | null; out: Record<string, unknown> | null; err: string }> {
   const c = spawn(process.execPath, ['--import', 'tsx', MAIN, 'bench', ...args, '--json', '--no-progress'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
+  let out = '',
+    err = '';
   c.stdout.on('data', (d) => (out += d));
   c.stderr.on('data', (d) => (err += d));
   return new Promise((res) => c.on('exit', (code) => res({ code, out: out.trim() ? JSON.parse(out.trim().split('\n').pop()!) : null, err })));
 }
 
 // a hang must outlast timeoutMs; without retries a slow cold start must not, hence two limits
-const args = (url: string, out: string, extra: string[] = [], timeoutMs = 400) => ['--dataset', 'gsm8k', '--data', data, '--policy', 'openai', '--base-url', url, '--model', 'fake',
-  '--policy-option', `timeoutMs=${timeoutMs}`, '--policy-option', 'retryBaseMs=5', '--policy-option', 'retryMaxMs=40',
-  '--prm', 'none', '--strategy', 'best-of-n', '--n', '4', '--selection', 'majority', '--seeds', '1,2', '--concurrency', '4', '--out', out, ...extra];
+const args = (url: string, out: string, extra: string[] = [], timeoutMs = 400) => [
+  '--dataset',
+  'gsm8k',
+  '--data',
+  data,
+  '--policy',
+  'openai',
+  '--base-url',
+  url,
+  '--model',
+  'fake',
+  '--policy-option',
+  `timeoutMs=${timeoutMs}`,
+  '--policy-option',
+  'retryBaseMs=5',
+  '--policy-option',
+  'retryMaxMs=40',
+  '--prm',
+  'none',
+  '--strategy',
+  'best-of-n',
+  '--n',
+  '4',
+  '--selection',
+  'majority',
+  '--seeds',
+  '1,2',
+  '--concurrency',
+  '4',
+  '--out',
+  out,
+  ...extra,
+];
 
 async function withServer<T>(o: FakeServerOptions, f: (url: string) => Promise<T>): Promise<T> {
   const s = await startFakeOpenAIServer({ generate, ...o });
@@ -47,7 +83,10 @@ async function withServer<T>(o: FakeServerOptions, f: (url: string) => Promise<T
   }
 }
 const outcome = (r: ResultRecord) => [r.key, r.status, r.prediction, r.correct, r.stats.tokens, r.stats.policyCalls];
-const sorted = (dir: string) => records(dir).sort((a, b) => (a.key < b.key ? -1 : 1)).map(outcome);
+const sorted = (dir: string) =>
+  records(dir)
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map(outcome);
 
 let clean: { summary: Record<string, unknown>; recs: unknown[] };
 

@@ -31,12 +31,34 @@ test('node fields are listed once: the table gives the JSON keys, in order, and 
   for (const n of json.nodes) assert.equal(Object.keys(n), NODE_KEYS);
   assert.equal(Object.keys(r.tree.root), [...NODE_KEYS, 'children']);
   // a wrong type in any field is refused, naming that field
-  const bad: Record<string, unknown> = { id: 7, parent: 3, depth: -1, text: null, tokens: 'x', prior: 'x', score: 2, value: 'x', visits: 1.5, q: 'x', terminal: 1, answer: 3, order: 0.5, count: 0, requested: -1, rollout: 'no', failed: 4 };
+  const bad: Record<string, unknown> = {
+    id: 7,
+    parent: 3,
+    depth: -1,
+    text: null,
+    tokens: 'x',
+    prior: 'x',
+    score: 2,
+    value: 'x',
+    visits: 1.5,
+    q: 'x',
+    terminal: 1,
+    answer: 3,
+    order: 0.5,
+    count: 0,
+    requested: -1,
+    rollout: 'no',
+    failed: 4,
+  };
   assert.equal(Object.keys(bad).sort(), [...NODE_KEYS].sort());
   for (const k of NODE_KEYS) {
     const j = JSON.parse(stringifyTree(r));
     j.nodes[1][k] = bad[k];
-    assert.throws(() => parseTree(j, 'x.json'), (e: unknown) => e instanceof FormatError && (e as Error).message.startsWith(`x.json: nodes[1].${k}: expected ${NODE_FIELDS[k].want}`), k);
+    assert.throws(
+      () => parseTree(j, 'x.json'),
+      (e: unknown) => e instanceof FormatError && (e as Error).message.startsWith(`x.json: nodes[1].${k}: expected ${NODE_FIELDS[k].want}`),
+      k,
+    );
   }
   // round trip through the table, and a resumed beam search reads the restored fields
   const b = await search({ problem: arithProblem(1, { length: 4 }), policy: arithPolicy(), prm: verifier(), strategy: beam({ n: 4, beamWidth: 2 }), seed: 1 });

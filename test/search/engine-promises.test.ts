@@ -17,7 +17,11 @@ const deep = 1 << 20;
 const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => 'stuck' as const)]);
 
 test('wallMs stops a search with in-process models within one wave', async () => {
-  for (const strategy of [beam({ n: 64, beamWidth: 8, maxDepth: deep }), mcts({ simulations: 1e9, parallel: 4, maxDepth: deep }), bestFirst({ maxDepth: deep })]) {
+  for (const strategy of [
+    beam({ n: 64, beamWidth: 8, maxDepth: deep }),
+    mcts({ simulations: 1e9, parallel: 4, maxDepth: deep }),
+    bestFirst({ maxDepth: deep }),
+  ]) {
     const t0 = performance.now();
     const r = await within(search({ problem: long, policy: endless, prm: hashPRM, strategy, seed: 1, budget: { wallMs: 150 } }), 5000);
     const ms = performance.now() - t0;
@@ -46,11 +50,20 @@ test('an AbortSignal fired by a timer stops a search with in-process models', as
 /** Two distinct steps per node, every second step terminal: a tree of 7 nodes at most. */
 const tiny: Policy = {
   name: 'tiny',
-  propose: async (r) => Array.from({ length: Math.min(r.k, 2) }, (_, i) => ({ text: `s${i}`, tokens: 1, terminal: r.steps.length >= 1, ...(r.steps.length >= 1 ? { answer: String(i) } : {}) })),
+  propose: async (r) =>
+    Array.from({ length: Math.min(r.k, 2) }, (_, i) => ({
+      text: `s${i}`,
+      tokens: 1,
+      terminal: r.steps.length >= 1,
+      ...(r.steps.length >= 1 ? { answer: String(i) } : {}),
+    })),
 };
 
 test('an exhausted tree ends MCTS and best-first with stoppedBy exhausted', async () => {
-  const r = await within(search({ problem: long, policy: tiny, prm: verifier(1), strategy: mcts({ simulations: 1e9, parallel: 4 }), seed: 1, budget: { wallMs: 3000 } }), 6000);
+  const r = await within(
+    search({ problem: long, policy: tiny, prm: verifier(1), strategy: mcts({ simulations: 1e9, parallel: 4 }), seed: 1, budget: { wallMs: 3000 } }),
+    6000,
+  );
   assert.is.not(r, 'stuck', 'mcts never returned');
   if (r === 'stuck') return;
   assert.is(r.stats.stoppedBy, 'exhausted');
@@ -83,13 +96,22 @@ test('a hung policy that ignores its signal times out, frees its slot, and never
   const a = search({ problem, policy: hung, prm: verifier(), strategy: greedy(), seed: 1, scheduler, timeouts: { policyMs: 100 } });
   const ok = await within(search({ problem, policy: inner, prm: verifier(), strategy: beam({ n: 4, beamWidth: 2 }), seed: 1, scheduler }), 4000);
   assert.is.not(ok, 'stuck', 'the healthy search waited for the hung one');
-  const ra = await within(a.then(() => 'resolved', (e: unknown) => e), 4000);
+  const ra = await within(
+    a.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    ),
+    4000,
+  );
   assert.instance(ra, SearchFailedError);
   assert.match((ra as Error).message, /timed out after 100 ms/);
   // a hung call on one node (the second call): that node fails, the search goes on and finishes
   let calls = 0;
   const some: Policy = { name: 'some', propose: (r) => (++calls === 2 ? new Promise<StepProposal[]>(() => {}) : inner.propose(r)) };
-  const r = await within(search({ problem, policy: some, prm: verifier(), strategy: mcts({ simulations: 30 }), seed: 1, scheduler, timeouts: { policyMs: 100 } }), 4000);
+  const r = await within(
+    search({ problem, policy: some, prm: verifier(), strategy: mcts({ simulations: 30 }), seed: 1, scheduler, timeouts: { policyMs: 100 } }),
+    4000,
+  );
   assert.is.not(r, 'stuck');
   if (r === 'stuck') return;
   const failed = r.tree.nodes.filter((n) => n.failed);
@@ -110,7 +132,10 @@ test('PRM calls get the signal and a timeout; a hung PRM batch fails its nodes a
     },
   };
   const problem = arithProblem(3, { length: 4 });
-  const r = await within(search({ problem, policy: arithPolicy(0.3), prm: hungOnce, strategy: mcts({ simulations: 20 }), seed: 1, timeouts: { prmMs: 100 } }), 4000);
+  const r = await within(
+    search({ problem, policy: arithPolicy(0.3), prm: hungOnce, strategy: mcts({ simulations: 20 }), seed: 1, timeouts: { prmMs: 100 } }),
+    4000,
+  );
   assert.is.not(r, 'stuck');
   if (r === 'stuck') return;
   assert.instance(seen, AbortSignal);
@@ -130,8 +155,17 @@ test('PRM calls get the signal and a timeout; a hung PRM batch fails its nodes a
 
 test('visit counts stay integers with fractional virtual loss; the tree parses back', async () => {
   const problem = arithProblem(2, { length: 6 });
-  const r = await search({ problem, policy: arithPolicy(0.4), prm: verifier(1), strategy: mcts({ simulations: 200, virtualLoss: 0.7, parallel: 16 }), seed: 1 });
-  assert.ok(r.tree.nodes.every((n) => Number.isInteger(n.visits)), 'a fractional visit count');
+  const r = await search({
+    problem,
+    policy: arithPolicy(0.4),
+    prm: verifier(1),
+    strategy: mcts({ simulations: 200, virtualLoss: 0.7, parallel: 16 }),
+    seed: 1,
+  });
+  assert.ok(
+    r.tree.nodes.every((n) => Number.isInteger(n.visits)),
+    'a fractional visit count',
+  );
   parseTree(stringifyTree(r), 't.json');
 });
 
@@ -140,7 +174,12 @@ test('run.events() ends whenever it is called', async () => {
   const run = startSearch({ problem, policy: arithPolicy(), prm: verifier(), strategy: beam({ n: 4, beamWidth: 2 }), seed: 1 });
   await sleep(5);
   const late: string[] = [];
-  const done = within((async () => { for await (const e of run.events()) late.push(e.type); })(), 3000);
+  const done = within(
+    (async () => {
+      for await (const e of run.events()) late.push(e.type);
+    })(),
+    3000,
+  );
   assert.is.not(await done, 'stuck', 'events() called late never ended');
   await run.result;
   assert.is(late[late.length - 1], 'done');

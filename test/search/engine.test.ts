@@ -9,11 +9,24 @@ import { arithPolicy, jittery, slow, spyPRM, verifier } from './helpers.ts';
 const problem = arithProblem(11, { length: 8 });
 
 test('same seed ⇒ byte-identical tree JSON whatever order responses arrive in', async () => {
-  const specs = [beam({ n: 8, beamWidth: 2, lookahead: 1 }), mcts({ simulations: 30, parallel: 6 }), bestFirst({ parallel: 4 }), dvts({ n: 8, beamWidth: 2 }), bestOfN({ n: 8 })];
+  const specs = [
+    beam({ n: 8, beamWidth: 2, lookahead: 1 }),
+    mcts({ simulations: 30, parallel: 6 }),
+    bestFirst({ parallel: 4 }),
+    dvts({ n: 8, beamWidth: 2 }),
+    bestOfN({ n: 8 }),
+  ];
   for (const strategy of specs) {
     const jsons = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      const r = await search({ problem, policy: jittery(arithPolicy(0.4), 3), prm: verifier(1), strategy, seed: 42, scheduler: new Scheduler({ concurrency: 16 }) });
+      const r = await search({
+        problem,
+        policy: jittery(arithPolicy(0.4), 3),
+        prm: verifier(1),
+        strategy,
+        seed: 42,
+        scheduler: new Scheduler({ concurrency: 16 }),
+      });
       jsons.add(stringifyTree(r));
     }
     assert.is(jsons.size, 1, `${strategy.name} differs across timings`);
@@ -24,7 +37,8 @@ test('same seed ⇒ byte-identical tree JSON whatever order responses arrive in'
 });
 
 test('each budget axis stops the search and is reported in stoppedBy', async () => {
-  const run = (budget: object, policy: Policy = arithPolicy()) => search({ problem, policy, prm: verifier(), strategy: beam({ n: 8, beamWidth: 4 }), seed: 1, budget });
+  const run = (budget: object, policy: Policy = arithPolicy()) =>
+    search({ problem, policy, prm: verifier(), strategy: beam({ n: 8, beamWidth: 4 }), seed: 1, budget });
   const full = await run({});
   assert.is(full.stats.stoppedBy, 'complete');
   const pc = await run({ policyCalls: 5 });
@@ -58,13 +72,24 @@ test('abort mid-search returns the best found so far', async () => {
 
 test('a policy failing on some nodes marks them failed and the search goes on', async () => {
   const inner = arithPolicy(0.3);
-  const flaky: Policy = { name: 'flaky', propose: async (r) => { if (/\.1$/.test(r.nodeId)) throw new Error('server 503'); return inner.propose(r); } };
+  const flaky: Policy = {
+    name: 'flaky',
+    propose: async (r) => {
+      if (/\.1$/.test(r.nodeId)) throw new Error('server 503');
+      return inner.propose(r);
+    },
+  };
   const r = await search({ problem, policy: flaky, prm: verifier(), strategy: mcts({ simulations: 60 }), seed: 3 });
   const failed = r.tree.nodes.filter((n) => n.failed);
   assert.ok(failed.length > 0 && failed.every((n) => /server 503/.test(n.failed!)));
   assert.is(r.stats.failures, failed.length);
   assert.ok(r.best?.terminal);
-  const dead: Policy = { name: 'dead', propose: async () => { throw new Error('connection refused'); } };
+  const dead: Policy = {
+    name: 'dead',
+    propose: async () => {
+      throw new Error('connection refused');
+    },
+  };
   try {
     await search({ problem, policy: dead, prm: verifier(), strategy: greedy(), seed: 1 });
     assert.unreachable();
@@ -77,7 +102,16 @@ test('a policy failing on some nodes marks them failed and the search goes on', 
 test('a PRM that fails or returns nonsense marks those nodes failed', async () => {
   let n = 0;
   const inner = verifier();
-  const bad = { name: 'bad', score: async (reqs: readonly never[]) => { n++; if (n === 2) throw new Error('OOM'); const s = await inner.score(reqs); if (n === 3) s[0] = NaN; return s; } };
+  const bad = {
+    name: 'bad',
+    score: async (reqs: readonly never[]) => {
+      n++;
+      if (n === 2) throw new Error('OOM');
+      const s = await inner.score(reqs);
+      if (n === 3) s[0] = NaN;
+      return s;
+    },
+  };
   const r = await search({ problem, policy: arithPolicy(), prm: bad, strategy: mcts({ simulations: 20 }), seed: 1 });
   assert.ok(r.tree.nodes.some((x) => /OOM/.test(x.failed ?? '')));
   assert.ok(r.tree.nodes.some((x) => /not a probability/.test(x.failed ?? '')));
@@ -143,7 +177,11 @@ test('events: typed emitter and AsyncIterable agree; PRM never asked twice for a
 test('concurrent searches share PRM batches through one scheduler; the concurrency cap holds', async () => {
   const scheduler = new Scheduler({ concurrency: 3 });
   const prm = spyPRM(verifier());
-  const rs = await Promise.all([1, 2, 3, 4].map((s) => search({ problem: arithProblem(s), policy: jittery(arithPolicy(), 2), prm, strategy: beam({ n: 4, beamWidth: 2 }), seed: s, scheduler })));
+  const rs = await Promise.all(
+    [1, 2, 3, 4].map((s) =>
+      search({ problem: arithProblem(s), policy: jittery(arithPolicy(), 2), prm, strategy: beam({ n: 4, beamWidth: 2 }), seed: s, scheduler }),
+    ),
+  );
   const waves = rs.reduce((a, r) => a + r.tree.nodes.filter((n) => n.children.length).length, 0);
   assert.ok(prm.batches < waves, `${prm.batches} batches for ${waves} expansions`);
   assert.ok(scheduler.stats.peakInFlight <= 3);

@@ -9,7 +9,13 @@ export const verifier = (noise = 0) => new VerifierPRM({ noise });
 /** Wraps a policy with random delays (from an unseeded source) so responses arrive in any order. */
 export function jittery(p: Policy, maxMs = 4, seed = String(Math.random())): Policy {
   const rng = seedrandom(seed);
-  return { name: p.name, propose: async (r: ProposeRequest) => { await sleep(rng() * maxMs); return p.propose(r); } };
+  return {
+    name: p.name,
+    propose: async (r: ProposeRequest) => {
+      await sleep(rng() * maxMs);
+      return p.propose(r);
+    },
+  };
 }
 
 export function slow(p: Policy, ms: number): Policy {

@@ -7,7 +7,8 @@ import { strategyTable, TABLE_BEGIN, TABLE_END, withStrategyTable } from '../../
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 test('the README strategy table is the one the registry renders (npm run docs rewrites it)', () => {
-  const a = readme.indexOf(TABLE_BEGIN), b = readme.indexOf(TABLE_END);
+  const a = readme.indexOf(TABLE_BEGIN),
+    b = readme.indexOf(TABLE_END);
   assert.ok(a >= 0 && b > a, 'README has the generated section');
   assert.fixture(readme.slice(a + TABLE_BEGIN.length, b).trim(), strategyTable(builtinStrategies));
   for (const d of builtinStrategies) assert.ok(readme.includes(`| \`${d.name}\` | \`${d.factory}()\``), d.name);

@@ -24,10 +24,22 @@ test('allocation on a hand-made frontier: softmax(value / T) shares of B, rounde
 });
 
 test('options are validated and named', () => {
-  assert.throws(() => rebase({ n: 0 }), (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.n');
-  assert.throws(() => rebase({ n: 4, balanceTemperature: 0 }), (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.balanceTemperature');
-  assert.throws(() => rebase({ n: 4, rounding: 'ceil' as never }), (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.rounding');
-  assert.throws(() => rebase({ n: 4, beamWidth: 2 } as never), (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.beamWidth');
+  assert.throws(
+    () => rebase({ n: 0 }),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.n',
+  );
+  assert.throws(
+    () => rebase({ n: 4, balanceTemperature: 0 }),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.balanceTemperature',
+  );
+  assert.throws(
+    () => rebase({ n: 4, rounding: 'ceil' as never }),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.rounding',
+  );
+  assert.throws(
+    () => rebase({ n: 4, beamWidth: 2 } as never),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'rebase.beamWidth',
+  );
   assert.equal(strategyByName('rebase', { n: 4 }).config, { n: 4, balanceTemperature: 0.2, rounding: 'round', maxDepth: 64 });
 });
 

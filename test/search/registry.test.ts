@@ -25,10 +25,11 @@ import {
 const problem = { id: 'digits', text: 'write three digits' };
 const policy: Policy = {
   name: 'digits',
-  propose: async (r) => Array.from({ length: r.k }, (_, i) => {
-    const d = (r.steps.length * 3 + i + Number(r.seed.split('/').at(-1))) % 10;
-    return { text: String(d), tokens: 1, terminal: r.steps.length === 2, ...(r.steps.length === 2 ? { answer: [...r.steps, d].join('') } : {}) };
-  }),
+  propose: async (r) =>
+    Array.from({ length: r.k }, (_, i) => {
+      const d = (r.steps.length * 3 + i + Number(r.seed.split('/').at(-1))) % 10;
+      return { text: String(d), tokens: 1, terminal: r.steps.length === 2, ...(r.steps.length === 2 ? { answer: [...r.steps, d].join('') } : {}) };
+    }),
 };
 const prm: PRM = { name: 'even', score: async (reqs) => reqs.map((q) => (Number(q.step) % 2 === 0 ? 0.9 : 0.2)) };
 
@@ -41,7 +42,7 @@ class WidestFirst implements Strategy {
   plan(ctx: StrategyContext) {
     // @ts-expect-error the tree a strategy sees cannot add nodes (only the engine does, within the budget)
     void ctx.tree.add;
-    if (!this.started) return (this.started = true), [{ node: ctx.tree.root, total: this.c.proposals }];
+    if (!this.started) return ((this.started = true), [{ node: ctx.tree.root, total: this.c.proposals }]);
     const wave = [];
     while (wave.length < this.c.width && this.frontier.size) wave.push({ node: this.frontier.pop()!, total: this.c.proposals });
     return wave.length ? wave : null;
@@ -75,7 +76,10 @@ test('a strategy made from the public API registers and runs by name', async () 
   assert.ok(last!.observed.length > 2);
   assert.ok(last!.observed.slice(1).every((w) => w.length <= 2));
   // options are validated by the descriptor's table, naming the strategy
-  assert.throws(() => strategyByName('widest-first-test', { proposals: 0 }), (e: unknown) => e instanceof InvalidOptionError && e.option === 'widest-first-test.proposals');
+  assert.throws(
+    () => strategyByName('widest-first-test', { proposals: 0 }),
+    (e: unknown) => e instanceof InvalidOptionError && e.option === 'widest-first-test.proposals',
+  );
   assert.throws(() => strategyByName('widest-first-test', {}), /widest-first-test\.proposals.*required/);
   assert.throws(() => registerStrategy(widestFirst), /registered already/);
 });

@@ -60,7 +60,13 @@ test('best-first expands the highest-priority open node each wave', async () => 
 
 test('best-first frontier cap prunes the lowest-priority nodes and never expands them', async () => {
   const problem = arithProblem(4);
-  const run = startSearch({ problem, policy: arithPolicy(0.5), prm: verifier(2), strategy: bestFirst({ expansionWidth: 4, frontierCap: 3, parallel: 2 }), seed: 4 });
+  const run = startSearch({
+    problem,
+    policy: arithPolicy(0.5),
+    prm: verifier(2),
+    strategy: bestFirst({ expansionWidth: 4, frontierCap: 3, parallel: 2 }),
+    seed: 4,
+  });
   const pruned = new Set<string>();
   const expanded: string[] = [];
   run.on('prune', (e) => e.nodeIds.forEach((id) => pruned.add(id)));

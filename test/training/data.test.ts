@@ -52,9 +52,18 @@ test('prm800k-critic: one example per rated row, only the last step labelled, ne
     examples.map((e) => [e.steps, e.labels]),
     [
       [['s1'], [1]],
-      [['s1', 'bad'], [null, 0]],
-      [['s1', 'meh'], [null, 1]],
-      [['s1', 'meh', 'So it is 7.\n\n# Answer\n\n7'], [null, null, 1]],
+      [
+        ['s1', 'bad'],
+        [null, 0],
+      ],
+      [
+        ['s1', 'meh'],
+        [null, 1],
+      ],
+      [
+        ['s1', 'meh', 'So it is 7.\n\n# Answer\n\n7'],
+        [null, null, 1],
+      ],
     ],
   );
   assert.is(examples[1]!.id, 'critic:2');
@@ -140,7 +149,9 @@ test('real data in ../shared/data: row counts and label rules', async () => {
     console.log(`  processbench/${name}:`, JSON.stringify(labelCounts(examples)));
     if (name === 'gsm8k') assert.equal([examples[0]!.id, examples[0]!.labels], ['gsm8k-0', [1, 0, null, null]]); // label 1, 4 steps
   }
-  const pb = readdirSync(join(DATA, 'prmbench')).filter((f) => f.endsWith('.jsonl')).map((f) => join(DATA, 'prmbench', f));
+  const pb = readdirSync(join(DATA, 'prmbench'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => join(DATA, 'prmbench', f));
   assert.is(pb.length, 25);
   const prm = await loadExamples(pb, 'prmbench', { prmbenchOriginals: true });
   const perturbed = prm.examples.filter((e) => !e.id.endsWith('_original'));

@@ -29,7 +29,10 @@ const S: ScoredSample[] = [
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-12, `${msg ?? ''} ${a} ≠ ${b}`);
 
 test('predicted first error and ProcessBench F1 at τ = 0.5', () => {
-  assert.equal(S.map((s) => predictFirstError(s.scores, 0.5)), [1, -1, 0, -1, 0, 0]); // 0.5 is not < 0.5
+  assert.equal(
+    S.map((s) => predictFirstError(s.scores, 0.5)),
+    [1, -1, 0, -1, 0, 0],
+  ); // 0.5 is not < 0.5
   const m = processBenchMetrics(S, 0.5);
   // erroneous s1 ✓ s3 ✓ s5 ✗ → 2/3; correct s2 ✓ s4 ✓ s6 ✗ → 2/3; F1 = 2/3
   assert.equal([m.errorSamples, m.correctSamples], [3, 3]);
@@ -47,12 +50,15 @@ test('chooseThreshold sweeps to the best F1 and returns the middle of its piece'
   close(processBenchMetrics(S, best.threshold).f1, 0.8);
   // no τ on a fine grid beats the sweep
   for (let t = -0.01; t <= 1.01; t += 0.0025) assert.ok(processBenchMetrics(S, t).f1 <= best.f1 + 1e-12, `τ=${t}`);
-  assert.throws(() => chooseThreshold(S.filter((s) => s.label >= 0)), (e: unknown) => e instanceof FormatError && /both/.test((e as Error).message));
+  assert.throws(
+    () => chooseThreshold(S.filter((s) => s.label >= 0)),
+    (e: unknown) => e instanceof FormatError && /both/.test((e as Error).message),
+  );
 });
 
 test('chooseThreshold matches a brute force on random calibration data', () => {
   let x = 7;
-  const rnd = () => ((x = (x * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (x = (x * 16807) % 2147483647) / 2147483647;
   const cal: ScoredSample[] = Array.from({ length: 60 }, () => {
     const n = 1 + Math.floor(rnd() * 6);
     const scores = Array.from({ length: n }, () => Math.round(rnd() * 20) / 20); // coarse → many ties
@@ -76,13 +82,31 @@ test('ROC AUC handles ties as ½ (Mann–Whitney)', () => {
     { score: 0.0, label: null },
   ];
   close(rocAuc(pairs), 5 / 6);
-  close(rocAuc([{ score: 1, label: 1 }, { score: 1, label: 0 }]), 0.5);
+  close(
+    rocAuc([
+      { score: 1, label: 1 },
+      { score: 1, label: 0 },
+    ]),
+    0.5,
+  );
   assert.ok(Number.isNaN(rocAuc([{ score: 1, label: 1 }])));
   // step AUC over labelled steps of examples: s1-like labels [1, 0, null]
   const ex = [{ labels: [1, 0, null] }, { labels: [1, 1] }];
   // pos {0.9, 0.6, 0.7} vs neg {0.3} → 1
-  close(stepAuc(ex, [[0.9, 0.3, 0.1], [0.6, 0.7]]), 1);
-  close(stepAuc(ex, [[0.9, 0.65, 0.1], [0.6, 0.7]]), 2 / 3);
+  close(
+    stepAuc(ex, [
+      [0.9, 0.3, 0.1],
+      [0.6, 0.7],
+    ]),
+    1,
+  );
+  close(
+    stepAuc(ex, [
+      [0.9, 0.65, 0.1],
+      [0.6, 0.7],
+    ]),
+    2 / 3,
+  );
 });
 
 test('solution AUC uses the aggregation registry', () => {
@@ -111,7 +135,10 @@ test('labels → first error, and bad samples are rejected', () => {
       { id: 'a', problem: 'p', steps: ['x', 'y'], labels: [1, 0] },
       { id: 'b', problem: 'p', steps: ['x', 'y'], labels: [null, 1] },
     ],
-    [[0.9, 0.1], [0.5, 0.5]],
+    [
+      [0.9, 0.1],
+      [0.5, 0.5],
+    ],
   );
   assert.equal(samples, [{ id: 'a', scores: [0.9, 0.1], label: 1 }]);
   assert.throws(() => processBenchMetrics([{ id: 'z', scores: [0.5], label: 3 }], 0.5), /sample z/);
@@ -130,8 +157,14 @@ test('evaluateProcessBench: τ from a separate calibration split, AUCs and basel
   assert.equal(r.baselines.allCorrect.f1, 0);
   assert.equal(r.baselines.random, randomBaseline(S, { seed: 'x', threshold: r.threshold }));
   assert.is(evaluateProcessBench(S, { threshold: 0.5 }).metrics.f1, processBenchMetrics(S, 0.5).f1);
-  assert.throws(() => evaluateProcessBench(S, { calibration: S }), (e: unknown) => e instanceof InvalidOptionError && /separate.*s1/.test((e as Error).message));
-  assert.throws(() => evaluateProcessBench(S, {}), (e: unknown) => e instanceof InvalidOptionError && /calibration/.test((e as Error).message));
+  assert.throws(
+    () => evaluateProcessBench(S, { calibration: S }),
+    (e: unknown) => e instanceof InvalidOptionError && /separate.*s1/.test((e as Error).message),
+  );
+  assert.throws(
+    () => evaluateProcessBench(S, {}),
+    (e: unknown) => e instanceof InvalidOptionError && /calibration/.test((e as Error).message),
+  );
 });
 
 test.run();

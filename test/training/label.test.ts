@@ -5,8 +5,11 @@ import { arithMeta, arithProblem, ArithPolicy, checkStep, gradeArith } from '../
 
 test('Monte-Carlo labels: final step graded, soft labels in [0,1], hard labels track step truth', async () => {
   const policy = new ArithPolicy({ errorRate: 0.1 });
-  let agree = 0, total = 0, wrongSeen = 0;
-  const right: number[] = [], wrong: number[] = [];
+  let agree = 0,
+    total = 0,
+    wrongSeen = 0;
+  const right: number[] = [],
+    wrong: number[] = [];
   const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
   for (let s = 0; s < 20; s++) {
     const p = arithProblem(s, { length: 6 });
@@ -19,7 +22,7 @@ test('Monte-Carlo labels: final step graded, soft labels in [0,1], hard labels t
       assert.ok(ex!.labels[i]! >= 0 && ex!.labels[i]! <= 1);
       (truth ? right : wrong).push(ex!.labels[i]!);
       total++;
-      if ((ex!.labels[i]! > 0) === truth) agree++;
+      if (ex!.labels[i]! > 0 === truth) agree++;
     });
   }
   assert.ok(wrongSeen > 5, `only ${wrongSeen} wrong steps sampled`);
@@ -38,7 +41,8 @@ test('Monte-Carlo labels are deterministic per seed', async () => {
 
 test('branch: siblings share the prefix and its labels, differ from the trajectory step, and are labelled by their own truth', async () => {
   const policy = new ArithPolicy({ errorRate: 0.3 });
-  let siblings = 0, agree = 0;
+  let siblings = 0,
+    agree = 0;
   for (let s = 0; s < 10; s++) {
     const p = arithProblem(s, { length: 5 });
     const [main, ...sibs] = await monteCarloLabels(p, policy, { rollouts: 8, branch: 3, grade: gradeArith, seed: s, estimate: 'hard' });
@@ -55,7 +59,10 @@ test('branch: siblings share the prefix and its labels, differ from the trajecto
       if ((sib.labels[at] === 1) === prefixOk) agree++;
     }
     const depths = sibs.map((x) => x.steps.length - 1);
-    assert.equal(depths, [...depths].sort((a, b) => a - b));
+    assert.equal(
+      depths,
+      [...depths].sort((a, b) => a - b),
+    );
   }
   assert.ok(siblings > 10, `${siblings} siblings`);
   assert.ok(agree / siblings > 0.85, `sibling labels agree with truth ${agree}/${siblings}`);

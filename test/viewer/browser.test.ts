@@ -79,7 +79,12 @@ viewer('a screenshot is not blank', async (ctx) => {
 
 viewer('model text is inserted as text: hostile steps do not execute', async (ctx) => {
   if (!ctx.browser) return;
-  const evil = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>', '</script><script>window.__xss=3</script>', '<svg onload="window.__xss=4">'];
+  const evil = [
+    '<img src=x onerror="window.__xss=1">',
+    '<script>window.__xss=2</script>',
+    '</script><script>window.__xss=3</script>',
+    '<svg onload="window.__xss=4">',
+  ];
   const tree = syntheticTree(2, 2, (id) => evil[id.length % evil.length]!);
   tree.problem = { id: 'x', text: evil[0]! };
   const { page, errors } = await open(ctx, tree, 'xss');

@@ -25,7 +25,7 @@ test('hostile text cannot close the data script or open a tag', () => {
   const data = html.slice(html.indexOf('<script id="tree-data"'), html.indexOf('</script>', html.indexOf('<script id="tree-data"')));
   assert.not.ok(data.slice(30).includes('<'), 'no raw < inside the data block');
   assert.is(JSON.parse(scriptSafeJSON(evil)), evil, 'escaping round-trips');
-  assert.is((html.match(/<\/script>/g) ?? []).length, 3, 'only the page\'s own three scripts close');
+  assert.is((html.match(/<\/script>/g) ?? []).length, 3, "only the page's own three scripts close");
 });
 
 test('autoCollapseDepth keeps the listed part small; the best path stays in the data', () => {

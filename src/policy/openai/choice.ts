@@ -30,7 +30,13 @@ export function parseChoices(json: unknown, chat: boolean, delimiters: readonly 
     const text = chat ? (isObj(c.message) ? c.message.content : undefined) : c.text;
     if (typeof text !== 'string') throw new MalformedResponse(`choices[${i}].${chat ? 'message.content' : 'text'} is not a string`);
     const finish = typeof c.finish_reason === 'string' ? c.finish_reason : null;
-    return { index: typeof c.index === 'number' ? c.index : i, text, endedBy: endedBy(c, finish, delimiters), finishReason: finish, logprobs: tokenLogprobs(c.logprobs, chat) };
+    return {
+      index: typeof c.index === 'number' ? c.index : i,
+      text,
+      endedBy: endedBy(c, finish, delimiters),
+      finishReason: finish,
+      logprobs: tokenLogprobs(c.logprobs, chat),
+    };
   });
 }
 
@@ -86,6 +92,9 @@ export function splitTokens(choices: readonly ParsedChoice[], completionTokens: 
   const raw = w.map((l) => (completionTokens * l) / total);
   const out = raw.map(Math.floor);
   let left = completionTokens - out.reduce((a, b) => a + b, 0);
-  raw.map((r, i) => [r - Math.floor(r), i] as const).sort((a, b) => b[0] - a[0]).forEach(([, i]) => left-- > 0 && out[i]!++);
+  raw
+    .map((r, i) => [r - Math.floor(r), i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .forEach(([, i]) => left-- > 0 && out[i]!++);
   return out;
 }

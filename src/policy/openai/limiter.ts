@@ -7,7 +7,11 @@ export class Limiter {
   private readonly queue: (() => void)[] = [];
   limit: number;
   peak = 0;
-  constructor(readonly max: number, readonly adaptive = false, readonly min = 1) {
+  constructor(
+    readonly max: number,
+    readonly adaptive = false,
+    readonly min = 1,
+  ) {
     this.limit = max;
   }
 
@@ -33,7 +37,7 @@ export class Limiter {
 
   private acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-    if (this.active < Math.floor(this.limit) && this.queue.length === 0) return this.take(), Promise.resolve();
+    if (this.active < Math.floor(this.limit) && this.queue.length === 0) return (this.take(), Promise.resolve());
     return new Promise<void>((ok, fail) => {
       const go = () => {
         signal?.removeEventListener('abort', onAbort);

@@ -104,10 +104,12 @@ export function readApiKey(o: OpenAIPolicyOptions, r: ResolvedOptions): string |
 }
 
 export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
-  if (typeof o?.baseURL !== 'string' || !/^https?:\/\//.test(o.baseURL)) throw new InvalidOptionError('policy.baseURL', `expected an http(s) URL such as http://127.0.0.1:8000/v1, got ${JSON.stringify(o?.baseURL)}`);
+  if (typeof o?.baseURL !== 'string' || !/^https?:\/\//.test(o.baseURL))
+    throw new InvalidOptionError('policy.baseURL', `expected an http(s) URL such as http://127.0.0.1:8000/v1, got ${JSON.stringify(o?.baseURL)}`);
   if (typeof o.model !== 'string' || !o.model) throw new InvalidOptionError('policy.model', 'expected the served model name');
   const delims = o.stepDelimiter === undefined ? ['\n\n'] : typeof o.stepDelimiter === 'string' ? [o.stepDelimiter] : [...o.stepDelimiter];
-  if (!delims.length || delims.some((d) => typeof d !== 'string' || !d)) throw new InvalidOptionError('policy.stepDelimiter', 'expected a non-empty string or list of them');
+  if (!delims.length || delims.some((d) => typeof d !== 'string' || !d))
+    throw new InvalidOptionError('policy.stepDelimiter', 'expected a non-empty string or list of them');
   const apiKeyEnv = o.apiKeyEnv ?? 'OPENAI_API_KEY';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw new InvalidOptionError('policy.apiKeyEnv', 'expected an environment variable name');
   const cache = o.cache instanceof ResponseCache ? o.cache : typeof o.cache === 'string' ? new ResponseCache(o.cache) : null;

@@ -31,9 +31,16 @@ export interface OpenAIStats {
 const tuned = new WeakSet<AbortSignal>();
 
 /** One request's steps, and how many choices the server sent (the probe compares it with n). */
-interface Answer { readonly steps: StepProposal[]; readonly choices: number }
+interface Answer {
+  readonly steps: StepProposal[];
+  readonly choices: number;
+}
 
-interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }
+interface Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}
 
 /**
  * A policy behind any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama). Each call proposes up to k next
@@ -43,7 +50,21 @@ interface Usage { prompt_tokens?: number; completion_tokens?: number; prompt_tok
 export class OpenAIPolicy implements Policy {
   readonly name = 'openai';
   readonly o: ResolvedOptions;
-  readonly stats: OpenAIStats = { calls: 0, requests: 0, retries: 0, failedCalls: 0, throttled: 0, timeouts: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, cacheHits: 0, truncatedSteps: 0, emptySteps: 0, probe: null };
+  readonly stats: OpenAIStats = {
+    calls: 0,
+    requests: 0,
+    retries: 0,
+    failedCalls: 0,
+    throttled: 0,
+    timeouts: 0,
+    promptTokens: 0,
+    cachedPromptTokens: 0,
+    completionTokens: 0,
+    cacheHits: 0,
+    truncatedSteps: 0,
+    emptySteps: 0,
+    probe: null,
+  };
   // #private: neither JSON.stringify nor util.inspect shows them, so the key (held by the SDK client too) stays out of logs
   readonly #client: OpenAI;
   readonly #apiKey: string | undefined;
@@ -64,8 +85,22 @@ export class OpenAIPolicy implements Policy {
   info() {
     const { baseURL, model, mode, nMode, delimiters, temperature, topP, maxTokens, apiKeyEnv } = this.o;
     return {
-      name: this.name, simulated: false, baseURL, model, mode, nMode, effectiveNMode: this.fanout ? 'fanout' : 'n', stepDelimiter: delimiters,
-      temperature, topP, maxTokens, apiKeyEnv, template: this.o.template.origin, cacheDir: this.o.cache?.dir ?? null, ...this.stats, ...this.cost(),
+      name: this.name,
+      simulated: false,
+      baseURL,
+      model,
+      mode,
+      nMode,
+      effectiveNMode: this.fanout ? 'fanout' : 'n',
+      stepDelimiter: delimiters,
+      temperature,
+      topP,
+      maxTokens,
+      apiKeyEnv,
+      template: this.o.template.origin,
+      cacheDir: this.o.cache?.dir ?? null,
+      ...this.stats,
+      ...this.cost(),
     };
   }
 
@@ -79,19 +114,26 @@ export class OpenAIPolicy implements Policy {
     const p = this.o.pricing;
     if (!p) return {};
     const s = this.stats;
-    const usd = ((s.promptTokens - s.cachedPromptTokens) * (p.promptPerMTok ?? 0) + s.cachedPromptTokens * (p.cachedPromptPerMTok ?? p.promptPerMTok ?? 0) + s.completionTokens * (p.completionPerMTok ?? 0)) / 1e6;
+    const usd =
+      ((s.promptTokens - s.cachedPromptTokens) * (p.promptPerMTok ?? 0) +
+        s.cachedPromptTokens * (p.cachedPromptPerMTok ?? p.promptPerMTok ?? 0) +
+        s.completionTokens * (p.completionPerMTok ?? 0)) /
+      1e6;
     return { costUsd: usd };
   }
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
     // a search shares one signal among its calls; each request, retry sleep and queue slot listens on it
-    if (req.signal && !tuned.has(req.signal)) tuned.add(req.signal), setMaxListeners(1000, req.signal);
+    if (req.signal && !tuned.has(req.signal)) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
     try {
       return await this.sample(req, Math.max(0, req.k));
     } catch (e) {
       this.stats.failedCalls++;
-      throw new PolicyError(req.nodeId, this.redact(e instanceof RetriesExhausted ? `${this.o.baseURL}: ${e.message}` : e instanceof Error ? e.message : String(e)));
+      throw new PolicyError(
+        req.nodeId,
+        this.redact(e instanceof RetriesExhausted ? `${this.o.baseURL}: ${e.message}` : e instanceof Error ? e.message : String(e)),
+      );
     }
   }
 
@@ -119,8 +161,17 @@ export class OpenAIPolicy implements Policy {
   private async probe(req: ProposeRequest): Promise<void> {
     const chat = this.o.mode === 'chat';
     const signal = req.signal;
-    const prompt = [{ role: 'system', content: this.o.system }, { role: 'user', content: req.problem.text }] as const;
-    const body = { model: this.o.model, n: 2, max_tokens: 1, temperature: 1, ...(chat ? { messages: prompt } : { prompt: this.o.template.head(req.problem.text, this.o.system) }) };
+    const prompt = [
+      { role: 'system', content: this.o.system },
+      { role: 'user', content: req.problem.text },
+    ] as const;
+    const body = {
+      model: this.o.model,
+      n: 2,
+      max_tokens: 1,
+      temperature: 1,
+      ...(chat ? { messages: prompt } : { prompt: this.o.template.head(req.problem.text, this.o.system) }),
+    };
     try {
       const { json, cached } = await this.fetch(chat ? '/chat/completions' : '/completions', body, { probe: true }, signal);
       if (!cached) this.count((json as { usage?: Usage }).usage ?? {}, 0);
@@ -148,15 +199,25 @@ export class OpenAIPolicy implements Policy {
     const body = this.body(req, steps, n, sample);
     // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
     const { json, cached } = await this.fetch(path, body, { sample, draw: this.seedFor(req, sample) }, req.signal);
-    const choices = parseChoices(json, chat, this.o.delimiters).sort((a, b) => a.index - b.index).slice(0, n);
+    const choices = parseChoices(json, chat, this.o.delimiters)
+      .sort((a, b) => a.index - b.index)
+      .slice(0, n);
     const usage = ((json as { usage?: Usage }).usage ?? {}) as Usage;
     const tokens = splitTokens(choices, usage.completion_tokens);
-    if (!cached) this.count(usage, tokens.reduce((a, b) => a + b, 0));
+    if (!cached)
+      this.count(
+        usage,
+        tokens.reduce((a, b) => a + b, 0),
+      );
     const out = choices.map((c, i) => {
       const p = toProposal(c, steps, tokens[i]!, { boxedEnds: this.o.boxedEnds });
       if (p.truncated) this.stats.truncatedSteps++;
       if (i > 0 || usage.prompt_tokens === undefined) return p;
-      return { ...p, promptTokens: usage.prompt_tokens, ...(usage.prompt_tokens_details?.cached_tokens !== undefined ? { cachedTokens: usage.prompt_tokens_details.cached_tokens } : {}) };
+      return {
+        ...p,
+        promptTokens: usage.prompt_tokens,
+        ...(usage.prompt_tokens_details?.cached_tokens !== undefined ? { cachedTokens: usage.prompt_tokens_details.cached_tokens } : {}),
+      };
     });
     // a blank step (the model emitted the delimiter at once) would only repeat the prompt: dropped, and counted
     const kept = out.filter((p) => p.terminal || p.text.trim() !== '');
@@ -165,12 +226,26 @@ export class OpenAIPolicy implements Policy {
   }
 
   /** The response to a request body, from the cache or the server (through the endpoint's limiter and our retries). */
-  private async fetch(path: string, body: Record<string, unknown>, draw: Record<string, unknown>, signal: AbortSignal): Promise<{ json: unknown; cached: boolean }> {
+  private async fetch(
+    path: string,
+    body: Record<string, unknown>,
+    draw: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ json: unknown; cached: boolean }> {
     const request = { endpoint: this.o.baseURL + path, ...draw, body };
     const key = this.o.cache ? ResponseCache.key(request) : '';
     const hit = this.o.cache?.get<unknown>(key);
-    if (hit !== undefined) return this.stats.cacheHits++, { json: hit, cached: true };
-    const json = await this.limiter.run(() => withRetries((attempt) => this.send(path, body, attempt, signal), this.o.retry, signal, (f) => this.onFailure(f)), signal);
+    if (hit !== undefined) return (this.stats.cacheHits++, { json: hit, cached: true });
+    const json = await this.limiter.run(
+      () =>
+        withRetries(
+          (attempt) => this.send(path, body, attempt, signal),
+          this.o.retry,
+          signal,
+          (f) => this.onFailure(f),
+        ),
+      signal,
+    );
     this.o.cache?.set(key, json, request);
     return { json, cached: false };
   }
@@ -191,7 +266,8 @@ export class OpenAIPolicy implements Policy {
     signal.addEventListener('abort', follow, { once: true });
     try {
       const opts = { signal: deadline.signal, timeout: this.o.timeoutMs };
-      const res = path === '/completions' ? await this.#client.completions.create(body as never, opts) : await this.#client.chat.completions.create(body as never, opts);
+      const res =
+        path === '/completions' ? await this.#client.completions.create(body as never, opts) : await this.#client.chat.completions.create(body as never, opts);
       parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
       this.limiter.onSuccess();
       return res;
@@ -205,7 +281,7 @@ export class OpenAIPolicy implements Policy {
   }
 
   private onFailure(f: Failure) {
-    if (f.status === 429) this.stats.throttled++, this.limiter.onThrottle();
+    if (f.status === 429) (this.stats.throttled++, this.limiter.onThrottle());
     if (f.kind === 'timeout') this.stats.timeouts++;
   }
 
@@ -218,7 +294,10 @@ export class OpenAIPolicy implements Policy {
     if (o.mode === 'completions') {
       return { ...common, prompt: o.template.head(req.problem.text, o.system) + sofar, ...(o.logprobs ? { logprobs: 1 } : {}), ...o.extraBody };
     }
-    const messages: ChatMessage[] = [{ role: 'system', content: o.system }, { role: 'user', content: req.problem.text }];
+    const messages: ChatMessage[] = [
+      { role: 'system', content: o.system },
+      { role: 'user', content: req.problem.text },
+    ];
     // prefill: the steps so far are the assistant's unfinished message, continued in place (vLLM, SGLang)
     const prefill = steps.length ? { continue_final_message: true, add_generation_prompt: false } : {};
     if (steps.length) messages.push({ role: 'assistant', content: sofar });

@@ -30,13 +30,19 @@ export function classify(e: unknown, signal?: AbortSignal): Failure {
   if (signal?.aborted || e instanceof APIUserAbortError) return { retry: false, status: null, kind: 'aborted', message: 'aborted' };
   if (e instanceof APIConnectionError) {
     const timeout = e instanceof APIConnectionTimeoutError;
-    return { retry: true, status: null, kind: timeout ? 'timeout' : 'connection', message: timeout ? 'request timed out' : `connection error (${causeText(e)})` };
+    return {
+      retry: true,
+      status: null,
+      kind: timeout ? 'timeout' : 'connection',
+      message: timeout ? 'request timed out' : `connection error (${causeText(e)})`,
+    };
   }
   if (e instanceof APIError && typeof e.status === 'number') {
     const s = e.status;
     return { retry: s === 408 || s === 429 || s >= 500, status: s, kind: 'http', retryAfterMs: retryAfter(e.headers), message };
   }
-  if (e instanceof MalformedResponse || e instanceof SyntaxError) return { retry: true, status: null, kind: 'malformed', message: `malformed response: ${message}` };
+  if (e instanceof MalformedResponse || e instanceof SyntaxError)
+    return { retry: true, status: null, kind: 'malformed', message: `malformed response: ${message}` };
   return { retry: false, status: null, kind: 'other', message };
 }
 
@@ -81,7 +87,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export class RetriesExhausted extends Error {
-  constructor(readonly failure: Failure, readonly attempts: number) {
+  constructor(
+    readonly failure: Failure,
+    readonly attempts: number,
+  ) {
     super(`${failure.message} (${attempts} attempt${attempts === 1 ? '' : 's'})`);
   }
 }

@@ -13,14 +13,21 @@ export const QWEN25_MATH_TEMPLATE = [
   "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}",
 ].join('');
 
-export interface ChatMessage { readonly role: 'system' | 'user' | 'assistant'; readonly content: string }
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
 
 /** A model's chat template, rendered client-side so the completions prompt is exactly what the model was tuned on. */
 export class ChatTemplate {
   private readonly tpl: Template;
   /** Heads of recent problems: a search renders the same head for every call. */
   private readonly heads = new Map<string, string>();
-  constructor(readonly source: string, private readonly specials: Readonly<Record<string, unknown>> = {}, readonly origin = 'built-in qwen2.5-math') {
+  constructor(
+    readonly source: string,
+    private readonly specials: Readonly<Record<string, unknown>> = {},
+    readonly origin = 'built-in qwen2.5-math',
+  ) {
     try {
       this.tpl = new Template(source);
     } catch (e) {
@@ -39,7 +46,7 @@ export class ChatTemplate {
     let t = cfg.chat_template;
     if (Array.isArray(t)) t = (t.find((x) => x?.name === 'default') ?? t[0])?.template;
     if (typeof t !== 'string') throw new FormatError(`${path}: chat_template`, 'expected a string (or a list of {name, template})');
-    const tok = (k: string) => (typeof cfg[k] === 'string' ? cfg[k] : (cfg[k] as { content?: string } | null)?.content ?? '');
+    const tok = (k: string) => (typeof cfg[k] === 'string' ? cfg[k] : ((cfg[k] as { content?: string } | null)?.content ?? ''));
     return new ChatTemplate(t, { bos_token: tok('bos_token'), eos_token: tok('eos_token') }, path);
   }
 
@@ -52,7 +59,13 @@ export class ChatTemplate {
     const key = `${system}\u0000${problem}`;
     let h = this.heads.get(key);
     if (h === undefined) {
-      h = this.render([{ role: 'system', content: system }, { role: 'user', content: problem }], true);
+      h = this.render(
+        [
+          { role: 'system', content: system },
+          { role: 'user', content: problem },
+        ],
+        true,
+      );
       if (this.heads.size >= 4096) this.heads.delete(this.heads.keys().next().value!);
       this.heads.set(key, h);
     }

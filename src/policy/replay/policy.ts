@@ -34,19 +34,30 @@ export class ReplayPolicy implements Policy {
 
   constructor(o: ReplayPolicyOptions) {
     const files = typeof o?.pool === 'string' ? [o.pool] : [...(o?.pool ?? [])];
-    if (!files.length) throw new InvalidOptionError('policy.pool', 'the replay policy needs a candidate file (e.g. ../shared/data/bon/qwen25math_math_cot_100.jsonl)');
+    if (!files.length)
+      throw new InvalidOptionError('policy.pool', 'the replay policy needs a candidate file (e.g. ../shared/data/bon/qwen25math_math_cot_100.jsonl)');
     this.files = files;
     this.pools = new Map();
     for (const f of files) readPool(f, this.pools);
     this.sampling = o.sampling ?? 'without-replacement';
-    if (this.sampling !== 'without-replacement' && this.sampling !== 'with-replacement') throw new InvalidOptionError('policy.sampling', `expected without-replacement or with-replacement, got ${JSON.stringify(o.sampling)}`);
+    if (this.sampling !== 'without-replacement' && this.sampling !== 'with-replacement')
+      throw new InvalidOptionError('policy.sampling', `expected without-replacement or with-replacement, got ${JSON.stringify(o.sampling)}`);
     this.seed = String(o.seed ?? 0);
   }
 
   info() {
     let candidates = 0;
     for (const c of this.pools.values()) candidates += c.length;
-    return { name: this.name, simulated: false, replay: true, pool: this.files, problems: this.pools.size, candidates, sampling: this.sampling, tokensEstimated: true };
+    return {
+      name: this.name,
+      simulated: false,
+      replay: true,
+      pool: this.files,
+      problems: this.pools.size,
+      candidates,
+      sampling: this.sampling,
+      tokensEstimated: true,
+    };
   }
 
   /** Whether the pool has candidates for this problem text. */
@@ -62,7 +73,8 @@ export class ReplayPolicy implements Policy {
     let node = this.trie(req.problem.id, req.problem.text);
     for (const [i, s] of req.steps.entries()) {
       const child = node.children.get(s);
-      if (!child) throw new SteptreeError(`replay: step ${i} of problem ${req.problem.id} is not in the pool (a replayed search can only follow generated candidates)`);
+      if (!child)
+        throw new SteptreeError(`replay: step ${i} of problem ${req.problem.id} is not in the pool (a replayed search can only follow generated candidates)`);
       node = child.node;
     }
     const options = [...node.children.entries()];
@@ -73,7 +85,14 @@ export class ReplayPolicy implements Policy {
     return picked.map(([text, c]) => {
       const terminal = c.node.children.size === 0;
       const answer = terminal ? (c.answer ?? lastBoxed([...req.steps, text].join('\n\n'))) : null;
-      return { text, tokens: Math.ceil(text.length / 4), logprob: Math.log(c.count / total), terminal, ...(answer !== null ? { answer } : {}), ...(terminal && c.truncated ? { truncated: true } : {}) };
+      return {
+        text,
+        tokens: Math.ceil(text.length / 4),
+        logprob: Math.log(c.count / total),
+        terminal,
+        ...(answer !== null ? { answer } : {}),
+        ...(terminal && c.truncated ? { truncated: true } : {}),
+      };
     });
   }
 
@@ -105,10 +124,11 @@ function drawWithout<T extends Option>(options: T[], k: number, rng: () => numbe
   let total = left.reduce((a, b) => a + b, 0);
   const out: T[] = [];
   while (out.length < k && total > 0) {
-    let u = rng() * total, j = 0;
+    let u = rng() * total,
+      j = 0;
     while (j < left.length - 1 && (left[j] === 0 || (u -= left[j]!) >= 0)) j++;
     while (left[j] === 0) j--; // rounding at the end of the range
-    left[j]!--, total--;
+    (left[j]!--, total--);
     out.push(options[j]!);
   }
   return out;

@@ -64,7 +64,10 @@ function candidatesOf(row: Record<string, unknown>, where: string): Candidate[] 
     const preds = Array.isArray(row.pred) ? row.pred : [];
     return row.response.map((r, j) => {
       if (typeof r !== 'string') throw new FormatError(`${where}: response[${j}]`, 'expected a string');
-      const steps = r.split(/\n\n+/).map((s) => s.trim()).filter(Boolean);
+      const steps = r
+        .split(/\n\n+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
       return { steps, answer: typeof preds[j] === 'string' ? preds[j] : null };
     });
   }

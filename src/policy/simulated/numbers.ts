@@ -10,7 +10,10 @@ const NUM = /(?:(?<![\w.,])|(?<=\\[dt]?frac))(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![
 /** Canonical value of a token ("1,000" → "1000", "18.00" → "18"). */
 export const canonical = (tok: string): string => String(Number(tok.replace(/,/g, '')));
 
-export interface NumToken { readonly text: string; readonly at: number }
+export interface NumToken {
+  readonly text: string;
+  readonly at: number;
+}
 export function numberTokens(text: string): NumToken[] {
   return [...text.matchAll(NUM)].map((m) => ({ text: m[0], at: m.index! }));
 }
@@ -48,7 +51,8 @@ export function format(v: number): string {
 
 /** Pairs (reference value → proposed value) where a proposed step's numbers differ from its reference's; null if they do not line up. */
 export function diffNumbers(reference: string, proposed: string): [string, string][] | null {
-  const a = numberTokens(reference), b = numberTokens(proposed);
+  const a = numberTokens(reference),
+    b = numberTokens(proposed);
   if (a.length !== b.length) return null;
   const out: [string, string][] = [];
   a.forEach((t, i) => {

@@ -36,7 +36,8 @@ export class SimulatedPolicy implements Policy {
     this.errorRate = o.errorRate ?? 0.2;
     if (!(this.errorRate >= 0 && this.errorRate <= 1)) throw new InvalidOptionError('policy.errorRate', `expected a number in [0, 1], got ${o.errorRate}`);
     this.annotations = o.annotations ?? 'strip';
-    if (this.annotations !== 'strip' && this.annotations !== 'keep') throw new InvalidOptionError('policy.annotations', `expected strip or keep, got ${JSON.stringify(o.annotations)}`);
+    if (this.annotations !== 'strip' && this.annotations !== 'keep')
+      throw new InvalidOptionError('policy.annotations', `expected strip or keep, got ${JSON.stringify(o.annotations)}`);
     this.seed = String(o.seed ?? 0);
   }
 
@@ -134,7 +135,9 @@ function forceWrong(ref: Reference, src: string, map: ValueMap, rng: () => numbe
   const boxed = lastBoxed(text) ?? '';
   const nums = numberTokens(boxed);
   const wrong = nums.length
-    ? boxed.slice(0, nums[nums.length - 1]!.at) + nudge(Number(canonical(nums[nums.length - 1]!.text)), rng) + boxed.slice(nums[nums.length - 1]!.at + nums[nums.length - 1]!.text.length)
+    ? boxed.slice(0, nums[nums.length - 1]!.at) +
+      nudge(Number(canonical(nums[nums.length - 1]!.text)), rng) +
+      boxed.slice(nums[nums.length - 1]!.at + nums[nums.length - 1]!.text.length)
     : `${boxed} + 1`;
   const at = text.lastIndexOf(`{${boxed}}`);
   return { text: at < 0 ? text : text.slice(0, at) + `{${wrong}}` + text.slice(at + boxed.length + 2), answer: wrong };
@@ -147,4 +150,3 @@ function nudge(v: number, rng: () => number): string {
   const down = rng() < 0.5 && v - d >= 0;
   return format(down ? v - d : v + d);
 }
-

@@ -20,7 +20,11 @@ const GSM8K_FINAL = /^\s*####\s*(.+?)\s*$/m;
 
 export function parseReference(item: BenchItem): Reference {
   const sol = item.solution;
-  if (typeof sol !== 'string' || !sol.trim()) throw new InvalidOptionError('policy.items', `problem ${item.id} has no reference solution (${item.source.file}:${item.source.line}); the simulated policy needs one`);
+  if (typeof sol !== 'string' || !sol.trim())
+    throw new InvalidOptionError(
+      'policy.items',
+      `problem ${item.id} has no reference solution (${item.source.file}:${item.source.line}); the simulated policy needs one`,
+    );
   // GSM8K: a `#### N` line, or line-per-step prose with calculator annotations and no \boxed{}
   if (GSM8K_FINAL.test(sol) || (/<<[^<>]*=[^<>]*>>/.test(sol) && !/\\boxed\{/.test(sol))) {
     const { steps, answer } = splitLines(sol);

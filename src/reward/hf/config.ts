@@ -52,7 +52,8 @@ export function readConfig(dir: string): DecoderConfig {
   if (!['qwen2', 'llama', 'mistral'].includes(modelType)) bad('model_type', `expected qwen2, llama or mistral, got ${JSON.stringify(c.model_type)}`);
   const act = c.hidden_act ?? 'silu';
   if (act !== 'silu') bad('hidden_act', `only silu (SwiGLU) is implemented, got ${JSON.stringify(act)}`);
-  const hidden = int('hidden_size'), heads = int('num_attention_heads');
+  const hidden = int('hidden_size'),
+    heads = int('num_attention_heads');
   const kvHeads = int('num_key_value_heads', heads);
   if (heads % kvHeads) bad('num_key_value_heads', `${kvHeads} does not divide num_attention_heads ${heads}`);
   const headDim = int('head_dim', hidden / heads);
@@ -60,9 +61,16 @@ export function readConfig(dir: string): DecoderConfig {
   const labels = c.num_labels ?? (c.id2label && typeof c.id2label === 'object' ? Object.keys(c.id2label).length : null);
   return {
     architecture: String((c.architectures as string[] | undefined)?.[0] ?? ''),
-    modelType, hidden, heads, kvHeads, headDim,
-    layers: int('num_hidden_layers'), ffn: int('intermediate_size'), vocab: int('vocab_size'),
-    eps: num('rms_norm_eps'), theta: num('rope_theta', 10000),
+    modelType,
+    hidden,
+    heads,
+    kvHeads,
+    headDim,
+    layers: int('num_hidden_layers'),
+    ffn: int('intermediate_size'),
+    vocab: int('vocab_size'),
+    eps: num('rms_norm_eps'),
+    theta: num('rope_theta', 10000),
     ropeScaling: ropeScaling(c.rope_scaling, bad),
     tied: c.tie_word_embeddings === undefined ? modelType === 'qwen2' : c.tie_word_embeddings === true,
     qkvBias: modelType === 'qwen2' || c.attention_bias === true,
@@ -75,11 +83,18 @@ function ropeScaling(v: unknown, bad: (f: string, d: string) => never): RopeScal
   if (v == null) return null;
   const r = v as Record<string, unknown>;
   const type = r.rope_type ?? r.type;
-  const n = (k: string) => (typeof r[k] === 'number' && (r[k] as number) > 0 ? (r[k] as number) : bad(`rope_scaling.${k}`, `expected a positive number, got ${JSON.stringify(r[k])}`));
+  const n = (k: string) =>
+    typeof r[k] === 'number' && (r[k] as number) > 0 ? (r[k] as number) : bad(`rope_scaling.${k}`, `expected a positive number, got ${JSON.stringify(r[k])}`);
   if (type === 'default') return null;
   if (type === 'linear') return { type, factor: n('factor') };
   if (type === 'llama3') {
-    return { type, factor: n('factor'), lowFreqFactor: n('low_freq_factor'), highFreqFactor: n('high_freq_factor'), originalMax: n('original_max_position_embeddings') };
+    return {
+      type,
+      factor: n('factor'),
+      lowFreqFactor: n('low_freq_factor'),
+      highFreqFactor: n('high_freq_factor'),
+      originalMax: n('original_max_position_embeddings'),
+    };
   }
   return bad('rope_scaling', `rope type ${JSON.stringify(type)} is not implemented (default, linear, llama3)`);
 }
@@ -92,7 +107,8 @@ export function invFrequencies(c: DecoderConfig): Float64Array {
   const s = c.ropeScaling;
   if (!s) return f;
   if (s.type === 'linear') return f.map((x) => x / s.factor);
-  const lowWave = s.originalMax / s.lowFreqFactor, highWave = s.originalMax / s.highFreqFactor;
+  const lowWave = s.originalMax / s.lowFreqFactor,
+    highWave = s.originalMax / s.highFreqFactor;
   return f.map((x) => {
     const wave = (2 * Math.PI) / x;
     if (wave < highWave) return x;

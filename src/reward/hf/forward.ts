@@ -35,13 +35,16 @@ const pastLen = (r: Row) => r.past.reduce((s, p) => s + p.n, 0);
 /** One batched forward over ragged rows, each with its own cache: padding is masked, positions continue per row. */
 export async function forward(m: Decoder, rows: readonly Row[]): Promise<ForwardOut> {
   const { cfg } = m;
-  const B = rows.length, T = Math.max(...rows.map((r) => r.ids.length)), P = Math.max(...rows.map(pastLen));
+  const B = rows.length,
+    T = Math.max(...rows.map((r) => r.ids.length)),
+    P = Math.max(...rows.map(pastLen));
   const out = tf.tidy(() => {
     const x0 = tf.tensor3d(gatherEmbeddings(m.w.embed, rows, T, cfg.hidden), [B, T, cfg.hidden]);
     const ropeT: Rope = { q: ropeTables(m, rows, T, cfg.heads), k: ropeTables(m, rows, T, cfg.kvHeads), rot: rotation(cfg.headDim) };
     const mask = tf.tensor4d(attentionMask(rows, T, P, cfg.heads), [B, cfg.heads, T, P + T]);
     let x: tf.Tensor3D = x0;
-    const ks: tf.Tensor4D[] = [], vs: tf.Tensor4D[] = [];
+    const ks: tf.Tensor4D[] = [],
+      vs: tf.Tensor4D[] = [];
     m.w.layers.forEach((L, l) => {
       const h = rmsNorm(x, L.inNorm, cfg.eps);
       const { y, k, v } = attention(m, L, h, l, rows, ropeT, mask, T, P);
@@ -50,13 +53,19 @@ export async function forward(m: Decoder, rows: readonly Row[]): Promise<Forward
       x = tf.add(x, y);
       x = tf.add(x, mlp(L, rmsNorm(x, L.postNorm, cfg.eps)));
     });
-    const last = tf.gather(tf.reshape(x, [B * T, cfg.hidden]), rows.map((r, i) => i * T + r.ids.length - 1));
+    const last = tf.gather(
+      tf.reshape(x, [B * T, cfg.hidden]),
+      rows.map((r, i) => i * T + r.ids.length - 1),
+    );
     return { probs: headProb(m, rmsNorm(last as tf.Tensor2D, m.w.norm, cfg.eps)), ks, vs };
   });
   const scores = Array.from(await out.probs.data());
   out.probs.dispose();
   const chunks = rows.map((r, i) => {
-    const cut = (t: tf.Tensor4D) => tf.tidy(() => tf.reshape(tf.slice(t, [i, 0, 0, 0], [1, cfg.kvHeads, r.ids.length, cfg.headDim]), [cfg.kvHeads, r.ids.length, cfg.headDim]) as tf.Tensor3D);
+    const cut = (t: tf.Tensor4D) =>
+      tf.tidy(
+        () => tf.reshape(tf.slice(t, [i, 0, 0, 0], [1, cfg.kvHeads, r.ids.length, cfg.headDim]), [cfg.kvHeads, r.ids.length, cfg.headDim]) as tf.Tensor3D,
+      );
     return { k: out.ks.map(cut), v: out.vs.map(cut), len: r.ids.length };
   });
   tf.dispose([...out.ks, ...out.vs]);
@@ -75,8 +84,10 @@ function gatherEmbeddings(table: Float32Array, rows: readonly Row[], T: number, 
  * the host, [B·T·n, D], so every multiply on the backend is same-shape (broadcasts are slow on cpu).
  */
 function ropeTables(m: Decoder, rows: readonly Row[], T: number, n: number) {
-  const D = m.cfg.headDim, half = D / 2;
-  const cos = new Float32Array(rows.length * T * n * D), sin = new Float32Array(rows.length * T * n * D);
+  const D = m.cfg.headDim,
+    half = D / 2;
+  const cos = new Float32Array(rows.length * T * n * D),
+    sin = new Float32Array(rows.length * T * n * D);
   rows.forEach((r, i) => {
     const start = pastLen(r);
     for (let t = 0; t < T; t++) {
@@ -97,7 +108,8 @@ function ropeTables(m: Decoder, rows: readonly Row[], T: number, n: number) {
 
 /** rotate_half as a matrix: x·R = [-x2, x1] (a matMul instead of a strided split on the last axis). */
 function rotation(D: number): tf.Tensor2D {
-  const r = new Float32Array(D * D), half = D / 2;
+  const r = new Float32Array(D * D),
+    half = D / 2;
   for (let j = 0; j < half; j++) {
     r[(j + half) * D + j] = -1;
     r[j * D + j + half] = 1;
@@ -107,10 +119,12 @@ function rotation(D: number): tf.Tensor2D {
 
 /** Additive mask [B, NH, T, P + T]: a row's own past, then causal over its new tokens; padding gets -1e9. */
 function attentionMask(rows: readonly Row[], T: number, P: number, NH: number): Float32Array {
-  const S = P + T, plane = T * S;
+  const S = P + T,
+    plane = T * S;
   const mask = new Float32Array(rows.length * NH * plane).fill(-1e9);
   rows.forEach((r, i) => {
-    const p = pastLen(r), base0 = i * NH * plane;
+    const p = pastLen(r),
+      base0 = i * NH * plane;
     for (let t = 0; t < T; t++) {
       const base = base0 + t * S;
       mask.fill(0, base, base + p);
@@ -125,7 +139,11 @@ function rmsNorm<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor1D, eps: number
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), w);
 }
 
-interface Rope { readonly q: { cos: tf.Tensor2D; sin: tf.Tensor2D }; readonly k: { cos: tf.Tensor2D; sin: tf.Tensor2D }; readonly rot: tf.Tensor2D }
+interface Rope {
+  readonly q: { cos: tf.Tensor2D; sin: tf.Tensor2D };
+  readonly k: { cos: tf.Tensor2D; sin: tf.Tensor2D };
+  readonly rot: tf.Tensor2D;
+}
 
 /** RoPE on [B·T, n·D] projections, as [B·T·n, D] rows. */
 const rope = (x: tf.Tensor2D, t: { cos: tf.Tensor2D; sin: tf.Tensor2D }, rot: tf.Tensor2D) => {
@@ -136,22 +154,37 @@ const rope = (x: tf.Tensor2D, t: { cos: tf.Tensor2D; sin: tf.Tensor2D }, rot: tf
 /** The rows' cached keys (or values) of layer l, concatenated and padded to [B, kvHeads, P, D]. */
 function pastOf(m: Decoder, rows: readonly Row[], l: number, P: number, which: 'k' | 'v'): tf.Tensor4D {
   const { kvHeads: G, headDim: D } = m.cfg;
-  return tf.stack(rows.map((r) => {
-    const parts = r.past.filter((p) => p.n > 0).map((p) => (p.n === p.chunk.len ? p.chunk[which][l]! : tf.slice(p.chunk[which][l]!, [0, 0, 0], [G, p.n, D])));
-    const n = pastLen(r);
-    if (n < P) parts.push(tf.zeros([G, P - n, D]));
-    return parts.length === 1 ? parts[0]! : tf.concat(parts, 1);
-  })) as tf.Tensor4D;
+  return tf.stack(
+    rows.map((r) => {
+      const parts = r.past.filter((p) => p.n > 0).map((p) => (p.n === p.chunk.len ? p.chunk[which][l]! : tf.slice(p.chunk[which][l]!, [0, 0, 0], [G, p.n, D])));
+      const n = pastLen(r);
+      if (n < P) parts.push(tf.zeros([G, P - n, D]));
+      return parts.length === 1 ? parts[0]! : tf.concat(parts, 1);
+    }),
+  ) as tf.Tensor4D;
 }
 
-function attention(m: Decoder, L: Weights['layers'][number], h: tf.Tensor3D, l: number, rows: readonly Row[], rp: Rope, mask: tf.Tensor4D, T: number, P: number) {
+function attention(
+  m: Decoder,
+  L: Weights['layers'][number],
+  h: tf.Tensor3D,
+  l: number,
+  rows: readonly Row[],
+  rp: Rope,
+  mask: tf.Tensor4D,
+  T: number,
+  P: number,
+) {
   const { heads: NH, kvHeads: G, headDim: D, hidden: H } = m.cfg;
-  const B = rows.length, S = P + T, g = NH / G;
+  const B = rows.length,
+    S = P + T,
+    g = NH / G;
   const x = tf.reshape(h, [B * T, H]);
   const proj = (w: tf.Tensor2D, b: tf.Tensor1D | null) => (b ? tf.add(tf.matMul(x, w, false, true), b) : tf.matMul(x, w, false, true)) as tf.Tensor2D;
   const heads = (t: tf.Tensor, n: number) => tf.transpose(tf.reshape(t, [B, T, n, D]), [0, 2, 1, 3]) as tf.Tensor4D;
   const q = heads(tf.mul(rope(proj(L.q, L.qb), rp.q, rp.rot), 1 / Math.sqrt(D)), NH);
-  const k = heads(rope(proj(L.k, L.kb), rp.k, rp.rot), G), v = heads(proj(L.v, L.vb), G);
+  const k = heads(rope(proj(L.k, L.kb), rp.k, rp.rot), G),
+    v = heads(proj(L.v, L.vb), G);
   const kAll = P > 0 ? tf.concat([pastOf(m, rows, l, P, 'k'), k], 2) : k;
   const vAll = P > 0 ? tf.concat([pastOf(m, rows, l, P, 'v'), v], 2) : v;
   // GQA: query head h reads KV head h // g, so the query heads of one KV head are contiguous: [B·G, g·T, D].
@@ -164,7 +197,8 @@ function attention(m: Decoder, L: Weights['layers'][number], h: tf.Tensor3D, l: 
 function mlp(L: Weights['layers'][number], h: tf.Tensor3D): tf.Tensor3D {
   const [B, T, H] = h.shape;
   const x = tf.reshape(h, [B * T, H]);
-  const gate = tf.matMul(x, L.gate, false, true), up = tf.matMul(x, L.up, false, true);
+  const gate = tf.matMul(x, L.gate, false, true),
+    up = tf.matMul(x, L.up, false, true);
   return tf.reshape(tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), L.down, false, true), [B, T, H]);
 }
 

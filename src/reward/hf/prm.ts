@@ -27,7 +27,10 @@ export interface HfPRMOptions {
 
 /** The format a checkpoint's head was trained with, when none is given. */
 export const defaultFormat: Record<HeadKind, StepFormatName> = {
-  'prm-mlp': 'qwen2.5-math-prm', 'token-class': 'qwen2.5-math-prm', 'lm-labels': 'math-shepherd', value: 'plain',
+  'prm-mlp': 'qwen2.5-math-prm',
+  'token-class': 'qwen2.5-math-prm',
+  'lm-labels': 'math-shepherd',
+  value: 'plain',
 };
 
 const HEAD_KEY = '\u0000problem\u0000';
@@ -45,11 +48,20 @@ export class HfPRM implements PRM {
   /** Counters: forwards, rows, new tokens run, padded positions computed, problem-prefix tokens, fallbacks. */
   readonly stats = { calls: 0, steps: 0, forwards: 0, rows: 0, tokens: 0, paddedTokens: 0, headTokens: 0, fallbacks: 0 };
 
-  private constructor(readonly dir: string, readonly m: Decoder & { headKind: HeadKind }, readonly text: HfText, readonly backend: BackendName, opts: HfPRMOptions) {
+  private constructor(
+    readonly dir: string,
+    readonly m: Decoder & { headKind: HeadKind },
+    readonly text: HfText,
+    readonly backend: BackendName,
+    opts: HfPRMOptions,
+  ) {
     this.cache = new KvCache(opts.cacheBytes ?? 2 ** 30);
     this.maxBatch = opts.maxBatch ?? 32;
     this.problemCacheSize = opts.problemCacheSize ?? 16;
-    for (const [k, v] of [['maxBatch', this.maxBatch], ['problemCacheSize', this.problemCacheSize]] as const) {
+    for (const [k, v] of [
+      ['maxBatch', this.maxBatch],
+      ['problemCacheSize', this.problemCacheSize],
+    ] as const) {
       if (!(Number.isInteger(v) && v >= 1)) throw new InvalidOptionError(k, `expected an integer ≥ 1, got ${v}`);
     }
     this.name = `hf:${text.format.name}`;
@@ -64,7 +76,8 @@ export class HfPRM implements PRM {
     const format = resolveFormat(opts.format ?? defaultFormat[headKind]);
     const text = HfText.load(dir, format);
     const labels = headKind === 'lm-labels' ? text.labelIds() : null;
-    if (headKind === 'lm-labels' && !labels) throw new InvalidOptionError('format', `${format.name} has no label tokens (good / bad) for the LM head of ${cfg.architecture}`);
+    if (headKind === 'lm-labels' && !labels)
+      throw new InvalidOptionError('format', `${format.name} has no label tokens (good / bad) for the LM head of ${cfg.architecture}`);
     const w = loadWeights(dir, cfg, labels);
     const positiveIndex = (format as { positiveIndex?: number }).positiveIndex ?? 1;
     return new HfPRM(dir, { cfg, w, invFreq: invFrequencies(cfg), positiveIndex, headKind }, text, backend, opts);
@@ -74,13 +87,29 @@ export class HfPRM implements PRM {
     const { cfg, w, headKind } = this.m;
     const headParams = w.head.mats.reduce((s, l) => s + l.w.size + (l.b?.size ?? 0), 0);
     return {
-      backend: this.backend, model: this.dir, architecture: cfg.architecture, modelType: cfg.modelType, head: headKind,
-      format: this.text.format.name, chatTemplate: this.text.usesChatTemplate,
-      layers: cfg.layers, hidden: cfg.hidden, heads: cfg.heads, kvHeads: cfg.kvHeads, headDim: cfg.headDim, ffn: cfg.ffn, vocab: cfg.vocab,
-      rmsNormEps: cfg.eps, ropeTheta: cfg.theta, ropeScaling: cfg.ropeScaling, tiedEmbeddings: cfg.tied,
+      backend: this.backend,
+      model: this.dir,
+      architecture: cfg.architecture,
+      modelType: cfg.modelType,
+      head: headKind,
+      format: this.text.format.name,
+      chatTemplate: this.text.usesChatTemplate,
+      layers: cfg.layers,
+      hidden: cfg.hidden,
+      heads: cfg.heads,
+      kvHeads: cfg.kvHeads,
+      headDim: cfg.headDim,
+      ffn: cfg.ffn,
+      vocab: cfg.vocab,
+      rmsNormEps: cfg.eps,
+      ropeTheta: cfg.theta,
+      ropeScaling: cfg.ropeScaling,
+      tiedEmbeddings: cfg.tied,
       parameters: countParams(cfg, headParams),
       memory: { deviceWeightBytes: w.deviceBytes, hostEmbeddingBytes: w.hostBytes, kvBytesPerToken: kvBytesPerToken(cfg), cachedKvBytes: this.cache.bytes },
-      skippedTensors: w.skipped.length, cachedRecords: this.cache.size, stats: { ...this.stats },
+      skippedTensors: w.skipped.length,
+      cachedRecords: this.cache.size,
+      stats: { ...this.stats },
     };
   }
 
@@ -125,7 +154,9 @@ export class HfPRM implements PRM {
   private async encodeHeads(requests: readonly ScoreRequest[]): Promise<void> {
     const todo = [...new Set(requests.map((r) => r.problem.text))].filter((p) => !this.cache.get(HEAD_KEY + p));
     for (let i = 0; i < todo.length; i += this.maxBatch) {
-      const rows = todo.slice(i, i + this.maxBatch).map((p) => ({ ids: this.text.encode(this.text.parts(p).head), plan: { past: [], m: 0 }, key: HEAD_KEY + p }));
+      const rows = todo
+        .slice(i, i + this.maxBatch)
+        .map((p) => ({ ids: this.text.encode(this.text.parts(p).head), plan: { past: [], m: 0 }, key: HEAD_KEY + p }));
       const live = rows.filter((row) => row.ids.length > 0);
       if (live.length) await this.run(live);
       this.stats.headTokens += live.reduce((s, row) => s + row.ids.length, 0);
@@ -136,8 +167,15 @@ export class HfPRM implements PRM {
   private async run(rows: readonly { ids: readonly number[]; plan: Plan; key: string }[]): Promise<number[]> {
     const window = this.m.cfg.slidingWindow;
     const longest = Math.max(...rows.map((r) => r.ids.length));
-    if (window !== null && longest > window) throw new ModelConfigError(`${this.dir}/config.json`, `sliding-window attention (sliding_window ${window}) is not implemented; an input has ${longest} tokens`);
-    const res = await forward(this.m, rows.map((r) => ({ ids: r.ids.slice(r.plan.m), past: r.plan.past.map((p) => ({ chunk: p.rec.chunk, n: p.n })) })));
+    if (window !== null && longest > window)
+      throw new ModelConfigError(
+        `${this.dir}/config.json`,
+        `sliding-window attention (sliding_window ${window}) is not implemented; an input has ${longest} tokens`,
+      );
+    const res = await forward(
+      this.m,
+      rows.map((r) => ({ ids: r.ids.slice(r.plan.m), past: r.plan.past.map((p) => ({ chunk: p.rec.chunk, n: p.n })) })),
+    );
     const T = Math.max(...rows.map((r) => r.ids.length - r.plan.m));
     this.stats.forwards++;
     this.stats.rows += rows.length;
@@ -165,5 +203,7 @@ function logAdapterLimits(log: (line: string) => void): void {
   const dev = (tf.backend() as unknown as { device?: { limits?: Record<string, number> } }).device;
   const l = dev?.limits;
   if (!l) return log('steptree: webgpu adapter limits unavailable');
-  log(`steptree: webgpu limits maxBufferSize ${l.maxBufferSize} maxStorageBufferBindingSize ${l.maxStorageBufferBindingSize} maxComputeWorkgroupStorageSize ${l.maxComputeWorkgroupStorageSize}`);
+  log(
+    `steptree: webgpu limits maxBufferSize ${l.maxBufferSize} maxStorageBufferBindingSize ${l.maxStorageBufferBindingSize} maxComputeWorkgroupStorageSize ${l.maxComputeWorkgroupStorageSize}`,
+  );
 }

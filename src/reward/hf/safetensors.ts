@@ -40,7 +40,8 @@ export function readHeader(file: string): TensorEntry[] {
       const [a, b] = t.data_offsets ?? [NaN, NaN];
       const shape = t.shape ?? [];
       const count = shape.reduce((x, y) => x * y, 1);
-      if (!(b - a === count * WIDTH[dtype] && 8 + n + b <= size)) throw new FormatError(file, `tensor ${name}: data_offsets ${JSON.stringify(t.data_offsets)} do not match shape ${JSON.stringify(shape)} ${dtype}`);
+      if (!(b - a === count * WIDTH[dtype] && 8 + n + b <= size))
+        throw new FormatError(file, `tensor ${name}: data_offsets ${JSON.stringify(t.data_offsets)} do not match shape ${JSON.stringify(shape)} ${dtype}`);
       out.push({ name, dtype, shape, file, offset: 8 + n + a, bytes: b - a });
     }
     return out;
@@ -68,7 +69,9 @@ const f16Table = (() => {
   // All 65 536 half values, so widening is one lookup per element.
   const t = new Float32Array(65536);
   for (let h = 0; h < 65536; h++) {
-    const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    const s = h & 0x8000 ? -1 : 1,
+      e = (h >> 10) & 0x1f,
+      m = h & 0x3ff;
     t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
   }
   return t;
@@ -87,10 +90,11 @@ export function readTensor(e: TensorEntry, rows?: readonly number[]): Float32Arr
   const fd = openSync(e.file, 'r');
   try {
     if (!pick) readFull(fd, raw, 0, raw.length, e.offset, e);
-    else pick.forEach((r, i) => {
-      if (!(r >= 0 && r < (e.shape[0] ?? 0))) throw new FormatError(e.file, `tensor ${e.name}: row ${r} out of range ${e.shape[0]}`);
-      readFull(fd, raw, i * rowLen * w, rowLen * w, e.offset + r * rowLen * w, e);
-    });
+    else
+      pick.forEach((r, i) => {
+        if (!(r >= 0 && r < (e.shape[0] ?? 0))) throw new FormatError(e.file, `tensor ${e.name}: row ${r} out of range ${e.shape[0]}`);
+        readFull(fd, raw, i * rowLen * w, rowLen * w, e.offset + r * rowLen * w, e);
+      });
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,12 @@ import { stepSegment, templateParts, type LabelTokens, type StepFormat } from '.
 
 type TokenizerConfig = Record<string, unknown> & { chat_template?: string | { name: string; template: string }[] };
 
-const tokenText = (v: unknown): string | undefined => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string' ? (v as { content: string }).content : undefined);
+const tokenText = (v: unknown): string | undefined =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string'
+      ? (v as { content: string }).content
+      : undefined;
 
 /**
  * A checkpoint's text side: `tokenizer.json` through @huggingface/tokenizers and, for formats that say so, the
@@ -18,14 +23,20 @@ export class HfText {
   private readonly template: Template | null;
   private readonly heads = new Map<string, { head: string; tail: string }>();
 
-  private constructor(readonly tokenizer: Tokenizer, private readonly config: TokenizerConfig, readonly format: StepFormat, readonly dir: string) {
+  private constructor(
+    readonly tokenizer: Tokenizer,
+    private readonly config: TokenizerConfig,
+    readonly format: StepFormat,
+    readonly dir: string,
+  ) {
     const t = config.chat_template;
     const src = Array.isArray(t) ? t.find((x) => x.name === 'default')?.template : t;
     this.template = format.chatSystem && typeof src === 'string' ? new Template(src) : null;
   }
 
   static load(dir: string, format: StepFormat): HfText {
-    const tj = join(dir, 'tokenizer.json'), tc = join(dir, 'tokenizer_config.json');
+    const tj = join(dir, 'tokenizer.json'),
+      tc = join(dir, 'tokenizer_config.json');
     if (!existsSync(tj)) throw new ModelConfigError(tj, 'tokenizer.json missing (only fast-tokenizer checkpoints are read)');
     const json = JSON.parse(readFileSync(tj, 'utf8'));
     const config = existsSync(tc) ? (JSON.parse(readFileSync(tc, 'utf8')) as TokenizerConfig) : {};
@@ -53,9 +64,16 @@ export class HfText {
     const clean = templateParts({ ...this.format, template: '{problem}' }, problem).head;
     const c = this.config;
     const text = this.template!.render({
-      messages: [{ role: 'system', content: this.format.chatSystem }, { role: 'user', content: clean }, { role: 'assistant', content: mark }],
-      add_generation_prompt: false, bos_token: tokenText(c.bos_token) ?? '', eos_token: tokenText(c.eos_token) ?? '',
-      pad_token: tokenText(c.pad_token), unk_token: tokenText(c.unk_token),
+      messages: [
+        { role: 'system', content: this.format.chatSystem },
+        { role: 'user', content: clean },
+        { role: 'assistant', content: mark },
+      ],
+      add_generation_prompt: false,
+      bos_token: tokenText(c.bos_token) ?? '',
+      eos_token: tokenText(c.eos_token) ?? '',
+      pad_token: tokenText(c.pad_token),
+      unk_token: tokenText(c.unk_token),
     });
     const i = text.indexOf(mark);
     if (i < 0) throw new FormatError(join(this.dir, 'tokenizer_config.json'), 'chat_template does not render the assistant message');
@@ -82,7 +100,10 @@ export class HfText {
     if (tag && ids.length) {
       const last = this.tokenizer.decode([ids[ids.length - 1]!], { skip_special_tokens: false });
       if (!last || !(last.endsWith(tag) || tag.endsWith(last))) {
-        throw new FormatError(join(this.dir, 'tokenizer.json'), `format ${this.format.name}: the text through a step ends in token ${JSON.stringify(last)}, not the step tag ${JSON.stringify(tag)} (a trailing post-processor token, or a tokenizer that merges the tag)`);
+        throw new FormatError(
+          join(this.dir, 'tokenizer.json'),
+          `format ${this.format.name}: the text through a step ends in token ${JSON.stringify(last)}, not the step tag ${JSON.stringify(tag)} (a trailing post-processor token, or a tokenizer that merges the tag)`,
+        );
       }
     }
     return ids;
@@ -93,10 +114,18 @@ export class HfText {
     const f = this.format as Partial<LabelTokens> & StepFormat;
     if (!f.good || !f.bad) return null;
     const plain = (s: string) => this.tokenizer.encode(s, { add_special_tokens: false }).ids;
-    const ids: [number, number] = f.labelEncoding === 'pair'
-      ? (() => { const p = plain(`${f.good} ${f.bad}`); return [p[0]!, p[p.length - 1]!]; })()
-      : [plain(f.good).at(-1)!, plain(f.bad).at(-1)!];
-    if (ids.some((x) => x === undefined) || ids[0] === ids[1]) throw new FormatError(join(this.dir, 'tokenizer.json'), `label tokens ${JSON.stringify(f.good)} / ${JSON.stringify(f.bad)} do not encode to two distinct ids`);
+    const ids: [number, number] =
+      f.labelEncoding === 'pair'
+        ? (() => {
+            const p = plain(`${f.good} ${f.bad}`);
+            return [p[0]!, p[p.length - 1]!];
+          })()
+        : [plain(f.good).at(-1)!, plain(f.bad).at(-1)!];
+    if (ids.some((x) => x === undefined) || ids[0] === ids[1])
+      throw new FormatError(
+        join(this.dir, 'tokenizer.json'),
+        `label tokens ${JSON.stringify(f.good)} / ${JSON.stringify(f.bad)} do not encode to two distinct ids`,
+      );
     return ids;
   }
 }

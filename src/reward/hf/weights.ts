@@ -80,7 +80,10 @@ export function loadWeights(dir: string, c: DecoderConfig, labelIds: readonly nu
   };
   const up1 = (x: Float32Array) => ((deviceBytes += x.byteLength), tf.tensor1d(x));
   const up2 = (x: Float32Array, r: number, k: number) => ((deviceBytes += x.byteLength), tf.tensor2d(x, [r, k]));
-  const H = c.hidden, D = c.headDim, q = c.heads * D, kv = c.kvHeads * D;
+  const H = c.hidden,
+    D = c.headDim,
+    q = c.heads * D,
+    kv = c.kvHeads * D;
   const embed = read('model.embed_tokens.weight', [c.vocab, H]);
   const layers: LayerWeights[] = [];
   for (let i = 0; i < c.layers; i++) {
@@ -108,9 +111,14 @@ export function loadWeights(dir: string, c: DecoderConfig, labelIds: readonly nu
 }
 
 function loadHead(
-  kind: HeadKind, c: DecoderConfig, all: Map<string, TensorEntry>, entry: (n: string) => TensorEntry,
-  up1: (x: Float32Array) => tf.Tensor1D, up2: (x: Float32Array, r: number, k: number) => tf.Tensor2D,
-  embed: Float32Array, labelIds: readonly number[] | null,
+  kind: HeadKind,
+  c: DecoderConfig,
+  all: Map<string, TensorEntry>,
+  entry: (n: string) => TensorEntry,
+  up1: (x: Float32Array) => tf.Tensor1D,
+  up2: (x: Float32Array, r: number, k: number) => tf.Tensor2D,
+  embed: Float32Array,
+  labelIds: readonly number[] | null,
 ): HeadWeights {
   const H = c.hidden;
   const lin = (w: string, b: string | null) => {

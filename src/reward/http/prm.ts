@@ -1,7 +1,15 @@
 import { errorText, FormatError, HttpPRMError, InvalidOptionError } from '../../core/errors.ts';
 import { checkField, opt } from '../../core/options.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
-import { httpStepFormats, renderPrompt, type ClassifyFormat, type HttpStepFormat, type HttpStepFormatName, type LogprobFormat, type PoolingFormat } from '../formats.ts';
+import {
+  httpStepFormats,
+  renderPrompt,
+  type ClassifyFormat,
+  type HttpStepFormat,
+  type HttpStepFormatName,
+  type LogprobFormat,
+  type PoolingFormat,
+} from '../formats.ts';
 
 /**
  * A PRM served over HTTP by vLLM (OpenAI-compatible server). How a solution is written out and where the score is
@@ -14,7 +22,15 @@ import { httpStepFormats, renderPrompt, type ClassifyFormat, type HttpStepFormat
  * - `classify`: POST /classify; one class-probability vector per input (`data[i].probs`), for a classifier that
  *   scores the whole prefix ending at the new step.
  */
-export { httpStepFormats, renderPrompt, type HttpStepFormat, type HttpStepFormatName, type LogprobFormat, type PoolingFormat, type ClassifyFormat } from '../formats.ts';
+export {
+  httpStepFormats,
+  renderPrompt,
+  type HttpStepFormat,
+  type HttpStepFormatName,
+  type LogprobFormat,
+  type PoolingFormat,
+  type ClassifyFormat,
+} from '../formats.ts';
 
 export interface HttpPRMOptions {
   /** Server root, e.g. `http://127.0.0.1:8000` (a trailing `/v1` is dropped: format paths carry their own). */
@@ -44,7 +60,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** Puts `index`-tagged items back in prompt order. */
 function byIndex(json: unknown, key: 'data' | 'choices', n: number, bad: (field: string, detail: string) => never): Record<string, unknown>[] {
   const list = isObj(json) ? json[key] : undefined;
-  if (!Array.isArray(list) || list.length !== n) bad(key, `expected an array of ${n} items, got ${Array.isArray(list) ? `${list.length} items` : JSON.stringify(list)}`);
+  if (!Array.isArray(list) || list.length !== n)
+    bad(key, `expected an array of ${n} items, got ${Array.isArray(list) ? `${list.length} items` : JSON.stringify(list)}`);
   const out: Record<string, unknown>[] = [];
   list.forEach((item, i) => {
     const idx = isObj(item) && typeof item.index === 'number' ? item.index : i;
@@ -84,7 +101,8 @@ const readers: Record<HttpStepFormat['endpoint'], Reader> = {
     return byIndex(json, 'choices', counts.length, bad).map((choice, i) => {
       const lp = choice.logprobs;
       const at = `choices[${i}].logprobs`;
-      if (!isObj(lp) || !Array.isArray(lp.tokens) || !Array.isArray(lp.top_logprobs)) return bad(at, 'expected {tokens, top_logprobs} (request had echo and logprobs)');
+      if (!isObj(lp) || !Array.isArray(lp.tokens) || !Array.isArray(lp.top_logprobs))
+        return bad(at, 'expected {tokens, top_logprobs} (request had echo and logprobs)');
       const tokens = lp.tokens as unknown[];
       const tags = tokens.flatMap((t, k) => (typeof t === 'string' && t.trim() === tag.trim() ? [k] : []));
       if (tags.length !== counts[i]) bad(`${at}.tokens`, `found ${tags.length} step tags ${JSON.stringify(tag)}, expected ${counts[i]}`);
@@ -93,7 +111,8 @@ const readers: Record<HttpStepFormat['endpoint'], Reader> = {
       const top = (lp.top_logprobs as unknown[])[k];
       if (!isObj(top)) return bad(`${at}.top_logprobs[${k}]`, `expected a token → logprob map, got ${JSON.stringify(top)}`);
       const mass = (tok: string) => Object.entries(top).reduce((s, [t, v]) => (t.trim() === tok && typeof v === 'number' ? s + Math.exp(v) : s), 0);
-      const pg = mass(good), pb = mass(wrong);
+      const pg = mass(good),
+        pb = mass(wrong);
       if (pg + pb === 0) bad(`${at}.top_logprobs[${k}]`, `neither ${JSON.stringify(good)} nor ${JSON.stringify(wrong)} is among the returned tokens`);
       return pg / (pg + pb);
     });
@@ -107,7 +126,6 @@ function bodyFor(f: HttpStepFormat, model: string, prompts: string[], extra?: Re
   return { model, input: prompts, ...f.extraBody, ...extra };
 }
 
-
 export class HttpPRM implements PRM {
   readonly name: string;
   readonly format: HttpStepFormat;
@@ -117,7 +135,10 @@ export class HttpPRM implements PRM {
   constructor(opts: HttpPRMOptions) {
     const f = typeof opts.format === 'string' ? httpStepFormats[opts.format as HttpStepFormatName] : opts.format;
     if (!f || !Object.hasOwn(readers, f.endpoint)) {
-      throw new InvalidOptionError('format', `expected one of ${Object.keys(httpStepFormats).join(', ')} or a format object with endpoint ${Object.keys(readers).join(' | ')}, got ${JSON.stringify(opts.format)}`);
+      throw new InvalidOptionError(
+        'format',
+        `expected one of ${Object.keys(httpStepFormats).join(', ')} or a format object with endpoint ${Object.keys(readers).join(' | ')}, got ${JSON.stringify(opts.format)}`,
+      );
     }
     let url: URL;
     try {
@@ -127,7 +148,13 @@ export class HttpPRM implements PRM {
     }
     if (typeof opts.model !== 'string' || !opts.model) throw new InvalidOptionError('model', 'expected the served model name');
     this.o = { maxBatch: 32, concurrency: 4, retries: 2, retryDelayMs: 200, timeoutMs: 60_000, ...opts };
-    for (const [k, min] of [['maxBatch', 1], ['concurrency', 1], ['retries', 0], ['retryDelayMs', 0], ['timeoutMs', 1]] as const) {
+    for (const [k, min] of [
+      ['maxBatch', 1],
+      ['concurrency', 1],
+      ['retries', 0],
+      ['retryDelayMs', 0],
+      ['timeoutMs', 1],
+    ] as const) {
       checkField(k, this.o[k], opt.int({ min }));
     }
     this.format = f;
@@ -171,7 +198,12 @@ export class HttpPRM implements PRM {
     const bad = (field: string, detail: string): never => {
       throw new FormatError(`response from ${url}`, `field \`${field}\`: ${detail}`);
     };
-    return readers[f.endpoint](f, json, part.map((r) => r.prefix.length + 1), bad);
+    return readers[f.endpoint](
+      f,
+      json,
+      part.map((r) => r.prefix.length + 1),
+      bad,
+    );
   }
 
   private async post(url: string, body: unknown, signal?: AbortSignal): Promise<unknown> {

@@ -68,18 +68,39 @@ export const checkRows = (c: ArchConfig): number => placeRows(c) + c.vocabSize;
 export const placeRows = (c: ArchConfig): number => (c.places ?? 0) * Math.max(1, c.numbers ?? 0) * (c.bindDigits ? 10 : 1);
 
 export const defaultArch = (vocabSize: number): ArchConfig => ({
-  encoder: 'transformer', vocabSize, dModel: 64, heads: 2, layers: 1, ffn: 128, hidden: 64, maxStepTokens: 256, maxProblemTokens: 512, patch: 4,
+  encoder: 'transformer',
+  vocabSize,
+  dModel: 64,
+  heads: 2,
+  layers: 1,
+  ffn: 128,
+  hidden: 64,
+  maxStepTokens: 256,
+  maxProblemTokens: 512,
+  patch: 4,
 });
 
 export type Params = Record<string, tf.Variable>;
 
 /** Shapes of every weight, by name. io.ts checks loaded weights against this. */
 export function paramShapes(c: ArchConfig): Record<string, number[]> {
-  const d = c.dModel, H = c.hidden;
+  const d = c.dModel,
+    H = c.hidden;
   const s: Record<string, number[]> = {
-    embed: [c.vocabSize, d], pos: [(Math.ceil(Math.max(c.maxStepTokens, c.maxProblemTokens) / 8) * 8) / c.patch, d],
-    'lnf.g': [d], 'lnf.b': [d], 'cond.w': [3 * d + (c.check ? 1 : 0), d], 'cond.b': [d], 'h0.w': [d, H], 'h0.b': [H],
-    'gru.w': [d, 3 * H], 'gru.b': [3 * H], 'gru.u': [H, 3 * H], 'gru.ub': [3 * H], 'out.w': [H, 1], 'out.b': [1],
+    embed: [c.vocabSize, d],
+    pos: [(Math.ceil(Math.max(c.maxStepTokens, c.maxProblemTokens) / 8) * 8) / c.patch, d],
+    'lnf.g': [d],
+    'lnf.b': [d],
+    'cond.w': [3 * d + (c.check ? 1 : 0), d],
+    'cond.b': [d],
+    'h0.w': [d, H],
+    'h0.b': [H],
+    'gru.w': [d, 3 * H],
+    'gru.b': [3 * H],
+    'gru.u': [H, 3 * H],
+    'gru.ub': [3 * H],
+    'out.w': [H, 1],
+    'out.b': [1],
   };
   if (c.patch > 1) Object.assign(s, { 'patch.w': [c.patch * d, d], 'patch.b': [d] });
   if (c.places) s.place = [placeRows(c), d];
@@ -123,11 +144,13 @@ export function archProblems(c: Record<string, unknown>): { field: string; detai
   if (c.encoder !== 'transformer') out.push({ field: 'encoder', detail: `expected "transformer", got ${JSON.stringify(c.encoder)}` });
   for (const k of ['vocabSize', 'dModel', 'heads', 'layers', 'ffn', 'hidden', 'maxStepTokens', 'maxProblemTokens'])
     if (!Number.isInteger(c[k]) || (c[k] as number) < 1) out.push({ field: k, detail: `expected an integer ≥ 1, got ${JSON.stringify(c[k])}` });
-  if (c.bindDigits !== undefined && typeof c.bindDigits !== 'boolean') out.push({ field: 'bindDigits', detail: `expected true or false, got ${JSON.stringify(c.bindDigits)}` });
+  if (c.bindDigits !== undefined && typeof c.bindDigits !== 'boolean')
+    out.push({ field: 'bindDigits', detail: `expected true or false, got ${JSON.stringify(c.bindDigits)}` });
   if (c.bindDigits && !c.places) out.push({ field: 'bindDigits', detail: 'needs places (digit place embeddings) ≥ 1' });
   if (c.check && !c.bindDigits) out.push({ field: 'check', detail: 'needs bindDigits (and places)' });
   for (const k of ['places', 'numbers', 'head', 'check'])
-    if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= 0)) out.push({ field: k, detail: `expected an integer ≥ 0, got ${JSON.stringify(c[k])}` });
+    if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= 0))
+      out.push({ field: k, detail: `expected an integer ≥ 0, got ${JSON.stringify(c[k])}` });
   if (![1, 2, 4, 8].includes(c.patch as number)) out.push({ field: 'patch', detail: `expected 1, 2, 4 or 8, got ${JSON.stringify(c.patch)}` });
   if (out.length === 0 && (c.dModel as number) % (c.heads as number) !== 0)
     out.push({ field: 'heads', detail: `dModel (${c.dModel}) must be divisible by heads (${c.heads})` });

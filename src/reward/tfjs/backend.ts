@@ -28,7 +28,15 @@ export function hasVulkanLoader(): boolean {
   const fs = nodeBuiltin<typeof import('node:fs')>('node:fs');
   if (!proc || !fs) return true; // a browser: navigator.gpu decides
   if (proc.platform !== 'linux') return true;
-  const dirs = [...(proc.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  const dirs = [
+    ...(proc.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+  ];
   return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }
 

@@ -16,7 +16,8 @@ export interface TokenBatch {
   check?: Float32Array;
 }
 
-const DIGIT_0 = 48 + BYTE_OFFSET, DIGIT_9 = 57 + BYTE_OFFSET;
+const DIGIT_0 = 48 + BYTE_OFFSET,
+  DIGIT_9 = 57 + BYTE_OFFSET;
 /**
  * Per byte token: 1 + the digit's row in the place table (see ArchConfig.places/numbers), 0 for non-digits. The place
  * counts from the right within a run of digits, the number slot counts runs from the text's end; both are capped.
@@ -25,7 +26,8 @@ const DIGIT_0 = 48 + BYTE_OFFSET, DIGIT_9 = 57 + BYTE_OFFSET;
 export function digitPlaces(batch: TokenBatch, places: number, numbers = 0, bind = false): Int32Array {
   const out = new Int32Array(batch.ids.length);
   for (let b = 0; b < batch.B; b++) {
-    let run = 0, ordinal = 0;
+    let run = 0,
+      ordinal = 0;
     for (let i = b * batch.L + batch.L - 1; i >= b * batch.L; i--) {
       const id = batch.ids[i]!;
       run = id >= DIGIT_0 && id <= DIGIT_9 ? run + 1 : 0;
@@ -58,10 +60,12 @@ const SHARED = new Set([PAD_ID, BOS_ID, EOS_ID, UNK_ID, ...[9, 10, 13, 32, 61].m
  * place row (batch.places, bound) and not as a token; other tokens count at their id unless SHARED.
  */
 export function checkCounts(batch: TokenBatch, digitRows: number, vocab: number): Float32Array {
-  const R = digitRows + vocab, out = new Float32Array(batch.B * R);
+  const R = digitRows + vocab,
+    out = new Float32Array(batch.B * R);
   for (let b = 0; b < batch.B; b++)
     for (let i = b * batch.L; i < b * batch.L + batch.lengths[b]!; i++) {
-      const place = batch.places![i]!, id = batch.ids[i]!;
+      const place = batch.places![i]!,
+        id = batch.ids[i]!;
       if (place) out[b * R + place - 1]! += 1;
       else if (!SHARED.has(id)) out[b * R + digitRows + id]! += 1;
     }

@@ -7,6 +7,22 @@ requireTfjs();
 const m = await import('./index.ts');
 
 export const {
-  selectBackend, backendPrefs, ByteTokenizer, HFTokenizer, loadHFTokenizer, createNet, defaultStepFormat, PRMNet, defaultArch,
-  checkCounts, digitPlaces, padBatch, TfjsPRM, saveNet, loadNet, fileIOHandler, FORMAT_VERSION, trainPRM,
+  selectBackend,
+  backendPrefs,
+  ByteTokenizer,
+  HFTokenizer,
+  loadHFTokenizer,
+  createNet,
+  defaultStepFormat,
+  PRMNet,
+  defaultArch,
+  checkCounts,
+  digitPlaces,
+  padBatch,
+  TfjsPRM,
+  saveNet,
+  loadNet,
+  fileIOHandler,
+  FORMAT_VERSION,
+  trainPRM,
 } = m;

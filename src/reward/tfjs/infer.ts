@@ -45,7 +45,13 @@ export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, wi
       out[wn] = as3(tf.mul(tf.mul(tf.reshape(p(`${ln}.g`), [-1, 1]), W), scale));
       out[bn] = tf.mul(tf.add(tf.squeeze(tf.matMul(tf.reshape(p(`${ln}.b`), [1, -1]), W as tf.Tensor2D), [0]), p(bn)), scale);
     };
-    const unfolded = ['h0.w', 'out.w', ...(c.patch > 1 ? ['patch.w'] : []), ...(c.head ? ['head.w1', 'head.w2'] : []), ...(c.check ? ['check.w1', 'check.w2'] : [])];
+    const unfolded = [
+      'h0.w',
+      'out.w',
+      ...(c.patch > 1 ? ['patch.w'] : []),
+      ...(c.head ? ['head.w1', 'head.w2'] : []),
+      ...(c.check ? ['check.w1', 'check.w2'] : []),
+    ];
     for (let l = 0; l < c.layers; l++) {
       fold(`l${l}.ln1`, `l${l}.wq`, `l${l}.bq`, 1 / Math.sqrt(c.dModel / c.heads));
       fold(`l${l}.ln1`, `l${l}.wk`, `l${l}.bk`);
@@ -57,8 +63,11 @@ export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, wi
     // u = tanh(pre) = 2σ(2·pre) − 1: cond computes 2·pre, and u·W + b = σ·(2W) + (b − 1·W) feeds the GRU
     out['cond.w'] = as3(tf.mul(p('cond.w'), 2));
     out['cond.b'] = tf.mul(p('cond.b'), 2);
-    const H = c.hidden, W = p('gru.w'), U = p('gru.u');
-    const gw = tf.mul(W, 2), gb = tf.sub(p('gru.b'), tf.sum(W, 0));
+    const H = c.hidden,
+      W = p('gru.w'),
+      U = p('gru.u');
+    const gw = tf.mul(W, 2),
+      gb = tf.sub(p('gru.b'), tf.sum(W, 0));
     const cols = (t: tf.Tensor, from: number, n: number) => (t.rank === 2 ? tf.slice(t, [0, from], [-1, n]) : tf.slice(t, [from], [n]));
     ['z', 'r', 'n'].forEach((g, i) => {
       out[`gru.w.${g}`] = as3(cols(gw, i * H, H));
@@ -72,12 +81,13 @@ export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, wi
 }
 
 function hostInput(c: ArchConfig, p: (name: string) => tf.Tensor): HostInput {
-  const d = c.dModel, P = c.patch;
+  const d = c.dModel,
+    P = c.patch;
   const perSlot = (table: tf.Tensor): Float32Array[] =>
     tf.tidy(() => {
       if (P === 1) return [(table.dataSync() as Float32Array).slice()];
       const W = p('patch.w');
-      return Array.from({ length: P }, (_, j) => tf.matMul(table as tf.Tensor2D, tf.slice(W, [j * d, 0], [d, d]) as tf.Tensor2D).dataSync() as Float32Array);  // a fresh tensor's data
+      return Array.from({ length: P }, (_, j) => tf.matMul(table as tf.Tensor2D, tf.slice(W, [j * d, 0], [d, d]) as tf.Tensor2D).dataSync() as Float32Array); // a fresh tensor's data
     });
   const posBias = tf.tidy(() => (P > 1 ? tf.add(p('pos'), p('patch.b')) : p('pos')).dataSync() as Float32Array);
   return { slots: perSlot(p('embed')), places: c.places ? perSlot(p('place')) : null, posBias: Float32Array.from(posBias) };
@@ -85,17 +95,23 @@ function hostInput(c: ArchConfig, p: (name: string) => tf.Tensor): HostInput {
 
 /** The encoder's input [B·L, d] flattened (L = positions after patching), computed in JS from the host tables. */
 export function hostInputRows(h: HostInput, c: ArchConfig, batch: TokenBatch): Float32Array {
-  const d = c.dModel, P = c.patch, L = batch.L / P, out = new Float32Array(batch.B * L * d);
+  const d = c.dModel,
+    P = c.patch,
+    L = batch.L / P,
+    out = new Float32Array(batch.B * L * d);
   for (let b = 0; b < batch.B; b++)
     for (let l = 0; l < L; l++) {
       const o = (b * L + l) * d;
       out.set(h.posBias.subarray(l * d, l * d + d), o);
       for (let j = 0; j < P; j++) {
-        const t = b * batch.L + l * P + j, row = batch.ids[t]! * d, table = h.slots[j]!;
+        const t = b * batch.L + l * P + j,
+          row = batch.ids[t]! * d,
+          table = h.slots[j]!;
         for (let k = 0; k < d; k++) out[o + k]! += table[row + k]!;
         const place = batch.places?.[t] ?? 0;
         if (place > 0) {
-          const pt = h.places![j]!, pr = (place - 1) * d;
+          const pt = h.places![j]!,
+            pr = (place - 1) * d;
           for (let k = 0; k < d; k++) out[o + k]! += pt[pr + k]!;
         }
       }
@@ -107,7 +123,8 @@ export function hostInputRows(h: HostInput, c: ArchConfig, batch: TokenBatch): F
 export function normalizeRows(x: Float32Array, d: number): Float32Array {
   const out = new Float32Array(x.length);
   for (let o = 0; o < x.length; o += d) {
-    let m = 0, v = 0;
+    let m = 0,
+      v = 0;
     for (let k = 0; k < d; k++) m += x[o + k]!;
     m /= d;
     for (let k = 0; k < d; k++) v += (x[o + k]! - m) ** 2;
@@ -119,7 +136,8 @@ export function normalizeRows(x: Float32Array, d: number): Float32Array {
 
 /** x·w + b (then relu) as one kernel; x is [..., K], w is [1, K, N]; returns [..., N]. */
 export function denseKernel(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor {
-  const K = x.shape[x.rank - 1]!, N = w.shape[2]!;
+  const K = x.shape[x.rank - 1]!,
+    N = w.shape[2]!;
   const direct = x.rank === 3 && x.shape[0] === 1;
   const a = direct ? x : tf.reshape(x, [1, x.size / K, K]);
   const y = tf.engine().runKernel('_FusedMatMul', { a, b: w, bias: b }, { transposeA: false, transposeB: false, activation }) as tf.Tensor;

@@ -65,13 +65,26 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
 export async function saveNet(net: PRMNet, dir: string, meta?: Record<string, unknown>): Promise<void> {
   const named = Object.entries(net.params).map(([name, tensor]) => ({ name, tensor }));
   const { data, specs } = await tf.io.encodeWeights(named);
-  await fileIOHandler(dir).save!({ modelTopology: { architecture: net.config }, weightSpecs: specs, weightData: data, format: FORMAT_NAME, generatedBy: 'steptree' });
+  await fileIOHandler(dir).save!({
+    modelTopology: { architecture: net.config },
+    weightSpecs: specs,
+    weightData: data,
+    format: FORMAT_NAME,
+    generatedBy: 'steptree',
+  });
   const tok = net.tokenizer;
   if (tok instanceof HFTokenizer && tok.spec.type === 'hf') {
     const dest = path.join(dir, tok.spec.file);
     if (path.resolve(dest) !== path.resolve(tok.sourcePath)) await copyFile(tok.sourcePath, dest);
   }
-  const config: SavedConfig = { format: FORMAT_NAME, version: FORMAT_VERSION, architecture: net.config, tokenizer: tok.spec, stepFormat: net.stepFormat, ...(meta ? { meta } : {}) };
+  const config: SavedConfig = {
+    format: FORMAT_NAME,
+    version: FORMAT_VERSION,
+    architecture: net.config,
+    tokenizer: tok.spec,
+    stepFormat: net.stepFormat,
+    ...(meta ? { meta } : {}),
+  };
   await writeFile(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
 }
 
@@ -89,8 +102,7 @@ export async function loadNet(dir: string): Promise<PRMNet> {
   const sf = cfg.stepFormat as Record<string, unknown> | undefined;
   if (typeof sf !== 'object' || sf === null || typeof sf.trim !== 'boolean') throw bad('stepFormat: expected { "trim": boolean }');
   const tokenizer = await loadTokenizer(dir, cfg.tokenizer, cfgPath);
-  if (tokenizer.vocabSize !== arch.vocabSize)
-    throw bad(`architecture.vocabSize is ${arch.vocabSize} but the tokenizer has ${tokenizer.vocabSize} ids`);
+  if (tokenizer.vocabSize !== arch.vocabSize) throw bad(`architecture.vocabSize is ${arch.vocabSize} but the tokenizer has ${tokenizer.vocabSize} ids`);
   if (arch.places && tokenizer.spec.type !== 'bytes') throw bad('architecture.places: digit place embeddings need the byte tokenizer');
   const config = arch as unknown as ArchConfig;
 

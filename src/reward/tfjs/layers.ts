@@ -12,7 +12,11 @@ export function normalize(x: tf.Tensor, training: boolean): tf.Tensor {
   return tf.mul(dev, tf.rsqrt(tf.add(tf.mean(tf.square(dev), -1, true), 1e-5)));
 }
 
-const swapLast = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [...t.shape.keys()].map((i, _, a) => (i < a.length - 2 ? i : 2 * a.length - 3 - i)));
+const swapLast = (t: tf.Tensor): tf.Tensor =>
+  tf.transpose(
+    t,
+    [...t.shape.keys()].map((i, _, a) => (i < a.length - 2 ? i : 2 * a.length - 3 - i)),
+  );
 
 /**
  * a·b whose gradients are plain matmuls of explicit transposes. tfjs's stock gradient uses transposed matmuls, which
@@ -29,7 +33,8 @@ export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveF
 
 /** x·w + b (then relu) for training (every op here has gradients on every backend). x is [..., K]. */
 export function denseTrain(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor {
-  const K = x.shape[x.rank - 1]!, x2 = x.rank === 2 ? x : tf.reshape(x, [x.size / K, K]);
+  const K = x.shape[x.rank - 1]!,
+    x2 = x.rank === 2 ? x : tf.reshape(x, [x.size / K, K]);
   const y = tf.add(mm(x2, w), b);
   const out = activation === 'relu' ? tf.relu(y) : y;
   return x.rank === 2 ? out : tf.reshape(out, [...x.shape.slice(0, -1), w.shape[1]!]);

@@ -29,12 +29,20 @@ export interface StepFormat {
 export const defaultStepFormat: StepFormat = { trim: true };
 
 /** Identity with a zero gradient. */
-const stopGrad = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as Parameters<typeof tf.customGrad>[0]);
+const stopGrad = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as Parameters<
+  typeof tf.customGrad
+>[0]);
 
 /** Mean over each row's real positions: [B, L, d] → [B, d]. */
 function meanPool(x: tf.Tensor, mask: tf.Tensor | null, lengths: readonly number[]): tf.Tensor {
   const summed = tf.sum(mask ? tf.mul(x, mask) : x, 1);
-  return tf.div(summed, tf.tensor2d(lengths.map((n) => Math.max(n, 1)), [lengths.length, 1]));
+  return tf.div(
+    summed,
+    tf.tensor2d(
+      lengths.map((n) => Math.max(n, 1)),
+      [lengths.length, 1],
+    ),
+  );
 }
 
 export class PRMNet {
@@ -59,7 +67,8 @@ export class PRMNet {
 
   /** Inference weights (infer.ts), rebuilt when a weight changed (training's assign() swaps dataIds) or the backend did. */
   private inference(): InferenceWeights {
-    const cur = this.inf, backend = tf.getBackend();
+    const cur = this.inf,
+      backend = tf.getBackend();
     if (cur && cur.backend === backend && this.paramList.every((v, i) => v.dataId === cur.ids[i])) return cur.weights;
     this.disposeInference();
     const weights = buildInference(this.config, (n) => this.p(n), hostInputBackends.has(backend));
@@ -75,7 +84,10 @@ export class PRMNet {
 
   tokenize(texts: readonly string[], maxTokens: number): TokenBatch {
     const norm = this.stepFormat.trim ? (t: string) => t.trim() : (t: string) => t;
-    const batch = padBatch(texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)), maxTokens);
+    const batch = padBatch(
+      texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)),
+      maxTokens,
+    );
     if (this.config.places) batch.places = digitPlaces(batch, this.config.places, this.config.numbers, this.config.bindDigits);
     if (this.config.check) batch.check = checkCounts(batch, placeRows(this.config), this.config.vocabSize);
     return batch;
@@ -93,31 +105,57 @@ export class PRMNet {
    * the backend has no gather gradient (wasm lacks UnsortedSegmentSum).
    */
   private input(batch: TokenBatch): { x: tf.Tensor; normed: tf.Tensor | null } {
-    const c = this.config, { B } = batch, L = batch.L / c.patch, d = c.dModel, backend = tf.getBackend();
+    const c = this.config,
+      { B } = batch,
+      L = batch.L / c.patch,
+      d = c.dModel,
+      backend = tf.getBackend();
     const host = this.training ? null : this.inference().host;
     if (host) {
       const rows = hostInputRows(host, c, batch);
       return { x: tf.tensor3d(rows, [B, L, d]), normed: tf.tensor3d(normalizeRows(rows, d), [B, L, d]) };
     }
-    const ids = tf.tensor1d(batch.ids, 'int32'), table = this.p('embed');
+    const ids = tf.tensor1d(batch.ids, 'int32'),
+      table = this.p('embed');
     let x = this.training && tf.getKernel('UnsortedSegmentSum', backend) === undefined ? mm(tf.oneHot(ids, c.vocabSize), table) : tf.gather(table, ids);
     // place p selects row p − 1; oneHot of −1 (a non-digit) is a zero row
-    if (batch.places) x = tf.add(x, matMulFor(this.training)(tf.oneHot(tf.tensor1d(batch.places.map((p) => p - 1), 'int32'), placeRows(c)), this.p('place')));
+    if (batch.places)
+      x = tf.add(
+        x,
+        matMulFor(this.training)(
+          tf.oneHot(
+            tf.tensor1d(
+              batch.places.map((p) => p - 1),
+              'int32',
+            ),
+            placeRows(c),
+          ),
+          this.p('place'),
+        ),
+      );
     x = c.patch > 1 ? this.dense(tf.reshape(x, [B * L, c.patch * d]), 'patch.w', 'patch.b') : x;
     return { x: tf.add(tf.reshape(x, [B, L, d]), tf.slice(this.p('pos'), [0, 0], [L, d])), normed: null };
   }
 
   /** Text vectors [B, textWidth]: pooled features, then the local check's logit if the arch has one. Call inside tf.tidy. */
   encode(batch: TokenBatch): tf.Tensor2D {
-    const c = this.config, P = c.patch, B = batch.B, L = batch.L / P, d = c.dModel, nh = c.heads, dh = d / nh;
+    const c = this.config,
+      P = c.patch,
+      B = batch.B,
+      L = batch.L / P,
+      d = c.dModel,
+      nh = c.heads,
+      dh = d / nh;
     const lengths = batch.lengths.map((n) => Math.ceil(n / P));
     const folded = !this.training; // inference weights carry the LayerNorm gains and the attention scale
     const ln = (t: tf.Tensor, name: string) => (folded ? normalize(t, false) : tf.add(tf.mul(normalize(t, true), this.p(`${name}.g`)), this.p(`${name}.b`)));
     // Padding mask and attention key bias (mask − 1)·1e9 (0 or −1e9, exact in float32), built in JS. When no row is
     // padded both are identities (x·1 and x + 0 are exact), so they are skipped: same values, fewer kernels.
-    let mask: tf.Tensor | null = null, keyBias: tf.Tensor | null = null;
+    let mask: tf.Tensor | null = null,
+      keyBias: tf.Tensor | null = null;
     if (lengths.some((n) => n < L)) {
-      const pm = new Float32Array(B * L), kb = new Float32Array(B * L).fill(-1e9);
+      const pm = new Float32Array(B * L),
+        kb = new Float32Array(B * L).fill(-1e9);
       lengths.forEach((n, b) => (pm.fill(1, b * L, b * L + n), kb.fill(0, b * L, b * L + n)));
       mask = tf.tensor3d(pm, [B, L, 1]);
       keyBias = tf.tensor4d(kb, [B, 1, 1, L]);
@@ -167,7 +205,9 @@ export class PRMNet {
    * (any leading shape; the PRM passes [1, B, ·] so no dense layer needs a reshape).
    */
   step(stepText: tf.Tensor, problemText: tf.Tensor, h: tf.Tensor): { h: tf.Tensor; logit: tf.Tensor } {
-    const H = this.config.hidden, [stepVec, chk] = this.split(stepText), [problemVec] = this.split(problemText);
+    const H = this.config.hidden,
+      [stepVec, chk] = this.split(stepText),
+      [problemVec] = this.split(problemText);
     // the check learns from its own loss only (train.ts): gradients from the score reached it through the GRU and
     // the logit, competed with that loss, and left it worse at siblings (benchmarks/README.md)
     const check = chk && this.training ? stopGrad(chk) : chk;
@@ -185,7 +225,8 @@ export class PRMNet {
       // (wasm's tanh kernel is 5× slower than its sigmoid); the GRU's gates have a matrix each (SplitV copies slowly)
       const u = tf.sigmoid(pre);
       const gate = (g: string) => [this.dense(u, `gru.w.${g}`, `gru.b.${g}`), this.dense(h, `gru.u.${g}`, `gru.ub.${g}`)] as const;
-      const [xz, hz] = gate('z'), [xr, hr] = gate('r');
+      const [xz, hz] = gate('z'),
+        [xr, hr] = gate('r');
       [z, r] = [tf.sigmoid(tf.add(xz, hz)), tf.sigmoid(tf.add(xr, hr))];
       [xn, hn] = gate('n');
     }
@@ -200,9 +241,11 @@ export class PRMNet {
    * Returns logits [N, T] and states [T, N, H] (state after step t). Call inside tf.tidy.
    */
   runChains(problemVec: tf.Tensor2D, stepVecs: tf.Tensor2D, N: number, T: number): { logits: tf.Tensor2D; states: tf.Tensor3D } {
-    const w = textWidth(this.config), seq = tf.reshape(stepVecs, [N, T, w]);
+    const w = textWidth(this.config),
+      seq = tf.reshape(stepVecs, [N, T, w]);
     let h: tf.Tensor = this.initialState(problemVec);
-    const logits: tf.Tensor[] = [], states: tf.Tensor[] = [];
+    const logits: tf.Tensor[] = [],
+      states: tf.Tensor[] = [];
     for (let t = 0; t < T; t++) {
       const s = tf.reshape(tf.slice(seq, [0, t, 0], [N, 1, w]), [N, w]);
       const o = this.step(s, problemVec, h);

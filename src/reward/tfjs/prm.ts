@@ -17,7 +17,10 @@ export interface TfjsPRMOptions {
   readonly problemCacheSize?: number;
 }
 
-interface ProblemState { readonly vec: Float32Array; readonly h0: Float32Array }
+interface ProblemState {
+  readonly vec: Float32Array;
+  readonly h0: Float32Array;
+}
 
 /**
  * The tfjs PRM. Per-node GRU states and per-problem vectors are kept as plain Float32Arrays, not tensors:
@@ -37,7 +40,10 @@ export class TfjsPRM implements PRM {
    */
   readonly stats = { calls: 0, steps: 0, tokensEncoded: 0, problemTokensEncoded: 0, paddedTokens: 0 };
 
-  constructor(readonly net: PRMNet, private readonly opts: TfjsPRMOptions = {}) {
+  constructor(
+    readonly net: PRMNet,
+    private readonly opts: TfjsPRMOptions = {},
+  ) {
     this.maxBatch = opts.maxBatch ?? 512;
     this.problemCacheSize = opts.problemCacheSize ?? 64;
     checkField('maxBatch', this.maxBatch, opt.int({ min: 1 }));
@@ -64,13 +70,16 @@ export class TfjsPRM implements PRM {
 
   private async scoreChunk(reqs: readonly ScoreRequest[], signal?: AbortSignal): Promise<number[]> {
     if (reqs.length === 0) return [];
-    const H = this.net.config.hidden, d = textWidth(this.net.config), B = reqs.length;
+    const H = this.net.config.hidden,
+      d = textWidth(this.net.config),
+      B = reqs.length;
     const probs = await this.problemStates(reqs.map((r) => r.problem));
     const parents = await this.parentStates(reqs, probs);
     signal?.throwIfAborted();
     const { index, texts } = dedupe(reqs.map((r) => r.step));
-    const pv = new Float32Array(B * d), hv = new Float32Array(B * H);
-    for (let i = 0; i < B; i++) pv.set(probs[i]!.vec, i * d), hv.set(parents[i]!, i * H);
+    const pv = new Float32Array(B * d),
+      hv = new Float32Array(B * H);
+    for (let i = 0; i < B; i++) (pv.set(probs[i]!.vec, i * d), hv.set(parents[i]!, i * H));
     const batch = this.count(this.net.tokenize(texts, this.net.config.maxStepTokens), 'tokensEncoded');
     const [hs, logits] = tf.tidy(() => {
       const uniq = this.net.encode(batch);
@@ -79,7 +88,8 @@ export class TfjsPRM implements PRM {
       const o = this.net.step(tf.reshape(steps, [1, B, d]), tf.tensor3d(pv, [1, B, d]), tf.tensor3d(hv, [1, B, H]));
       return [o.h, o.logit];
     });
-    const data = (await hs!.data()) as Float32Array, logit = (await logits!.data()) as Float32Array;
+    const data = (await hs!.data()) as Float32Array,
+      logit = (await logits!.data()) as Float32Array;
     hs!.dispose();
     logits!.dispose();
     const scores = new Array<number>(B);
@@ -97,7 +107,13 @@ export class TfjsPRM implements PRM {
     if (missing.length) {
       const textOf = new Map(keys.map((k, i) => [k, problems[i]!.text]));
       const { d, H } = { d: textWidth(this.net.config), H: this.net.config.hidden };
-      const batch = this.count(this.net.tokenize(missing.map((k) => textOf.get(k)!), this.net.config.maxProblemTokens), 'problemTokensEncoded');
+      const batch = this.count(
+        this.net.tokenize(
+          missing.map((k) => textOf.get(k)!),
+          this.net.config.maxProblemTokens,
+        ),
+        'problemTokensEncoded',
+      );
       const res = tf.tidy(() => {
         const p = this.net.encode(batch);
         return tf.concat([p, this.net.initialState(p)], 1);
@@ -143,8 +159,10 @@ export class TfjsPRM implements PRM {
     });
     if (groups.size === 0) return out;
     const chains = [...groups.values()];
-    const N = chains.length, T = Math.max(...chains.map((c) => c.req.prefix.length));
-    const H = this.net.config.hidden, d = textWidth(this.net.config);
+    const N = chains.length,
+      T = Math.max(...chains.map((c) => c.req.prefix.length));
+    const H = this.net.config.hidden,
+      d = textWidth(this.net.config);
     const flat: string[] = [];
     for (const c of chains) for (let t = 0; t < T; t++) flat.push(c.req.prefix[t] ?? '');
     const { index, texts } = dedupe(flat);
@@ -207,7 +225,7 @@ function dedupe(items: readonly string[]): { index: number[]; texts: string[] } 
   const texts: string[] = [];
   const index = items.map((s) => {
     let i = at.get(s);
-    if (i === undefined) at.set(s, (i = texts.length)), texts.push(s);
+    if (i === undefined) (at.set(s, (i = texts.length)), texts.push(s));
     return i;
   });
   return { index, texts };

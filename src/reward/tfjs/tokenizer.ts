@@ -78,7 +78,8 @@ export async function loadHFTokenizer(path: string, opts: { fileName?: string; l
   } catch (e) {
     throw new MissingDependencyError('@huggingface/tokenizers', 'a HuggingFace tokenizer.json', e);
   }
-  if (typeof mod.Tokenizer !== 'function') throw new MissingDependencyError('@huggingface/tokenizers', 'a HuggingFace tokenizer.json', new Error('module has no Tokenizer export'));
+  if (typeof mod.Tokenizer !== 'function')
+    throw new MissingDependencyError('@huggingface/tokenizers', 'a HuggingFace tokenizer.json', new Error('module has no Tokenizer export'));
   let json: { model?: { vocab?: unknown; unk_token?: string }; added_tokens?: { id: number; content: string }[] };
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

@@ -86,25 +86,40 @@ export async function trainPRM(examples: readonly TrainExample[], opts: TrainOpt
   ensureGradients();
   const net = opts.net;
   const rng = seedrandom(`${o.seed}/split`);
-  const order = shuffle(examples.map((_, i) => i), rng);
+  const order = shuffle(
+    examples.map((_, i) => i),
+    rng,
+  );
   const nVal = o.valSplit > 0 ? Math.max(1, Math.round(examples.length * o.valSplit)) : 0;
   if (nVal >= examples.length) throw new InvalidOptionError('valSplit', `leaves no training examples (${examples.length} examples)`);
-  const valIdx = order.slice(0, nVal), trainIdx = order.slice(nVal);
-  const valBatches = chunk(valIdx, o.batchSize).map((ix) => makeBatch(ix.map((i) => examples[i]!), o));
+  const valIdx = order.slice(0, nVal),
+    trainIdx = order.slice(nVal);
+  const valBatches = chunk(valIdx, o.batchSize).map((ix) =>
+    makeBatch(
+      ix.map((i) => examples[i]!),
+      o,
+    ),
+  );
 
   const wasTraining = net.training;
   net.training = true;
   const optimizer = tf.train.adam(o.lr);
   const vars = Object.values(net.params);
   const log: EpochLog[] = [];
-  let best = Infinity, bestSnapshot: tf.Tensor[] | null = null, sinceBest = 0;
+  let best = Infinity,
+    bestSnapshot: tf.Tensor[] | null = null,
+    sinceBest = 0;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const batches = chunk(shuffle(trainIdx, seedrandom(`${o.seed}/shuffle/${epoch}`)), o.batchSize);
-      let sum = 0, count = 0;
+      let sum = 0,
+        count = 0;
       for (let b = 0; b < batches.length; b++) {
         opts.signal?.throwIfAborted();
-        const batch = makeBatch(batches[b]!.map((i) => examples[i]!), o);
+        const batch = makeBatch(
+          batches[b]!.map((i) => examples[i]!),
+          o,
+        );
         const lossT = optimizer.minimize(() => lossOf(net, batch, o), true, vars)!;
         const loss = (await lossT.data())[0]!;
         lossT.dispose();
@@ -115,7 +130,8 @@ export async function trainPRM(examples: readonly TrainExample[], opts: TrainOpt
       }
       let valLoss: number | null = null;
       if (valBatches.length) {
-        let vs = 0, vn = 0;
+        let vs = 0,
+          vn = 0;
         for (const vb of valBatches) {
           const t = tf.tidy(() => lossOf(net, vb, o));
           vs += (await t.data())[0]! * vb.N;
@@ -153,11 +169,13 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
     ? (mm(tf.tensor2d(b.select, [b.N * b.T, b.steps.length]), net.encode(net.tokenize(b.steps, net.config.maxStepTokens))) as tf.Tensor2D)
     : tf.zeros<tf.Rank.R2>([b.N * b.T, textWidth(net.config)]); // a batch of step-less examples
   const { logits } = net.runChains(p, slots, b.N, b.T);
-  const z = tf.tensor2d(b.target, [b.N, b.T]), w = tf.tensor2d(b.weight, [b.N, b.T]);
+  const z = tf.tensor2d(b.target, [b.N, b.T]),
+    w = tf.tensor2d(b.weight, [b.N, b.T]);
   let loss = tf.div(tf.sum(tf.mul(bceWithLogits(logits, z), w)), Math.max(1, sumOf(b.weight))) as tf.Scalar;
   if (net.config.check) {
     // the local check's own loss, on steps whose prefix is labelled right: there a step's label is its local verdict
-    const d = net.config.dModel, c = tf.reshape(tf.slice(slots, [0, d], [b.N * b.T, 1]), [b.N, b.T]);
+    const d = net.config.dModel,
+      c = tf.reshape(tf.slice(slots, [0, d], [b.N * b.T, 1]), [b.N, b.T]);
     loss = tf.add(loss, tf.div(tf.sum(tf.mul(bceWithLogits(c, z), tf.tensor2d(b.local, [b.N, b.T]))), Math.max(1, sumOf(b.local)))) as tf.Scalar;
   }
   if (o.loss === 'rank' && b.pairs) {
@@ -173,11 +191,14 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
 const bceWithLogits = (x: tf.Tensor, z: tf.Tensor): tf.Tensor => tf.add(tf.sub(tf.relu(x), tf.mul(x, z)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
 
 function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
-  const N = exs.length, T = Math.max(1, ...exs.map((e) => e.steps.length));
+  const N = exs.length,
+    T = Math.max(1, ...exs.map((e) => e.steps.length));
   const steps: string[] = [];
   const R = exs.reduce((a, e) => a + e.steps.length, 0);
   const select = new Float32Array(N * T * R);
-  const target = new Float32Array(N * T), weight = new Float32Array(N * T), local = new Float32Array(N * T);
+  const target = new Float32Array(N * T),
+    weight = new Float32Array(N * T),
+    local = new Float32Array(N * T);
   const pairs = o.loss === 'rank' ? new Float32Array(N * T * T) : null;
   exs.forEach((e, n) => {
     let prefixRight = true; // every labelled step before t is labelled right: there step t's label is a local verdict
@@ -213,17 +234,29 @@ function validate(examples: readonly TrainExample[], opts: TrainOptions): Resolv
   if (!Array.isArray(examples) || examples.length === 0) throw new InvalidOptionError('examples', 'expected a non-empty array');
   examples.forEach((e, i) => {
     if (typeof e?.problem !== 'string') throw new FormatError(`examples[${i}].problem`, 'expected a string');
-    if (!Array.isArray(e.steps) || !e.steps.every((s: unknown) => typeof s === 'string')) throw new FormatError(`examples[${i}].steps`, 'expected an array of strings');
+    if (!Array.isArray(e.steps) || !e.steps.every((s: unknown) => typeof s === 'string'))
+      throw new FormatError(`examples[${i}].steps`, 'expected an array of strings');
     if (!Array.isArray(e.labels) || e.labels.length !== e.steps.length)
-      throw new FormatError(`examples[${i}].labels`, `expected ${e.steps.length} labels (one per step), got ${Array.isArray(e.labels) ? e.labels.length : typeof e.labels}`);
+      throw new FormatError(
+        `examples[${i}].labels`,
+        `expected ${e.steps.length} labels (one per step), got ${Array.isArray(e.labels) ? e.labels.length : typeof e.labels}`,
+      );
     e.labels.forEach((l: unknown, j: number) => {
-      if (l !== null && !(typeof l === 'number' && l >= 0 && l <= 1)) throw new FormatError(`examples[${i}].labels[${j}]`, `expected a number in [0, 1] or null, got ${JSON.stringify(l)}`);
+      if (l !== null && !(typeof l === 'number' && l >= 0 && l <= 1))
+        throw new FormatError(`examples[${i}].labels[${j}]`, `expected a number in [0, 1] or null, got ${JSON.stringify(l)}`);
     });
   });
   const r: Resolved = {
-    labels: opts.labels ?? 'hard', loss: opts.loss ?? 'bce', rankMargin: opts.rankMargin ?? 1, rankWeight: opts.rankWeight ?? 1,
-    valSplit: opts.valSplit ?? 0.1, patience: opts.patience ?? Infinity, seed: opts.seed ?? 0, epochs: opts.epochs ?? 10,
-    batchSize: opts.batchSize ?? 16, lr: opts.lr ?? 1e-3,
+    labels: opts.labels ?? 'hard',
+    loss: opts.loss ?? 'bce',
+    rankMargin: opts.rankMargin ?? 1,
+    rankWeight: opts.rankWeight ?? 1,
+    valSplit: opts.valSplit ?? 0.1,
+    patience: opts.patience ?? Infinity,
+    seed: opts.seed ?? 0,
+    epochs: opts.epochs ?? 10,
+    batchSize: opts.batchSize ?? 16,
+    lr: opts.lr ?? 1e-3,
   };
   checkField('labels', r.labels, opt.choice(['hard', 'soft']));
   checkField('loss', r.loss, opt.choice(['bce', 'rank']));

@@ -10,14 +10,29 @@ export function checkProposals(value: unknown): StepProposal[] | string {
 }
 
 function validProposal(p: StepProposal): boolean {
-  return typeof p === 'object' && p !== null && typeof p.text === 'string' && typeof p.terminal === 'boolean' && Number.isFinite(p.tokens) && p.tokens >= 0 && (p.logprob === undefined || typeof p.logprob === 'number');
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.text === 'string' &&
+    typeof p.terminal === 'boolean' &&
+    Number.isFinite(p.tokens) &&
+    p.tokens >= 0 &&
+    (p.logprob === undefined || typeof p.logprob === 'number')
+  );
 }
 
 /**
  * Adds one expansion's proposals under `node` (new ones into `fresh`; a duplicate adds to its node's
  * count). Returns the budget axis that ran out part-way, if one did: the rest are dropped.
  */
-export function addProposals(store: TreeStore, meter: BudgetMeter, node: NodeRec, props: readonly StepProposal[], rollout: boolean, fresh: NodeRec[]): StopReason | null {
+export function addProposals(
+  store: TreeStore,
+  meter: BudgetMeter,
+  node: NodeRec,
+  props: readonly StepProposal[],
+  rollout: boolean,
+  fresh: NodeRec[],
+): StopReason | null {
   for (const p of props) {
     if (!meter.takeTokens(p.tokens)) return 'tokens';
     const dup = store.childByText(node, p.text);

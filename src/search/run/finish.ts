@@ -69,4 +69,3 @@ export function buildResult(f: Finish): SearchResult {
     selection: f.selection,
   };
 }
-

@@ -65,7 +65,10 @@ export interface ScoreScope {
  * keys are short (search prefix + creation order), built on read, never from the depth-long path tag.
  */
 export class ScoreCall implements ScoreRequest {
-  constructor(private readonly scope: ScoreScope, private readonly node: NodeRec) {}
+  constructor(
+    private readonly scope: ScoreScope,
+    private readonly node: NodeRec,
+  ) {}
   get problem(): Problem {
     return this.scope.problem;
   }

@@ -66,7 +66,10 @@ export class Search {
   private lastTurn = 0;
   private readonly scope: ScoreScope;
 
-  constructor(private readonly c: SearchConfig, private readonly em: SearchEmitter) {
+  constructor(
+    private readonly c: SearchConfig,
+    private readonly em: SearchEmitter,
+  ) {
     this.store = c.store;
     this.meter = c.meter;
     this.failures = c.failures;
@@ -129,22 +132,22 @@ export class Search {
     }
     if (this.stop) return 'stopped';
     const spent = this.meter.spent(this.store.size);
-    if (spent) return this.halt(spent), 'stopped';
+    if (spent) return (this.halt(spent), 'stopped');
     const plan = this.strategy.plan(this.ctx) as Wave | null; // the engine's own nodes
     if (plan === null) return 'ended';
     if (plan.length === 0) return 'go'; // the strategy handed back: the slice check above yields when due
     const wave = this.trim(plan);
-    if (!wave) return this.halt('policyCalls'), 'stopped';
+    if (!wave) return (this.halt('policyCalls'), 'stopped');
     if (this.em.listenerCount('select')) this.em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
     const sent = this.send(wave);
     const outcomes = await this.settle(sent);
-    if (!outcomes) return this.undo(sent), 'stopped';
+    if (!outcomes) return (this.undo(sent), 'stopped');
     const fresh = this.apply(wave, sent, outcomes);
     await this.score(fresh);
     if (this.stop) return 'stopped';
     const trimmed = wave.length < plan.length;
     this.observe(wave, sent, fresh, trimmed);
-    if (this.pending) return this.halt(this.pending), 'stopped';
+    if (this.pending) return (this.halt(this.pending), 'stopped');
     return 'go';
   }
 
@@ -227,7 +230,8 @@ export class Search {
         continue;
       }
       // a trimmed wave ('policyCalls') still keeps what its calls brought; tokens or nodes running out drops the rest
-      if (this.pending !== 'tokens' && this.pending !== 'nodes') this.pending = addProposals(this.store, this.meter, node, checked, wave[at]!.rollout ?? false, fresh) ?? this.pending;
+      if (this.pending !== 'tokens' && this.pending !== 'nodes')
+        this.pending = addProposals(this.store, this.meter, node, checked, wave[at]!.rollout ?? false, fresh) ?? this.pending;
     }
     return fresh;
   }
@@ -251,7 +255,10 @@ export class Search {
       scores = await this.until(p);
     } catch (e) {
       if (this.stop) return;
-      const err = new PRMError(toScore.map((n) => n.id), e);
+      const err = new PRMError(
+        toScore.map((n) => n.id),
+        e,
+      );
       for (const n of toScore) this.fail(n, err);
     }
     if (!scores || this.stop) return;
@@ -268,10 +275,11 @@ export class Search {
       }
       n.score = s;
       n.value = agg.extend ? agg.extend(n.parent!.value ?? 0, n.depth, s) : agg.of(this.store.scores(n));
-      if (listen) ids.push(n.id), vals.push(s);
+      if (listen) (ids.push(n.id), vals.push(s));
     }
     if (listen) this.em.emit('score', { nodeIds: ids, scores: vals });
-    if (this.em.listenerCount('terminal')) for (const n of toScore) if (n.terminal && usable(n)) this.em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
+    if (this.em.listenerCount('terminal'))
+      for (const n of toScore) if (n.terminal && usable(n)) this.em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
   }
 
   /** Hands the strategy the whole wave it planned; a trimmed wave ends the search unobserved. */
@@ -282,7 +290,13 @@ export class Search {
     const called = expand ? new Set(sent.map((s) => s.at)) : null;
     const results: ExpansionResult[] = wave.map((e, i) => {
       const children = e.node.children.filter(usable);
-      if (isNew) this.em.emit('expand', { nodeId: e.node.id, childIds: children.map((c) => c.id), newIds: children.filter((c) => isNew.has(c)).map((c) => c.id), reused: !called!.has(i) });
+      if (isNew)
+        this.em.emit('expand', {
+          nodeId: e.node.id,
+          childIds: children.map((c) => c.id),
+          newIds: children.filter((c) => isNew.has(c)).map((c) => c.id),
+          reused: !called!.has(i),
+        });
       return { node: e.node, children, failed: e.node.failed !== null };
     });
     if (!trimmed) this.strategy.observe(this.ctx, results);
@@ -322,4 +336,3 @@ export class Search {
 }
 
 const needsCall = (n: NodeRec, k: number) => n.requested < k && !n.terminal;
-

@@ -1,6 +1,16 @@
 import { InvalidOptionError } from '../../core/errors.ts';
 import { opt } from '../../core/options.ts';
-import { byValue, defineStrategy, specOf, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import {
+  byValue,
+  defineStrategy,
+  specOf,
+  type Expansion,
+  type ExpansionResult,
+  type SearchNode,
+  type Strategy,
+  type StrategyContext,
+  type StrategySpec,
+} from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -52,7 +62,12 @@ class Beam implements Strategy {
   private beams: { node: SearchNode; slots: number }[] | null = null;
   private cands: Cand[] | null = null;
   private finished = 0;
-  constructor(private n: number, private m: number, private lookahead: number, private maxDepth: number) {}
+  constructor(
+    private n: number,
+    private m: number,
+    private lookahead: number,
+    private maxDepth: number,
+  ) {}
 
   plan(ctx: StrategyContext): Expansion[] | null {
     if (!this.beams) return [{ node: ctx.tree.root, total: this.n }];
@@ -146,7 +161,11 @@ export function dvts(o: DvtsOptions): StrategySpec {
 
 class Dvts implements Strategy {
   private tips: SearchNode[] | null = null;
-  constructor(private readonly n: number, private readonly m: number, private readonly maxDepth: number) {}
+  constructor(
+    private readonly n: number,
+    private readonly m: number,
+    private readonly maxDepth: number,
+  ) {}
 
   private live(tips: readonly SearchNode[]): SearchNode[] {
     return tips.filter((t) => !t.terminal && t.depth < this.maxDepth);

@@ -1,6 +1,16 @@
 import { BinaryHeap } from '../../core/heap.ts';
 import { opt, type Parsed } from '../../core/options.ts';
-import { defineStrategy, specOf, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import {
+  defineStrategy,
+  specOf,
+  type EndReason,
+  type Expansion,
+  type ExpansionResult,
+  type SearchNode,
+  type Strategy,
+  type StrategyContext,
+  type StrategySpec,
+} from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**

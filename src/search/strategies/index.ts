@@ -25,9 +25,11 @@ const registry = new Map<string, StrategyDescriptor>(builtinStrategies.map((d) =
 
 /** Adds a strategy to the registry (the CLI's `--strategy`, `strategyByName`); a name is taken once. */
 export function registerStrategy<S extends OptionSchema>(d: StrategyDescriptor<S>): void {
-  if (typeof d?.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(d.name)) throw new InvalidOptionError('strategy.name', `expected a kebab-case name, got ${JSON.stringify(d?.name)}`);
+  if (typeof d?.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(d.name))
+    throw new InvalidOptionError('strategy.name', `expected a kebab-case name, got ${JSON.stringify(d?.name)}`);
   if (registry.has(d.name)) throw new InvalidOptionError('strategy.name', `${JSON.stringify(d.name)} is registered already`);
-  if (typeof d.create !== 'function' || typeof d.options !== 'object') throw new InvalidOptionError(`strategy.${d.name}`, 'a descriptor needs options and create()');
+  if (typeof d.create !== 'function' || typeof d.options !== 'object')
+    throw new InvalidOptionError(`strategy.${d.name}`, 'a descriptor needs options and create()');
   registry.set(d.name, d as unknown as StrategyDescriptor);
 }
 

@@ -1,5 +1,17 @@
 import { opt, type Parsed } from '../../core/options.ts';
-import { byValue, defineStrategy, specOf, usable, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import {
+  byValue,
+  defineStrategy,
+  specOf,
+  usable,
+  type EndReason,
+  type Expansion,
+  type ExpansionResult,
+  type SearchNode,
+  type Strategy,
+  type StrategyContext,
+  type StrategySpec,
+} from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -82,10 +94,10 @@ class Mcts implements Strategy {
   plan(ctx: StrategyContext): Expansion[] | null {
     if (this.rollouts.length) return this.rollouts.map((s) => ({ node: s.tip, total: 1, rollout: true }));
     // simulations that expand nothing (terminal or spent leaves) are bounded per call, so the engine can yield
-    for (let idle = 0; this.sims < this.c.simulations; ) {
+    for (let idle = 0; this.sims < this.c.simulations;) {
       if (idle >= IDLE_SIMS) {
         const end = this.dead(ctx.tree.root);
-        if (end) return (this.end = end), null;
+        if (end) return ((this.end = end), null);
         return [];
       }
       idle += this.c.parallel;
@@ -114,7 +126,7 @@ class Mcts implements Strategy {
   /** Null while some node can still grow; else why none can (only the depth cap, or nothing at all). */
   private dead(root: SearchNode): EndReason | null {
     let capped = false;
-    for (const stack = [root]; stack.length; ) {
+    for (const stack = [root]; stack.length;) {
       const n = stack.pop()!;
       if (n.terminal || n.failed !== null || this.exhausted.has(n)) continue;
       if (n.depth >= this.c.maxDepth) {
@@ -173,7 +185,8 @@ class Mcts implements Strategy {
   }
 
   private better(a: SearchNode, b: SearchNode): boolean {
-    const qa = a.w / a.visits, qb = b.w / b.visits;
+    const qa = a.w / a.visits,
+      qb = b.w / b.visits;
     if (this.c.finalPick === 'visits' && a.visits !== b.visits) return a.visits > b.visits;
     return qa > qb || (qa === qb && a.order < b.order);
   }
@@ -201,7 +214,9 @@ class Mcts implements Strategy {
     while (this.expanded.has(n) && !this.canGrow(n)) {
       // one pass for the prior's softmax normaliser, one to pick: no arrays on this hot path
       const kids = n.children;
-      let count = 0, maxP = -Infinity, fromLogprob = this.c.prior === 'logprob';
+      let count = 0,
+        maxP = -Infinity,
+        fromLogprob = this.c.prior === 'logprob';
       for (const k of kids) {
         if (k.failed !== null || k.score === null) continue;
         count++;
@@ -214,14 +229,15 @@ class Mcts implements Strategy {
       const nv = this.visits(n);
       const sqrtN = Math.sqrt(Math.max(1, nv));
       const lnN = Math.log(nv + 1);
-      let best = n, bestU = -Infinity;
+      let best = n,
+        bestU = -Infinity;
       for (const k of kids) {
         if (k.failed !== null || k.score === null) continue;
         const kv = this.visits(k);
         const q = kv > 0 ? k.w / kv : (k.value ?? 0);
         const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
         const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + kv) : q + this.c.cPuct * Math.sqrt(lnN / (1 + kv));
-        if (u > bestU) (bestU = u), (best = k);
+        if (u > bestU) ((bestU = u), (best = k));
       }
       n = best;
       path.push(n);

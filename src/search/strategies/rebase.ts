@@ -1,6 +1,16 @@
 import { InvalidOptionError } from '../../core/errors.ts';
 import { opt, type Parsed } from '../../core/options.ts';
-import { defineStrategy, specOf, type EndReason, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import {
+  defineStrategy,
+  specOf,
+  type EndReason,
+  type Expansion,
+  type ExpansionResult,
+  type SearchNode,
+  type Strategy,
+  type StrategyContext,
+  type StrategySpec,
+} from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -53,7 +63,13 @@ export function rebase(o: RebaseOptions): StrategySpec {
  * The allocation of one depth: budget B split by softmax(value / T) with per-node multiplicity
  * `weights` (sample counts). Pure, so it can be tested on a hand-made frontier.
  */
-export function rebaseWidths(values: readonly number[], weights: readonly number[], budget: number, temperature: number, rounding: RebaseOptions['rounding'] = 'round'): number[] {
+export function rebaseWidths(
+  values: readonly number[],
+  weights: readonly number[],
+  budget: number,
+  temperature: number,
+  rounding: RebaseOptions['rounding'] = 'round',
+): number[] {
   if (values.length === 0 || budget <= 0) return values.map(() => 0);
   if (!(temperature > 0)) throw new InvalidOptionError('rebase.balanceTemperature', `expected a number > 0, got ${temperature}`);
   const top = Math.max(...values);
@@ -87,7 +103,13 @@ class Rebase implements Strategy {
     if (!this.frontier) return [{ node: ctx.tree.root, total: this.c.n }];
     const budget = this.c.n - this.finished;
     if (budget <= 0 || this.frontier.length === 0) return null;
-    const widths = rebaseWidths(this.frontier.map((x) => x.value ?? 0), this.frontier.map((x) => x.count), budget, this.c.balanceTemperature, this.c.rounding);
+    const widths = rebaseWidths(
+      this.frontier.map((x) => x.value ?? 0),
+      this.frontier.map((x) => x.count),
+      budget,
+      this.c.balanceTemperature,
+      this.c.rounding,
+    );
     const out: Expansion[] = [];
     const dropped: string[] = [];
     this.frontier.forEach((node, i) => (widths[i]! > 0 ? out.push({ node, total: widths[i]! }) : dropped.push(node.id)));

@@ -1,5 +1,15 @@
 import { opt } from '../../core/options.ts';
-import { byValue, defineStrategy, specOf, type Expansion, type ExpansionResult, type SearchNode, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import {
+  byValue,
+  defineStrategy,
+  specOf,
+  type Expansion,
+  type ExpansionResult,
+  type SearchNode,
+  type Strategy,
+  type StrategyContext,
+  type StrategySpec,
+} from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 export interface GreedyOptions {
@@ -62,7 +72,10 @@ export function bestOfN(o: BestOfNOptions): StrategySpec {
 
 class BestOfN implements Strategy {
   private active: SearchNode[] | null = null;
-  constructor(private readonly n: number, private readonly maxDepth: number) {}
+  constructor(
+    private readonly n: number,
+    private readonly maxDepth: number,
+  ) {}
 
   plan(ctx: StrategyContext): Expansion[] | null {
     if (!this.active) return [{ node: ctx.tree.root, total: this.n }];

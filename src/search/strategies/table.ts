@@ -5,7 +5,10 @@ import type { StrategyDescriptor } from '../strategy.ts';
 export function strategyTable(descriptors: readonly StrategyDescriptor[]): string {
   const rows = descriptors.map((d) => {
     const opts = Object.entries(d.options).map(([key, field]) => {
-      if (field.type === 'group') return `\`${key}\` = off or { ${leaves(field.fields!).map((l) => `\`${l.path}\` = ${l.field.default}`).join(', ')} }`;
+      if (field.type === 'group')
+        return `\`${key}\` = off or { ${leaves(field.fields!)
+          .map((l) => `\`${l.path}\` = ${l.field.default}`)
+          .join(', ')} }`;
       const cli = d.defaults?.[key];
       return `\`${key}\`${field.default !== undefined ? ` = ${field.default}` : cli !== undefined ? ` = ${cli} (CLI)` : ' (required)'}`;
     });
@@ -19,7 +22,8 @@ export const TABLE_END = '<!-- strategies:end -->';
 
 /** `readme` with the text between the markers replaced by the table. */
 export function withStrategyTable(readme: string, table: string): string {
-  const a = readme.indexOf(TABLE_BEGIN), b = readme.indexOf(TABLE_END);
+  const a = readme.indexOf(TABLE_BEGIN),
+    b = readme.indexOf(TABLE_END);
   if (a < 0 || b < a) throw new Error(`README has no ${TABLE_BEGIN} … ${TABLE_END} section`);
   return `${readme.slice(0, a + TABLE_BEGIN.length)}\n${table}\n${readme.slice(b)}`;
 }

@@ -36,7 +36,13 @@ export interface LoadWarnings {
   duplicateIds: number;
 }
 
-export const emptyWarnings = (): LoadWarnings => ({ errorStepsPastEnd: 0, rowsWithPastEndErrors: 0, rowsWithOnlyPastEndErrors: 0, unratedRows: 0, duplicateIds: 0 });
+export const emptyWarnings = (): LoadWarnings => ({
+  errorStepsPastEnd: 0,
+  rowsWithPastEndErrors: 0,
+  rowsWithOnlyPastEndErrors: 0,
+  unratedRows: 0,
+  duplicateIds: 0,
+});
 
 /** Steps before `firstError` are 1, the first wrong step 0, later steps null (their correctness is not known). */
 export function firstErrorLabels(n: number, firstError: number): (number | null)[] {
@@ -51,7 +57,9 @@ const processbench: Convert = ({ value, where }, file) => {
   const o = asObject(value, where);
   const steps = strList(o, 'steps', where);
   const label = int(o, 'label', where, -1, steps.length - 1);
-  return [{ id: str(o, 'id', where), problem: str(o, 'problem', where), steps, labels: firstErrorLabels(steps.length, label), source: `processbench/${stem(file)}` }];
+  return [
+    { id: str(o, 'id', where), problem: str(o, 'problem', where), steps, labels: firstErrorLabels(steps.length, label), source: `processbench/${stem(file)}` },
+  ];
 };
 
 const prmbench: Convert = ({ value, where }, _file, opts, w) => {
@@ -75,7 +83,13 @@ const prmbench: Convert = ({ value, where }, _file, opts, w) => {
   if (past > 0) w.rowsWithPastEndErrors++;
   if (past > 0 && first === Infinity) w.rowsWithOnlyPastEndErrors++;
   const out: Example[] = [
-    { id, problem: str(o, 'modified_question', where), steps, labels: firstErrorLabels(steps.length, first === Infinity ? -1 : first), source: `prmbench/${cls}` },
+    {
+      id,
+      problem: str(o, 'modified_question', where),
+      steps,
+      labels: firstErrorLabels(steps.length, first === Infinity ? -1 : first),
+      source: `prmbench/${cls}`,
+    },
   ];
   if (opts.prmbenchOriginals && cls === 'redundency') {
     const orig = strList(o, 'original_process', where);
@@ -98,7 +112,15 @@ const critic: Convert = ({ value, where, line }, file, opts, w) => {
   const answer = optStr(o, 'answer', where);
   if (answer !== undefined) next += `\n\n# Answer\n\n${answer}`;
   const label = rating === 1 ? 1 : rating === -1 ? 0 : (opts.neutral ?? 1);
-  return [{ id: `${stem(file)}:${line}`, problem: str(o, 'instruction', where), steps: [...prev, next], labels: [...prev.map(() => null), label], source: 'prm800k-critic' }];
+  return [
+    {
+      id: `${stem(file)}:${line}`,
+      problem: str(o, 'instruction', where),
+      steps: [...prev, next],
+      labels: [...prev.map(() => null), label],
+      source: 'prm800k-critic',
+    },
+  ];
 };
 
 const steptree: Convert = ({ value, where, line }, file) => {
@@ -106,13 +128,25 @@ const steptree: Convert = ({ value, where, line }, file) => {
   const steps = strList(o, 'steps', where);
   const labels = o.labels;
   if (!Array.isArray(labels) || labels.length !== steps.length) {
-    throw new FormatError(where, `field \`labels\`: expected an array of ${steps.length} numbers in [0, 1] or null (one per step), got ${Array.isArray(labels) ? `${labels.length} entries` : kind(labels)}`);
+    throw new FormatError(
+      where,
+      `field \`labels\`: expected an array of ${steps.length} numbers in [0, 1] or null (one per step), got ${Array.isArray(labels) ? `${labels.length} entries` : kind(labels)}`,
+    );
   }
   labels.forEach((l, i) => {
-    if (l !== null && (typeof l !== 'number' || !(l >= 0 && l <= 1))) throw new FormatError(where, `field \`labels[${i}]\`: expected a number in [0, 1] or null, got ${JSON.stringify(l)}`);
+    if (l !== null && (typeof l !== 'number' || !(l >= 0 && l <= 1)))
+      throw new FormatError(where, `field \`labels[${i}]\`: expected a number in [0, 1] or null, got ${JSON.stringify(l)}`);
   });
   const source = optStr(o, 'source', where);
-  return [{ id: optStr(o, 'id', where) ?? `${stem(file)}:${line}`, problem: str(o, 'problem', where), steps, labels: labels as (number | null)[], ...(source !== undefined && { source }) }];
+  return [
+    {
+      id: optStr(o, 'id', where) ?? `${stem(file)}:${line}`,
+      problem: str(o, 'problem', where),
+      steps,
+      labels: labels as (number | null)[],
+      ...(source !== undefined && { source }),
+    },
+  ];
 };
 
 export const converters: Record<DataFormat, Convert> = { processbench, prmbench, 'prm800k-critic': critic, steptree };

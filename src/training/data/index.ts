@@ -7,7 +7,8 @@ export { readJsonl, writeJsonl } from './jsonl.ts';
 
 function check(format: DataFormat, opts: LoadOptions): void {
   if (!dataFormats.includes(format)) throw new InvalidOptionError('format', `expected one of ${dataFormats.join(', ')}, got ${JSON.stringify(format)}`);
-  if (opts.neutral !== undefined && ![0, 0.5, 1].includes(opts.neutral)) throw new InvalidOptionError('neutral', `expected 0, 0.5 or 1, got ${JSON.stringify(opts.neutral)}`);
+  if (opts.neutral !== undefined && ![0, 0.5, 1].includes(opts.neutral))
+    throw new InvalidOptionError('neutral', `expected 0, 0.5 or 1, got ${JSON.stringify(opts.neutral)}`);
 }
 
 /**

@@ -44,17 +44,18 @@ if (!('skip' in made)) {
   }
 
   test('config: Llama 3 rope scaling, GQA and eps read from config.json', () => {
-
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const c = readConfig(join(made.dir, 'llama-rlhflow'));
-    assert.equal([c.modelType, c.heads, c.kvHeads, c.eps, c.theta, c.ropeScaling?.type, c.qkvBias, c.tied], ['llama', 4, 2, 1e-5, 500000, 'llama3', false, false]);
+    assert.equal(
+      [c.modelType, c.heads, c.kvHeads, c.eps, c.theta, c.ropeScaling?.type, c.qkvBias, c.tied],
+      ['llama', 4, 2, 1e-5, 500000, 'llama3', false, false],
+    );
     const q = readConfig(join(made.dir, 'qwen2-value'));
     assert.equal([q.qkvBias, q.tied], [true, true]);
     assert.is(readConfig(join(made.dir, 'mistral-shepherd')).slidingWindow, 4096);
   });
 
   test('safetensors: sharded index, rows read by offset equal the full read, LM head reduced to label rows', async () => {
-
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const dir = join(made.dir, 'mistral-shepherd');
     const all = listTensors(dir);
@@ -62,7 +63,8 @@ if (!('skip' in made)) {
     assert.is(files.size, 2, 'two shards');
     const e = all.get('lm_head.weight')!;
     assert.is(e.dtype, 'F16');
-    const full = readTensor(e), H = e.shape[1]!;
+    const full = readTensor(e),
+      H = e.shape[1]!;
     assert.equal(Array.from(readTensor(e, [45, 43])), [...full.subarray(45 * H, 46 * H), ...full.subarray(43 * H, 44 * H)]);
     const prm = await HfPRM.load(dir, { backend: 'cpu' });
     assert.is(prm.m.w.head.mats[0]!.w.shape[0], 2, 'only the two label rows are on the backend');
@@ -70,15 +72,16 @@ if (!('skip' in made)) {
   });
 
   test('safetensors: a truncated file is a FormatError naming the file', () => {
-
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const bad = join(made.dir, 'bad.safetensors');
     writeFileSync(bad, Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]));
-    assert.throws(() => readHeader(bad), (e: unknown) => e instanceof FormatError && (e as Error).message.includes('bad.safetensors'));
+    assert.throws(
+      () => readHeader(bad),
+      (e: unknown) => e instanceof FormatError && (e as Error).message.includes('bad.safetensors'),
+    );
   });
 
   test('numTensors flat over 300 searches with release()', async () => {
-
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const prm = await HfPRM.load(join(made.dir, 'qwen2-value'), { backend: 'cpu', problemCacheSize: 4 });
     const counts: number[] = [];
@@ -89,32 +92,40 @@ if (!('skip' in made)) {
       prm.release(paths.flatMap((p) => p.steps.map((_, k) => `${s}:${p.id}/${k}`)));
       if (s % 50 === 49) counts.push(tf.memory().numTensors);
     }
-    assert.ok(counts.every((c) => c === counts[0]), `numTensors ${counts}`);
+    assert.ok(
+      counts.every((c) => c === counts[0]),
+      `numTensors ${counts}`,
+    );
     prm.dispose();
     assert.is(tf.memory().numTensors, tensors0);
   });
 
   test('a parent key the PRM never saw (a search resumed from a saved tree) re-encodes from the problem', async () => {
-
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const m = made.models.find((x) => x.name === 'llama-rlhflow')!;
     const prm = await HfPRM.load(join(made.dir, m.name), { backend: 'cpu', format: 'rlhflow' });
     const c = m.cases[0]!;
-    const s = await prm.score([{ problem: { id: c.id, text: c.problem }, prefix: c.steps.slice(0, 2), step: c.steps[2]!, key: 'k', parentKey: 'from-a-saved-tree' }]);
+    const s = await prm.score([
+      { problem: { id: c.id, text: c.problem }, prefix: c.steps.slice(0, 2), step: c.steps[2]!, key: 'k', parentKey: 'from-a-saved-tree' },
+    ]);
     assert.is(prm.stats.fallbacks, 1);
     assert.ok(Math.abs(s[0]! - c.scores[2]!) <= TOL, `${s[0]} vs ${c.scores[2]}`);
     prm.dispose();
   });
 
   test('eviction under a tiny cache cap falls back to re-encoding and keeps the scores', async () => {
-
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const m = made.models.find((x) => x.name === 'qwen2-value')!;
     const prm = await HfPRM.load(join(made.dir, m.name), { backend: 'cpu', format: 'plain', cacheBytes: 1 });
     const paths = m.cases.map((c) => ({ id: c.id, problem: c.problem, steps: c.steps }));
     const got = await scoreByDepth(prm, paths);
     assert.ok(prm.stats.fallbacks > 0, 'parents were evicted');
-    assert.ok(maxAbsDiff(got, m.cases.map((c) => c.scores)) <= TOL);
+    assert.ok(
+      maxAbsDiff(
+        got,
+        m.cases.map((c) => c.scores),
+      ) <= TOL,
+    );
     prm.dispose();
   });
 }

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RefModel {
-  name: string; format: string; head: string; labels: number[] | null; dtype: string; skipped: string[];
+  name: string;
+  format: string;
+  head: string;
+  labels: number[] | null;
+  dtype: string;
+  skipped: string[];
   cases: { id: string; problem: string; steps: string[]; ids: number[]; positions: number[]; scores: number[] }[];
 }
 

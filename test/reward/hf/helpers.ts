@@ -13,8 +13,10 @@ export interface Path {
 
 const req = (p: Path, k: number, cached: boolean, tag: string): ScoreRequest => ({
   problem: { id: p.id, text: p.problem } as ScoreRequest['problem'],
-  prefix: p.steps.slice(0, k), step: p.steps[k]!,
-  key: `${tag}${p.id}/${k}`, parentKey: cached && k > 0 ? `${tag}${p.id}/${k - 1}` : undefined,
+  prefix: p.steps.slice(0, k),
+  step: p.steps[k]!,
+  key: `${tag}${p.id}/${k}`,
+  parentKey: cached && k > 0 ? `${tag}${p.id}/${k - 1}` : undefined,
 });
 
 /** Scores every step of every path: depth by depth, all paths' step k in one frontier batch, each from its parent. */

@@ -5,8 +5,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HfPRM } from '../../../src/reward/hf/index.ts';
 import { hasTinyQwen, maxAbsDiff, scoreByDepth, scoreOneByOne, TINY_QWEN, type Path } from './helpers.ts';
 
-interface Case { id: string; problem: string; steps: string[]; rendered: string; ids: number[]; tag_positions: number[]; step_scores: number[] }
-const ref = hasTinyQwen ? (JSON.parse(readFileSync(TINY_QWEN + 'reference.json', 'utf8')) as { cases: Case[]; prefix_pairs: { a: string; b: string; shared_tokens: number }[] }) : null;
+interface Case {
+  id: string;
+  problem: string;
+  steps: string[];
+  rendered: string;
+  ids: number[];
+  tag_positions: number[];
+  step_scores: number[];
+}
+const ref = hasTinyQwen
+  ? (JSON.parse(readFileSync(TINY_QWEN + 'reference.json', 'utf8')) as { cases: Case[]; prefix_pairs: { a: string; b: string; shared_tokens: number }[] })
+  : null;
 if (!ref) console.log(`SKIP hf qwen2-reference: ${TINY_QWEN} is absent (the shared tiny-prm data)`);
 
 const TOL = 1e-5;
@@ -43,19 +53,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
 }
 
 test('tiny qwen2-prm: siblings from one parent cache (reference prefix pairs)', async () => {
-
   const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
   if (!ref) return;
   const prm = await HfPRM.load(TINY_QWEN, { backend: 'cpu' });
   try {
     const byId = new Map(ref.cases.map((c) => [c.id, c]));
     for (const pair of ref.prefix_pairs) {
-      const a = byId.get(pair.a)!, b = byId.get(pair.b)!;
+      const a = byId.get(pair.a)!,
+        b = byId.get(pair.b)!;
       const pa: Path = { id: a.id, problem: a.problem, steps: a.steps };
       const sa = (await scoreByDepth(prm, [pa], true, 'pair:'))[0]!;
       // b continues from a's 3rd step: its 4th and 5th steps run against a's cache, not a re-encoding.
       const before = prm.stats.tokens;
-      const mk = (k: number, parent: string) => ({ problem: { id: b.id, text: b.problem } as never, prefix: b.steps.slice(0, k), step: b.steps[k]!, key: `pair:${b.id}/${k}`, parentKey: parent });
+      const mk = (k: number, parent: string) => ({
+        problem: { id: b.id, text: b.problem } as never,
+        prefix: b.steps.slice(0, k),
+        step: b.steps[k]!,
+        key: `pair:${b.id}/${k}`,
+        parentKey: parent,
+      });
       const s3 = await prm.score([mk(3, `pair:${a.id}/2`)]);
       const s4 = await prm.score([mk(4, `pair:${b.id}/3`)]);
       const ranOnly = prm.stats.tokens - before;
