@@ -3,6 +3,7 @@ import { quantileBins } from './bins.ts';
 import { pairedBootstrap, pairedDifferences, type Interval } from './bootstrap.ts';
 import type { SweepConfig } from './config.ts';
 import { computeOptimal, type Outcome } from './frontier.ts';
+import { tokenGrid, withinCap, type CostedPoint } from './tokenfrontier.ts';
 import { passAtK } from './passk.ts';
 import type { SweepItem } from './sources.ts';
 import type { PoolRow, Row, RunRow } from './sweep.ts';
@@ -28,9 +29,22 @@ export interface FrontierRow {
   readonly bin: string;
   readonly n: number;
   readonly frontier: number;
+  /** Bootstrap interval of the frontier's own accuracy (over problems). */
+  readonly interval?: Interval;
   readonly chosen: readonly string[];
   /** Each single method on the same problems: its accuracy and (method − frontier) with a paired interval. */
   readonly methods: readonly { readonly method: string; readonly accuracy: number; readonly diff: Interval }[];
+}
+
+/** The frontier per token budget: each method at its largest N whose mean generated tokens fit `cap`. */
+export interface TokenFrontierRow {
+  readonly prm: string;
+  readonly bin: string;
+  readonly cap: number;
+  readonly frontier: number;
+  readonly interval: Interval;
+  readonly chosen: readonly string[];
+  readonly methods: readonly { readonly method: string; readonly n: number; readonly tokens: number; readonly accuracy: number; readonly diff: Interval }[];
 }
 
 export const POOL_METHODS: Record<'best' | VoteRule, string> = { best: 'best-of-n (PRM argmax)', majority: 'majority vote', weighted: 'PRM-weighted vote' };
@@ -47,9 +61,10 @@ export function analyze(
   c: SweepConfig,
   items: readonly SweepItem[],
   rows: readonly Row[],
-): { points: Point[]; frontier: FrontierRow[]; bins: Record<string, Record<string, string[]>> } {
+): { points: Point[]; frontier: FrontierRow[]; tokenFrontier: TokenFrontierRow[]; bins: Record<string, Record<string, string[]>> } {
   const points: Point[] = [];
   const frontier: FrontierRow[] = [];
+  const tokenFrontier: TokenFrontierRow[] = [];
   const bins: Record<string, Record<string, string[]>> = {};
   const prms = [...new Set(rows.map((r) => r.prm))];
   for (const prm of prms) {
@@ -91,8 +106,9 @@ export function analyze(
     const binOf = binning(c, items, pools);
     bins[prm] = Object.fromEntries(binOf);
     frontier.push(...frontierRows(c, prm, cells, binOf));
+    tokenFrontier.push(...tokenFrontierRows(c, prm, cells, binOf));
   }
-  return { points, frontier, bins };
+  return { points, frontier, tokenFrontier, bins };
 }
 
 /** Pool estimators at every n ≤ N (votes only at the configured budgets: they cost k per subset). */
@@ -150,23 +166,69 @@ function binning(c: SweepConfig, items: readonly SweepItem[], pools: readonly Po
   return out;
 }
 
-function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string[]>): FrontierRow[] {
-  const outcomes: Outcome[] = [];
-  const per = new Map<string, Map<string, number>>(); // method|n → problem → mean over seeds
+/** value per problem (mean over seeds) and mean tokens of every non-oracle cell, grouped by method. */
+function columns(cells: Map<string, Cell>): Map<string, CostedPoint[]> {
+  const out = new Map<string, CostedPoint[]>();
   for (const [k, cell] of cells) {
     const [method, n] = [k.split('\u0000')[0]!, Number(k.split('\u0000')[1])];
     if (method === ORACLE) continue; // pass@n needs the answer key: not a strategy one could run
-    const m = new Map<string, number>();
-    for (const [problem, bySeed] of cell.values) {
-      const v = mean([...bySeed.values()]);
-      m.set(problem, v);
-      for (const bin of binOf.get(problem) ?? []) outcomes.push({ problem, bin, budget: n, config: method, value: v });
-      outcomes.push({ problem, bin: 'all', budget: n, config: method, value: v });
-    }
-    per.set(`${method}|${n}`, m);
+    const perProblem = new Map([...cell.values].map(([problem, bySeed]) => [problem, mean([...bySeed.values()])] as const));
+    out.set(method, [...(out.get(method) ?? []), { n, tokens: cell.cost.tokens / cell.cost.count, perProblem }]);
   }
-  if (!outcomes.length) return [];
+  return out;
+}
+
+/** Per-N frontier: budget = N, each method at that N. */
+function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string[]>): FrontierRow[] {
+  const byN = new Map<number, Map<string, CostedPoint>>();
+  for (const [method, pts] of columns(cells)) for (const p of pts) byN.set(p.n, (byN.get(p.n) ?? new Map()).set(method, p));
   const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values : []);
+  return frontierAt(c, binOf, new Map([...byN].filter(([n]) => budgets.has(n)))).map(({ budget, methods, ...r }) => ({
+    prm,
+    n: budget,
+    ...r,
+    methods: methods.map(({ method, accuracy, diff }) => ({ method, accuracy, diff })),
+  }));
+}
+
+/** Per-token-budget frontier: for each cap, each method at its largest N whose mean cost fits the cap. */
+function tokenFrontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string[]>): TokenFrontierRow[] {
+  const cols = columns(cells);
+  const caps = tokenGrid(
+    [...cols.values()].flat().map((p) => p.tokens),
+    c.budgets.axis === 'tokens' ? c.budgets.values : undefined,
+  );
+  const byCap = new Map<number, Map<string, CostedPoint>>();
+  for (const cap of caps)
+    for (const [method, pts] of cols) {
+      const p = withinCap(pts, cap);
+      if (p) byCap.set(cap, (byCap.get(cap) ?? new Map()).set(method, p));
+    }
+  return frontierAt(c, binOf, byCap).map(({ budget, ...r }) => ({ prm, cap: budget, ...r }));
+}
+
+interface GenericRow {
+  readonly bin: string;
+  readonly budget: number;
+  readonly frontier: number;
+  readonly interval: Interval;
+  readonly chosen: readonly string[];
+  readonly methods: readonly { method: string; n: number; tokens: number; accuracy: number; diff: Interval }[];
+}
+
+/**
+ * The 2-fold compute-optimal choice per (bin, budget) among the methods' points at that budget, with
+ * the frontier's own interval and each method's paired difference to it on the same problems.
+ */
+function frontierAt(c: SweepConfig, binOf: Map<string, string[]>, at: Map<number, Map<string, CostedPoint>>): GenericRow[] {
+  const outcomes: Outcome[] = [];
+  for (const [budget, methods] of at)
+    for (const [method, p] of methods)
+      for (const [problem, v] of p.perProblem) {
+        for (const bin of binOf.get(problem) ?? []) outcomes.push({ problem, bin, budget, config: method, value: v });
+        outcomes.push({ problem, bin: 'all', budget, config: method, value: v });
+      }
+  if (!outcomes.length) return [];
   // one 2-fold split per kind of binning: halves are stratified by bin, and a problem sits in one bin per kind
   const groups = new Map<string, Outcome[]>();
   for (const o of outcomes) {
@@ -174,26 +236,24 @@ function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, bin
     if (!groups.has(g)) groups.set(g, []);
     groups.get(g)!.push(o);
   }
+  const bs = { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed };
   return [...groups.values()]
     .flatMap((g) => computeOptimal(g, { seed: c.bootstrap.seed }))
-    .filter((pt) => budgets.has(pt.budget) && pt.perProblem.size > 0)
+    .filter((pt) => pt.perProblem.size > 0)
     .map((pt) => {
       const ids = [...pt.perProblem.keys()].sort();
-      const methods = [...per.entries()]
-        .filter(([k]) => Number(k.slice(k.lastIndexOf('|') + 1)) === pt.budget)
-        .map(([k, m]) => [k.slice(0, k.lastIndexOf('|')), m] as const)
-        .filter(([, m]) => ids.every((id) => m.has(id)));
+      const methods = [...(at.get(pt.budget) ?? new Map<string, CostedPoint>())].filter(([, p]) => ids.every((id) => p.perProblem.has(id)));
       const values: Record<string, number[][]> = { '\u0000frontier': ids.map((id) => [pt.perProblem.get(id)!]) };
-      for (const [method, m] of methods) values[method] = ids.map((id) => [m.get(id)!]);
-      const diffs = pairedDifferences(values, '\u0000frontier', { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed });
+      for (const [method, p] of methods) values[method] = ids.map((id) => [p.perProblem.get(id)!]);
+      const diffs = pairedDifferences(values, '\u0000frontier', bs);
       return {
-        prm,
         bin: pt.bin,
-        n: pt.budget,
+        budget: pt.budget,
         frontier: pt.value,
+        interval: pairedBootstrap({ f: values['\u0000frontier']! }, bs)['f']!,
         chosen: pt.folds.map((f) => f.chosen),
         methods: methods
-          .map(([method]) => ({ method, accuracy: mean(values[method]!.map((r) => r[0]!)), diff: diffs[method]! }))
+          .map(([method, p]) => ({ method, n: p.n, tokens: p.tokens, accuracy: mean(values[method]!.map((r) => r[0]!)), diff: diffs[method]! }))
           .sort((a, b) => b.accuracy - a.accuracy),
       };
     });

@@ -1,13 +1,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { FrontierRow, Point } from './analyze.ts';
+import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
 import { figures } from './plots.ts';
 import { reportHtml } from './report.ts';
 import type { Row, RunRow } from './sweep.ts';
 
 const csvCell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
 
-export function curvesCsv(points: readonly Point[]): string {
+/**
+ * Curves, then the compute-optimal frontier over all problems as extra rows: kind `frontier-n` (at N)
+ * and `frontier-tokens` (under a token cap, in the tokens column); no cost columns of their own.
+ */
+export function curvesCsv(points: readonly Point[], frontier: readonly FrontierRow[] = [], tokenFrontier: readonly TokenFrontierRow[] = []): string {
   const head = ['prm', 'method', 'kind', 'n', 'accuracy', 'lo', 'hi', 'tokens', 'policy_calls', 'prm_calls', 'problems', 'seeds'];
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   const lines = points.map((p) =>
@@ -28,7 +32,12 @@ export function curvesCsv(points: readonly Point[]): string {
       .map(csvCell)
       .join(','),
   );
-  return [head.join(','), ...lines].join('\n') + '\n';
+  const method = 'compute-optimal (2-fold)';
+  const fr = [
+    ...frontier.filter((r) => r.bin === 'all').map((r) => [r.prm, method, 'frontier-n', r.n, r.frontier, r.interval?.lo ?? '', r.interval?.hi ?? '', '']),
+    ...tokenFrontier.filter((r) => r.bin === 'all').map((r) => [r.prm, method, 'frontier-tokens', '', r.frontier, r.interval.lo, r.interval.hi, r.cap]),
+  ].map((r) => [...r.map((v) => (typeof v === 'number' ? r6(v) : v)), '', '', '', ''].map(csvCell).join(','));
+  return [head.join(','), ...lines, ...fr].join('\n') + '\n';
 }
 
 /**
@@ -37,25 +46,46 @@ export function curvesCsv(points: readonly Point[]): string {
  */
 export async function writeOutputs(
   outDir: string,
-  o: { name: string; config: unknown; rows: readonly Row[]; points: Point[]; frontier: FrontierRow[]; bins: unknown; skipped: string[]; notes: string[] },
+  o: {
+    name: string;
+    config: unknown;
+    rows: readonly Row[];
+    points: Point[];
+    frontier: FrontierRow[];
+    tokenFrontier?: TokenFrontierRow[];
+    bins: unknown;
+    skipped: string[];
+    notes: string[];
+  },
 ): Promise<string[]> {
-  const figs = await figures(o.points, o.frontier);
+  const tokenFrontier = o.tokenFrontier ?? [];
+  const figs = await figures(o.points, o.frontier, tokenFrontier);
   const written: string[] = [];
   const put = (name: string, data: string | Uint8Array) => (writeFileSync(join(outDir, name), data), written.push(name));
   for (const f of figs) (put(`${f.name}.svg`, f.svg), put(`${f.name}.png`, f.png));
-  put('curves.csv', curvesCsv(o.points));
+  put('curves.csv', curvesCsv(o.points, o.frontier, tokenFrontier));
   const trees = await treeLinks(outDir, o.rows);
   put(
     'summary.json',
     JSON.stringify(
-      { name: o.name, config: o.config, points: o.points, frontier: o.frontier, bins: o.bins, trees, skipped: o.skipped, notes: o.notes },
+      { name: o.name, config: o.config, points: o.points, frontier: o.frontier, tokenFrontier, bins: o.bins, trees, skipped: o.skipped, notes: o.notes },
       null,
       1,
     ) + '\n',
   );
   put(
     'report.html',
-    reportHtml({ name: o.name, config: o.config, points: o.points, frontier: o.frontier, figures: figs, trees, skipped: o.skipped, notes: o.notes }),
+    reportHtml({
+      name: o.name,
+      config: o.config,
+      points: o.points,
+      frontier: o.frontier,
+      tokenFrontier,
+      figures: figs,
+      trees,
+      skipped: o.skipped,
+      notes: o.notes,
+    }),
   );
   return written;
 }

@@ -2,7 +2,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import type { FrontierRow, Point } from './analyze.ts';
+import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
 
 /** A rendered figure: SVG text (vega, renderer 'none', no canvas) and a PNG of it (resvg, 2× zoom). */
 export interface Figure {
@@ -94,17 +94,18 @@ function curveSpec(points: readonly Point[], x: 'n' | 'tokens', title: string): 
   } as TopLevelSpec;
 }
 
-/** The compute-optimal frontier (all problems) next to every single method, a panel per PRM. */
-function frontierSpec(rows: readonly FrontierRow[]): TopLevelSpec {
-  const values = rows
-    .filter((r) => r.bin === 'all')
-    .flatMap((r) => [
-      { prm: r.prm, n: r.n, method: 'compute-optimal (2-fold)', acc: r.frontier },
-      ...r.methods.map((m) => ({ prm: r.prm, n: r.n, method: m.method, acc: m.accuracy })),
-    ]);
+/** The compute-optimal frontier (all problems) next to every single method, a panel per PRM; x is N or the token cap. */
+function frontierSpec(
+  rows: readonly { prm: string; n: number; frontier: number; methods: readonly { method: string; accuracy: number }[] }[],
+  xTitle = 'budget N',
+): TopLevelSpec {
+  const values = rows.flatMap((r) => [
+    { prm: r.prm, n: r.n, method: 'compute-optimal (2-fold)', acc: r.frontier },
+    ...r.methods.map((m) => ({ prm: r.prm, n: r.n, method: m.method, acc: m.accuracy })),
+  ]);
   return {
     $schema: SCHEMA,
-    title: 'Compute-optimal frontier (chosen on one half, reported on the other) vs single methods',
+    title: `Compute-optimal frontier by ${xTitle} (chosen on one half, reported on the other) vs single methods`,
     data: { values },
     facet: { field: 'prm', type: 'nominal', title: 'PRM' },
     columns: 2,
@@ -118,7 +119,7 @@ function frontierSpec(rows: readonly FrontierRow[]): TopLevelSpec {
           type: 'quantitative',
           scale: { type: 'log', base: 2 },
           axis: { values: [...new Set(values.map((v) => v.n))], format: 'd' },
-          title: 'budget N',
+          title: xTitle,
         },
         y: { field: 'acc', type: 'quantitative', scale: { domain: [0, 1] }, title: 'accuracy' },
         color: { field: 'method', type: 'nominal', title: 'method', legend: { labelLimit: 400 } },
@@ -129,7 +130,7 @@ function frontierSpec(rows: readonly FrontierRow[]): TopLevelSpec {
 }
 
 /** Every figure of a report; the oracle pass@n is drawn on the N plot only (it has no cost of its own). */
-export async function figures(points: readonly Point[], frontier: readonly FrontierRow[]): Promise<Figure[]> {
+export async function figures(points: readonly Point[], frontier: readonly FrontierRow[], tokenFrontier: readonly TokenFrontierRow[] = []): Promise<Figure[]> {
   const out: Figure[] = [];
   const add = async (name: string, title: string, spec: TopLevelSpec, series: string[]) => out.push({ name, title, series, ...(await render(spec)) });
   const methods = (ps: readonly Point[]) => [...new Set(ps.map((p) => p.method))].sort();
@@ -156,5 +157,16 @@ export async function figures(points: readonly Point[], frontier: readonly Front
       ['compute-optimal (2-fold)', ...new Set(fr.flatMap((r) => r.methods.map((m) => m.method)))].sort(),
     );
   }
+  const tf = tokenFrontier.filter((r) => r.bin === 'all');
+  if (tf.length)
+    await add(
+      'frontier-tokens',
+      'Compute-optimal frontier per token budget',
+      frontierSpec(
+        tf.map((r) => ({ ...r, n: r.cap })),
+        'token cap per problem',
+      ),
+      ['compute-optimal (2-fold)', ...new Set(tf.flatMap((r) => r.methods.map((m) => m.method)))].sort(),
+    );
   return out;
 }

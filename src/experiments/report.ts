@@ -1,4 +1,4 @@
-import type { FrontierRow, Point } from './analyze.ts';
+import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
 import type { Figure } from './plots.ts';
 
 /** Text for HTML: every model- or user-provided string goes through here. */
@@ -13,6 +13,7 @@ export interface ReportInput {
   readonly config: unknown;
   readonly points: readonly Point[];
   readonly frontier: readonly FrontierRow[];
+  readonly tokenFrontier?: readonly TokenFrontierRow[];
   readonly figures: readonly Figure[];
   readonly trees: readonly { readonly tree: string; readonly viewer: string; readonly label: string }[];
   readonly skipped: readonly string[];
@@ -59,6 +60,25 @@ function frontierTables(rows: readonly FrontierRow[]): string {
   return out.join('\n');
 }
 
+function tokenFrontierTables(rows: readonly TokenFrontierRow[]): string {
+  const out: string[] = [];
+  for (const prm of [...new Set(rows.map((r) => r.prm))]) {
+    const body = rows
+      .filter((r) => r.prm === prm)
+      .map((r) => {
+        const top = r.methods
+          .slice(0, 4)
+          .map((m) => `${esc(m.method)} @N=${m.n} (${m.tokens.toFixed(0)} tok): ${pct(m.accuracy)} (${signed(m.diff)})`)
+          .join('<br>');
+        return `<tr><td>${esc(r.bin)}</td><td>${r.cap}</td><td><b>${iv(r.interval)}</b></td><td>${r.chosen.map(esc).join(' / ')}</td><td>${top}</td></tr>`;
+      });
+    out.push(
+      `<h3>${esc(prm)}</h3><table><tr><th>bin</th><th>token cap</th><th>frontier % [95 %]</th><th>chosen (fold 1 / fold 2)</th><th>best single methods at their largest N within the cap: accuracy % (method − frontier, paired 95 % interval)</th></tr>${body.join('')}</table>`,
+    );
+  }
+  return out.join('\n');
+}
+
 /** One self-contained HTML file: inline SVG figures, tables, the config, links to saved trees. */
 export function reportHtml(r: ReportInput): string {
   const figs = r.figures
@@ -82,6 +102,13 @@ ${curveTables(r.points)}
 <h2>Compute-optimal frontier</h2>
 <p>Per (bin, N) the method is chosen on one half of the problems and reported on the other half (2-fold, swapped, averaged over every problem). pass@n (oracle) is not a candidate.</p>
 ${frontierTables(r.frontier)}
+${
+  r.tokenFrontier?.length
+    ? `<h2>Compute-optimal frontier per token budget</h2>
+<p>Per (bin, token cap) each method runs at its largest N whose mean generated tokens per problem fit the cap; the method is chosen on one half of the problems and reported on the other (2-fold, swapped, averaged). Mean costs are taken over all problems: they are the budget one sets, not an outcome.</p>
+${tokenFrontierTables(r.tokenFrontier)}`
+    : ''
+}
 <h2>Saved trees</h2>
 ${trees}
 ${r.skipped.length ? `<h2>Skipped</h2><p>Budgets a strategy cannot take:</p><ul>${r.skipped.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>` : ''}

@@ -79,7 +79,9 @@ test('outputs: curves.csv, summary.json and a self-contained report.html with in
   await writeOutputs(dir, { name: 'n<1>', config: { a: '</pre><script>x</script>' }, rows: [], points: evil, frontier, bins: {}, skipped: [], notes: [] });
   const csv = readFileSync(join(dir, 'curves.csv'), 'utf8').trim().split('\n');
   assert.is(csv[0], 'prm,method,kind,n,accuracy,lo,hi,tokens,policy_calls,prm_calls,problems,seeds');
-  assert.is(csv.length, 1 + evil.length);
+  // the curves, then one frontier-n row per N of the 'all' frontier
+  assert.is(csv.length, 1 + evil.length + frontier.filter((r) => r.bin === 'all').length);
+  assert.ok(csv.slice(1 + evil.length).every((l) => l.includes(',frontier-n,')));
   assert.is(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).points.length, evil.length);
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.ok((html.match(/<svg /g) ?? []).length >= 3);
