@@ -64,9 +64,10 @@ export class Limiter {
 
 const limiters = new Map<string, Limiter>();
 
-/** The shared limiter of an endpoint (first caller's settings win). */
+/** The shared limiter of an endpoint and settings: policies that agree on both share one cap (a new port that reuses an old URL does not inherit another policy's settings). */
 export function limiterFor(endpoint: string, max: number, adaptive: boolean): Limiter {
-  let l = limiters.get(endpoint);
-  if (!l) limiters.set(endpoint, (l = new Limiter(max, adaptive)));
+  const key = `${endpoint} ${max} ${adaptive}`;
+  let l = limiters.get(key);
+  if (!l) limiters.set(key, (l = new Limiter(max, adaptive)));
   return l;
 }
