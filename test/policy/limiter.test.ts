@@ -55,7 +55,8 @@ test('adaptive: halves on throttle down to min, grows back by 1/limit per succes
   const fixed = new Limiter(4);
   fixed.onThrottle();
   assert.is(fixed.limit, 4);
-  assert.is(limiterFor('http://a', 4, false), limiterFor('http://a', 9, true));
+  assert.is(limiterFor('http://a', 4, false), limiterFor('http://a', 4, false), 'one cap per endpoint and settings');
+  assert.is.not(limiterFor('http://a', 4, false), limiterFor('http://a', 9, true), 'other settings get their own');
 });
 
 test.run();
