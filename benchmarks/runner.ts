@@ -47,6 +47,7 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     faultKinds: ['500', '429', 'reset', 'malformed'],
     faultSeed: 'bench',
     retryAfterS: 0,
+    keepAliveMs: 5000, // as Node's and uvicorn's default; undici drops a connection whose hint is under 2 s
     generate: (prompt, { index }) => {
       const user = prompt.slice(prompt.indexOf('<|im_start|>user\n') + 17, prompt.indexOf('<|im_end|>', prompt.indexOf('<|im_start|>user\n')));
       const steps = solutions.get(user) ?? ['The answer is $\\boxed{0}$.'];
@@ -229,6 +230,7 @@ async function served(faultRate: number, problems: number) {
 }
 
 async function main() {
+  if (args.includes('--only-served')) return console.log(JSON.stringify(await served(arg('--fault-rate', 0), arg('--problems', 256))));
   const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
   await runBench({
     dataset: 'gsm8k',

@@ -23,6 +23,8 @@ export interface FakeServerOptions {
   readonly flavor?: FakeFlavor;
   /** Delay before every answer (ms). */
   readonly latencyMs?: number;
+  /** How long an idle keep-alive connection stays open (Node default 5 s; uvicorn, which vLLM runs on, also 5 s). */
+  readonly keepAliveMs?: number;
   /** Scripted faults, one entry per incoming request in arrival order (null = answer normally); used before faultRate. */
   readonly faults?: readonly (FaultKind | null)[];
   /** Probability that a request (after the scripted ones) fails with one of faultKinds, drawn from faultSeed. */
@@ -222,7 +224,9 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
       else handle(req, res, raw);
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = o.keepAliveMs ?? 1000;
+  let connections = 0;
+  server.on('connection', () => void (connections++, process.env.FAKE_CONN && process.stderr.write(`conn ${connections}\n`)));
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -18,6 +18,11 @@ export interface OpenAIPolicyOptions {
   readonly mode?: 'completions' | 'chat';
   /** `n`: one request with n = k; `fanout`: k requests with n = 1 (llama.cpp, Ollama ignore n); `probe` (default): n, switching to fanout when a server returns fewer choices. */
   readonly nMode?: 'n' | 'fanout' | 'probe';
+  /**
+   * `node` (default): node:http(s) with keep-alive sockets, the lean path for many requests in flight; `sdk`: the
+   * `openai` SDK over fetch. Same requests, retries and errors.
+   */
+  readonly transport?: 'node' | 'sdk';
   /** Stop string(s) that end a step (default "\n\n"); the first is re-appended after each step in the next prompt. */
   readonly stepDelimiter?: string | readonly string[];
   readonly system?: string;
@@ -64,6 +69,7 @@ export interface ResolvedOptions {
   readonly model: string;
   readonly mode: 'completions' | 'chat';
   readonly nMode: 'n' | 'fanout' | 'probe';
+  readonly transport: 'node' | 'sdk';
   readonly delimiters: readonly string[];
   readonly system: string;
   readonly template: ChatTemplate;
@@ -118,6 +124,7 @@ export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
     model: o.model,
     mode: oneOf('mode', o.mode, ['completions', 'chat'], 'completions'),
     nMode: oneOf('nMode', o.nMode, ['n', 'fanout', 'probe'], 'probe'),
+    transport: oneOf('transport', o.transport, ['node', 'sdk'], 'node'),
     delimiters: delims,
     system: o.system ?? DEFAULT_SYSTEM,
     template: o.chatTemplate ? ChatTemplate.fromTokenizerConfig(o.chatTemplate) : new ChatTemplate(QWEN25_MATH_TEMPLATE),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import OpenAI, { APIConnectionTimeoutError } from 'openai';
+import { APIConnectionTimeoutError } from 'openai';
 import { PolicyError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
@@ -9,6 +9,7 @@ import { limiterFor, type Limiter } from './limiter.ts';
 import { readApiKey, resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
 import { RetriesExhausted, withRetries, type Failure } from './retry.ts';
 import type { ChatMessage } from './template.ts';
+import { nodeTransport, sdkTransport, type ApiPath, type Transport } from './transport.ts';
 
 /** Counters for the cost report (requests that went to the server; cache hits are counted apart). */
 export interface OpenAIStats {
@@ -66,7 +67,7 @@ export class OpenAIPolicy implements Policy {
     probe: null,
   };
   // #private: neither JSON.stringify nor util.inspect shows them, so the key (held by the SDK client too) stays out of logs
-  readonly #client: OpenAI;
+  readonly #transport: Transport;
   readonly #apiKey: string | undefined;
   private readonly limiter: Limiter;
   private fanout: boolean;
@@ -76,14 +77,13 @@ export class OpenAIPolicy implements Policy {
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
     this.#apiKey = readApiKey(options, this.o);
-    // the SDK's own retries obey any Retry-After without a cap: ours replace them
-    this.#client = new OpenAI({ baseURL: this.o.baseURL, apiKey: this.#apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.o.timeoutMs, logLevel: 'off' });
+    this.#transport = this.o.transport === 'sdk' ? sdkTransport(this.o.baseURL, this.#apiKey, this.o.timeoutMs) : nodeTransport(this.o.baseURL, this.#apiKey);
     this.limiter = limiterFor(this.o.baseURL, this.o.concurrency, this.o.adaptiveConcurrency);
     this.fanout = this.o.nMode === 'fanout';
   }
 
   info() {
-    const { baseURL, model, mode, nMode, delimiters, temperature, topP, maxTokens, apiKeyEnv } = this.o;
+    const { baseURL, model, mode, nMode, transport, delimiters, temperature, topP, maxTokens, apiKeyEnv } = this.o;
     return {
       name: this.name,
       simulated: false,
@@ -92,6 +92,7 @@ export class OpenAIPolicy implements Policy {
       mode,
       nMode,
       effectiveNMode: this.fanout ? 'fanout' : 'n',
+      transport,
       stepDelimiter: delimiters,
       temperature,
       topP,
@@ -195,7 +196,7 @@ export class OpenAIPolicy implements Policy {
   private async request(req: ProposeRequest, n: number, sample: number | 'n'): Promise<Answer> {
     const steps = req.steps;
     const chat = this.o.mode === 'chat';
-    const path = chat ? '/chat/completions' : '/completions';
+    const path: ApiPath = chat ? '/chat/completions' : '/completions';
     const body = this.body(req, steps, n, sample);
     // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
     const { json, cached } = await this.fetch(path, body, { sample, draw: this.seedFor(req, sample) }, req.signal);
@@ -227,7 +228,7 @@ export class OpenAIPolicy implements Policy {
 
   /** The response to a request body, from the cache or the server (through the endpoint's limiter and our retries). */
   private async fetch(
-    path: string,
+    path: ApiPath,
     body: Record<string, unknown>,
     draw: Record<string, unknown>,
     signal: AbortSignal,
@@ -256,18 +257,16 @@ export class OpenAIPolicy implements Policy {
     this.stats.completionTokens += usage.completion_tokens ?? estimated;
   }
 
-  private async send(path: string, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
+  private async send(path: ApiPath, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
     this.stats.requests++;
     if (attempt > 0) this.stats.retries++;
-    // the SDK's timeout stops at the response headers; this deadline also covers a body that stalls
+    // one deadline per attempt, covering a body that stalls after its headers (the SDK's own timeout stops at the headers)
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.o.timeoutMs);
     const follow = () => deadline.abort(signal.reason);
     signal.addEventListener('abort', follow, { once: true });
     try {
-      const opts = { signal: deadline.signal, timeout: this.o.timeoutMs };
-      const res =
-        path === '/completions' ? await this.#client.completions.create(body as never, opts) : await this.#client.chat.completions.create(body as never, opts);
+      const res = await this.#transport.post(path, body, { signal: deadline.signal, timeoutMs: this.o.timeoutMs });
       parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
       this.limiter.onSuccess();
       return res;
