@@ -203,14 +203,16 @@ test('chat mode: assistant prefill with continue_final_message, the same steps a
   assert.is(bodies(s)[0]!.continue_final_message, undefined);
 });
 
-test('faults: 500, 429 + Retry-After, a hang past the timeout, a reset, malformed JSON and a stalled body are retried', async () => {
-  const s = await serve({ faults: ['500', '429', 'hang', 'reset', 'malformed', 'stall'], retryAfterS: 0 });
-  const p = policy(s, { timeoutMs: 300, retries: 6, nMode: 'n' });
-  const props = await p.propose(req([], 2));
-  assert.is(props.length, 2);
-  const info = p.info();
-  assert.equal([info.requests, info.retries, info.throttled, info.timeouts, info.failedCalls], [7, 6, 1, 2, 0]);
-});
+for (const transport of ['node', 'sdk'] as const)
+  test(`faults (${transport} transport): 500, 429 + Retry-After, a hang past the timeout, a reset, malformed JSON and a stalled body are retried`, async () => {
+    const s = await serve({ faults: ['500', '429', 'hang', 'reset', 'malformed', 'stall'], retryAfterS: 0 });
+    const p = policy(s, { timeoutMs: 300, retries: 6, nMode: 'n', transport });
+    const props = await p.propose(req([], 2));
+    assert.is(props.length, 2);
+    const info = p.info();
+    assert.is(info.transport, transport);
+    assert.equal([info.requests, info.retries, info.throttled, info.timeouts, info.failedCalls], [7, 6, 1, 2, 0]);
+  });
 
 test('a call failing after its retries rejects with PolicyError and is counted; no hang', async () => {
   for (const fault of ['500', 'hang', 'stall', 'reset', 'malformed', '429'] as const) {
