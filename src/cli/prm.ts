@@ -14,6 +14,7 @@ import { stepFormats } from '../reward/formats.ts';
 import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
 import { inputFile, number, outputFile, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
+import { TRAIN_CHECK_HELP, trainCheckCommand } from './prm-check.ts';
 
 /** The shipped default model, trained by `npm run train:arith-prm`. */
 export const DEFAULT_MODEL = join(dirname(fileURLToPath(import.meta.url)), '../../models/arith-prm');
@@ -29,6 +30,7 @@ steptree prm train --data FILE... --format ${dataFormats.join('|')} --out DIR
                    [--prmbench-originals] [--d-model n] [--layers n] [--heads n] [--hidden n] [--ffn n] [--patch n]
                    [--max-step-tokens n] [--max-problem-tokens n] [--places n] [--numbers n] [--bind-digits] [--head n] [--check n]
                    [--init DIR (continue a model)]
+${TRAIN_CHECK_HELP}
 steptree prm eval  (--model DIR | --prm SPEC) --data FILE --format processbench [--threshold t | --calibration FILE [--calibration-format F]]
                    [--backend b] [--json]
 The threshold for eval is --threshold, or chosen on --calibration, or the one train chose on its held-out split.
@@ -44,6 +46,7 @@ export async function prmCommand(argv: string[]): Promise<number> {
   if (sub === 'info') return info(rest);
   if (sub === 'label') return label(rest);
   if (sub === 'train') return train(rest);
+  if (sub === 'train-check') return trainCheckCommand(rest);
   if (sub === 'eval') return evaluate(rest);
   if (sub === 'score') return scoreSteps(rest);
   console.log(HELP);

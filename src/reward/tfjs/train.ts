@@ -73,7 +73,7 @@ interface Batch {
  * dist uses directory imports Node's ESM loader rejects; loaded through require (tsx resolves them there), the
  * gradients land in tfjs's global registry, shared with the bundle we import.
  */
-function ensureGradients(): void {
+export function ensureGradients(): void {
   if (tf.getGradient('Add') !== undefined) return;
   const mod = nodeBuiltin<typeof import('node:module')>('node:module');
   if (!mod) throw new Error('training needs a runtime with require (Node, Bun or Deno) to load the tfjs gradients');
@@ -188,7 +188,7 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
 }
 
 /** Stable BCE with logits, elementwise: max(x,0) − x·z + log(1 + e^−|x|). */
-const bceWithLogits = (x: tf.Tensor, z: tf.Tensor): tf.Tensor => tf.add(tf.sub(tf.relu(x), tf.mul(x, z)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+export const bceWithLogits = (x: tf.Tensor, z: tf.Tensor): tf.Tensor => tf.add(tf.sub(tf.relu(x), tf.mul(x, z)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
 
 function makeBatch(exs: readonly TrainExample[], o: Resolved): Batch {
   const N = exs.length,
