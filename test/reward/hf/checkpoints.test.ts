@@ -43,6 +43,37 @@ if (!('skip' in made)) {
     });
   }
 
+  for (const m of made.models.filter((x) => x.windows.some((w) => w !== null && w < 64))) {
+    test(`${m.name}: sliding window ${m.windows} — cached frontier, full re-encoding and numpy agree within ${TOL}`, async () => {
+      const dir = join(made.dir, m.name);
+      const c = readConfig(dir);
+      assert.equal(
+        c.windowLayers.map((on) => (on ? c.slidingWindow : null)),
+        m.windows,
+        'window per layer',
+      );
+      const want = m.cases.map((x) => x.scores);
+      const ignored = m.cases.map((x) => x.scoresFullAttention!);
+      assert.ok(maxAbsDiff(want, ignored) > 1e-3, 'the paths are longer than the window: ignoring it would fail this test');
+      assert.ok(Math.min(...m.cases.map((x) => x.ids.length)) > 4 * c.slidingWindow!);
+      const paths = m.cases.map((x) => ({ id: x.id, problem: x.problem, steps: x.steps }));
+      const cachedPrm = await HfPRM.load(dir, { backend: 'cpu', format: m.format as never });
+      const fullPrm = await HfPRM.load(dir, { backend: 'cpu', format: m.format as never, cacheBytes: 1 }); // nothing stays cached
+      try {
+        const cached = await scoreByDepth(cachedPrm, paths);
+        const full = await scoreByDepth(fullPrm, paths);
+        assert.is(cachedPrm.stats.fallbacks, 0);
+        assert.ok(fullPrm.stats.fallbacks > 0 && fullPrm.stats.headTokens > 0, 'the full path re-encoded every prefix');
+        assert.ok(maxAbsDiff(cached, full) <= TOL, `cached vs full: ${maxAbsDiff(cached, full)}`);
+        assert.ok(maxAbsDiff(full, want) <= TOL, `full vs numpy: ${maxAbsDiff(full, want)}`);
+        assert.ok(maxAbsDiff(cached, want) <= TOL, `cached vs numpy: ${maxAbsDiff(cached, want)}`);
+      } finally {
+        cachedPrm.dispose();
+        fullPrm.dispose();
+      }
+    });
+  }
+
   test('config: Llama 3 rope scaling, GQA and eps read from config.json', () => {
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const c = readConfig(join(made.dir, 'llama-rlhflow'));
