@@ -104,6 +104,8 @@ export class HfPRM implements PRM {
       rmsNormEps: cfg.eps,
       ropeTheta: cfg.theta,
       ropeScaling: cfg.ropeScaling,
+      slidingWindow: cfg.slidingWindow,
+      windowLayers: cfg.windowLayers.filter(Boolean).length,
       tiedEmbeddings: cfg.tied,
       parameters: countParams(cfg, headParams),
       memory: { deviceWeightBytes: w.deviceBytes, hostEmbeddingBytes: w.hostBytes, kvBytesPerToken: kvBytesPerToken(cfg), cachedKvBytes: this.cache.bytes },

@@ -112,21 +112,28 @@ if (!('skip' in made)) {
     );
   });
 
-  test('numTensors flat over 300 searches with release()', async () => {
+  test('numTensors, tensor bytes and cache bytes flat over 1,000 searches with release()', async () => {
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const prm = await HfPRM.load(join(made.dir, 'qwen2-value'), { backend: 'cpu', problemCacheSize: 4 });
-    const counts: number[] = [];
-    for (let s = 0; s < 300; s++) {
-      const problem = `What is ${s} + ${s % 7}?`;
-      const paths = [0, 1].map((b) => ({ id: `s${s}b${b}`, problem, steps: [`${s} plus ${s % 7}`, `is ${s + (s % 7) + b}`] }));
+    const seen: string[] = [];
+    for (let s = 0; s < 1000; s++) {
+      const problem = `${s}+${s % 7}?`; // short texts keep 1,000 searches cheap
+      const paths = [0, 1].map((b) => ({ id: `s${s}b${b}`, problem, steps: [`${s % 7}`, `${s + (s % 7) + b}`] }));
       await scoreByDepth(prm, paths, true, `${s}:`);
       prm.release(paths.flatMap((p) => p.steps.map((_, k) => `${s}:${p.id}/${k}`)));
-      if (s % 50 === 49) counts.push(tf.memory().numTensors);
+      if (s % 100 === 99) {
+        const { memory, cachedRecords } = prm.info();
+        seen.push(`${tf.memory().numTensors}/${tf.memory().numBytes}/${memory.cachedKvBytes}/${cachedRecords}`);
+      }
     }
-    assert.ok(
-      counts.every((c) => c === counts[0]),
-      `numTensors ${counts}`,
-    );
+    // Problem prefixes differ in length by a token or two, so cache bytes may wobble by that; tensors may not.
+    const [n0, b0, c0] = seen[0]!.split('/').map(Number);
+    for (const x of seen) {
+      const [n, b, c, r] = x.split('/').map(Number);
+      assert.ok(n === n0 && r === 4, `numTensors / records ${seen}`);
+      assert.ok(Math.abs(b! - b0!) <= 4096 && Math.abs(c! - c0!) <= 4096, `bytes ${seen}`);
+    }
+    assert.is(prm.stats.steps, 4000);
     prm.dispose();
     assert.is(tf.memory().numTensors, tensors0);
   });
