@@ -24,8 +24,10 @@ export interface DecoderConfig {
   readonly tied: boolean;
   /** q/k/v projections carry biases (Qwen2 always; Llama when `attention_bias`). */
   readonly qkvBias: boolean;
-  /** Sliding-window attention span when on (Mistral); inputs longer than this are refused, not silently wrong. */
+  /** Sliding-window span when on: a token attends to itself and the `slidingWindow - 1` positions before it. */
   readonly slidingWindow: number | null;
+  /** Which layers use the window (Mistral: all; Qwen2: `layer_types`, else layers ≥ `max_window_layers`). */
+  readonly windowLayers: readonly boolean[];
   readonly numLabels: number | null;
 }
 
@@ -57,7 +59,8 @@ export function readConfig(dir: string): DecoderConfig {
   const kvHeads = int('num_key_value_heads', heads);
   if (heads % kvHeads) bad('num_key_value_heads', `${kvHeads} does not divide num_attention_heads ${heads}`);
   const headDim = int('head_dim', hidden / heads);
-  const useWindow = modelType === 'mistral' ? c.sliding_window != null : c.use_sliding_window === true;
+  const layers = int('num_hidden_layers');
+  const { slidingWindow, windowLayers } = slidingWindowOf(c, modelType, layers, bad);
   const labels = c.num_labels ?? (c.id2label && typeof c.id2label === 'object' ? Object.keys(c.id2label).length : null);
   return {
     architecture: String((c.architectures as string[] | undefined)?.[0] ?? ''),
@@ -66,7 +69,7 @@ export function readConfig(dir: string): DecoderConfig {
     heads,
     kvHeads,
     headDim,
-    layers: int('num_hidden_layers'),
+    layers,
     ffn: int('intermediate_size'),
     vocab: int('vocab_size'),
     eps: num('rms_norm_eps'),
@@ -74,9 +77,33 @@ export function readConfig(dir: string): DecoderConfig {
     ropeScaling: ropeScaling(c.rope_scaling, bad),
     tied: c.tie_word_embeddings === undefined ? modelType === 'qwen2' : c.tie_word_embeddings === true,
     qkvBias: modelType === 'qwen2' || c.attention_bias === true,
-    slidingWindow: useWindow ? int('sliding_window') : null,
+    slidingWindow,
+    windowLayers,
     numLabels: typeof labels === 'number' ? labels : null,
   };
+}
+
+/**
+ * transformers' semantics: Mistral windows every layer when `sliding_window` is set (absent means its default
+ * 4096; null means off); Qwen2 only with `use_sliding_window`, on the layers `layer_types` marks
+ * `sliding_attention`, else on layers with index ≥ `max_window_layers` (default 28); Llama never.
+ */
+function slidingWindowOf(c: Record<string, unknown>, modelType: DecoderConfig['modelType'], layers: number, bad: (f: string, d: string) => never) {
+  const off = { slidingWindow: null, windowLayers: new Array<boolean>(layers).fill(false) };
+  if (modelType === 'llama' || (modelType === 'qwen2' && c.use_sliding_window !== true)) return off;
+  const w = 'sliding_window' in c ? c.sliding_window : 4096;
+  if (w === null) return off;
+  if (!(typeof w === 'number' && Number.isInteger(w) && w > 0)) bad('sliding_window', `expected a positive integer or null, got ${JSON.stringify(w)}`);
+  if (modelType === 'mistral') return { slidingWindow: w as number, windowLayers: off.windowLayers.map(() => true) };
+  const types = c.layer_types;
+  if (types !== undefined) {
+    if (!Array.isArray(types) || types.length !== layers || types.some((t) => t !== 'sliding_attention' && t !== 'full_attention'))
+      bad('layer_types', `expected ${layers} entries of "sliding_attention" or "full_attention"`);
+    return { slidingWindow: w as number, windowLayers: (types as string[]).map((t) => t === 'sliding_attention') };
+  }
+  const from = c.max_window_layers ?? 28;
+  if (!(typeof from === 'number' && Number.isInteger(from) && from >= 0)) bad('max_window_layers', `expected an integer ≥ 0, got ${JSON.stringify(from)}`);
+  return { slidingWindow: w as number, windowLayers: off.windowLayers.map((_, i) => i >= (from as number)) };
 }
 
 function ropeScaling(v: unknown, bad: (f: string, d: string) => never): RopeScaling | null {

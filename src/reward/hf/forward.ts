@@ -41,13 +41,18 @@ export async function forward(m: Decoder, rows: readonly Row[]): Promise<Forward
   const out = tf.tidy(() => {
     const x0 = tf.tensor3d(gatherEmbeddings(m.w.embed, rows, T, cfg.hidden), [B, T, cfg.hidden]);
     const ropeT: Rope = { q: ropeTables(m, rows, T, cfg.heads), k: ropeTables(m, rows, T, cfg.kvHeads), rot: rotation(cfg.headDim) };
-    const mask = tf.tensor4d(attentionMask(rows, T, P, cfg.heads), [B, cfg.heads, T, P + T]);
+    const masks = new Map<number | null, tf.Tensor4D>();
+    const maskFor = (l: number) => {
+      const w = cfg.windowLayers[l] ? cfg.slidingWindow : null;
+      if (!masks.has(w)) masks.set(w, tf.tensor4d(attentionMask(rows, T, P, cfg.heads, w), [B, cfg.heads, T, P + T]));
+      return masks.get(w)!;
+    };
     let x: tf.Tensor3D = x0;
     const ks: tf.Tensor4D[] = [],
       vs: tf.Tensor4D[] = [];
     m.w.layers.forEach((L, l) => {
       const h = rmsNorm(x, L.inNorm, cfg.eps);
-      const { y, k, v } = attention(m, L, h, l, rows, ropeT, mask, T, P);
+      const { y, k, v } = attention(m, L, h, l, rows, ropeT, maskFor(l), T, P);
       ks.push(tf.keep(k));
       vs.push(tf.keep(v));
       x = tf.add(x, y);
@@ -117,8 +122,12 @@ function rotation(D: number): tf.Tensor2D {
   return tf.tensor2d(r, [D, D]);
 }
 
-/** Additive mask [B, NH, T, P + T]: a row's own past, then causal over its new tokens; padding gets -1e9. */
-function attentionMask(rows: readonly Row[], T: number, P: number, NH: number): Float32Array {
+/**
+ * Additive mask [B, NH, T, P + T]: a row's own past, then causal over its new tokens; padding gets -1e9. With a
+ * sliding window W, the query at absolute position q sees only keys at positions > q - W (transformers'
+ * `sliding_window_overlay`); the past columns hold positions 0..p-1, the new ones p..p+T-1.
+ */
+function attentionMask(rows: readonly Row[], T: number, P: number, NH: number, W: number | null): Float32Array {
   const S = P + T,
     plane = T * S;
   const mask = new Float32Array(rows.length * NH * plane).fill(-1e9);
@@ -126,9 +135,10 @@ function attentionMask(rows: readonly Row[], T: number, P: number, NH: number): 
     const p = pastLen(r),
       base0 = i * NH * plane;
     for (let t = 0; t < T; t++) {
-      const base = base0 + t * S;
-      mask.fill(0, base, base + p);
-      mask.fill(0, base + P, base + P + t + 1);
+      const base = base0 + t * S,
+        from = W === null ? 0 : Math.max(0, p + t - W + 1);
+      if (from < p) mask.fill(0, base + from, base + p);
+      mask.fill(0, base + P + Math.max(0, from - p), base + P + t + 1);
     }
     for (let h = 1; h < NH; h++) mask.copyWithin(base0 + h * plane, base0, base0 + plane);
   });

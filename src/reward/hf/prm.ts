@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, ModelConfigError } from '../../core/errors.ts';
+import { InvalidOptionError } from '../../core/errors.ts';
 import { stepFormats, type StepFormat, type StepFormatName } from '../formats.ts';
 import { selectBackend, type BackendDeps, type BackendName, type BackendPref } from '../tfjs/backend.ts';
 import type { PRM, ScoreRequest } from '../types.ts';
@@ -104,6 +104,8 @@ export class HfPRM implements PRM {
       rmsNormEps: cfg.eps,
       ropeTheta: cfg.theta,
       ropeScaling: cfg.ropeScaling,
+      slidingWindow: cfg.slidingWindow,
+      windowLayers: cfg.windowLayers.filter(Boolean).length,
       tiedEmbeddings: cfg.tied,
       parameters: countParams(cfg, headParams),
       memory: { deviceWeightBytes: w.deviceBytes, hostEmbeddingBytes: w.hostBytes, kvBytesPerToken: kvBytesPerToken(cfg), cachedKvBytes: this.cache.bytes },
@@ -165,13 +167,6 @@ export class HfPRM implements PRM {
   }
 
   private async run(rows: readonly { ids: readonly number[]; plan: Plan; key: string }[]): Promise<number[]> {
-    const window = this.m.cfg.slidingWindow;
-    const longest = Math.max(...rows.map((r) => r.ids.length));
-    if (window !== null && longest > window)
-      throw new ModelConfigError(
-        `${this.dir}/config.json`,
-        `sliding-window attention (sliding_window ${window}) is not implemented; an input has ${longest} tokens`,
-      );
     const res = await forward(
       this.m,
       rows.map((r) => ({ ids: r.ids.slice(r.plan.m), past: r.plan.past.map((p) => ({ chunk: p.rec.chunk, n: p.n })) })),

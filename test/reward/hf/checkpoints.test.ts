@@ -43,6 +43,37 @@ if (!('skip' in made)) {
     });
   }
 
+  for (const m of made.models.filter((x) => x.windows.some((w) => w !== null && w < 64))) {
+    test(`${m.name}: sliding window ${m.windows} — cached frontier, full re-encoding and numpy agree within ${TOL}`, async () => {
+      const dir = join(made.dir, m.name);
+      const c = readConfig(dir);
+      assert.equal(
+        c.windowLayers.map((on) => (on ? c.slidingWindow : null)),
+        m.windows,
+        'window per layer',
+      );
+      const want = m.cases.map((x) => x.scores);
+      const ignored = m.cases.map((x) => x.scoresFullAttention!);
+      assert.ok(maxAbsDiff(want, ignored) > 1e-3, 'the paths are longer than the window: ignoring it would fail this test');
+      assert.ok(Math.min(...m.cases.map((x) => x.ids.length)) > 4 * c.slidingWindow!);
+      const paths = m.cases.map((x) => ({ id: x.id, problem: x.problem, steps: x.steps }));
+      const cachedPrm = await HfPRM.load(dir, { backend: 'cpu', format: m.format as never });
+      const fullPrm = await HfPRM.load(dir, { backend: 'cpu', format: m.format as never, cacheBytes: 1 }); // nothing stays cached
+      try {
+        const cached = await scoreByDepth(cachedPrm, paths);
+        const full = await scoreByDepth(fullPrm, paths);
+        assert.is(cachedPrm.stats.fallbacks, 0);
+        assert.ok(fullPrm.stats.fallbacks > 0 && fullPrm.stats.headTokens > 0, 'the full path re-encoded every prefix');
+        assert.ok(maxAbsDiff(cached, full) <= TOL, `cached vs full: ${maxAbsDiff(cached, full)}`);
+        assert.ok(maxAbsDiff(full, want) <= TOL, `full vs numpy: ${maxAbsDiff(full, want)}`);
+        assert.ok(maxAbsDiff(cached, want) <= TOL, `cached vs numpy: ${maxAbsDiff(cached, want)}`);
+      } finally {
+        cachedPrm.dispose();
+        fullPrm.dispose();
+      }
+    });
+  }
+
   test('config: Llama 3 rope scaling, GQA and eps read from config.json', () => {
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const c = readConfig(join(made.dir, 'llama-rlhflow'));
@@ -81,21 +112,28 @@ if (!('skip' in made)) {
     );
   });
 
-  test('numTensors flat over 300 searches with release()', async () => {
+  test('numTensors, tensor bytes and cache bytes flat over 1,000 searches with release()', async () => {
     const tensors0 = tf.memory().numTensors; // other suites in this process may hold tensors
     const prm = await HfPRM.load(join(made.dir, 'qwen2-value'), { backend: 'cpu', problemCacheSize: 4 });
-    const counts: number[] = [];
-    for (let s = 0; s < 300; s++) {
-      const problem = `What is ${s} + ${s % 7}?`;
-      const paths = [0, 1].map((b) => ({ id: `s${s}b${b}`, problem, steps: [`${s} plus ${s % 7}`, `is ${s + (s % 7) + b}`] }));
+    const seen: string[] = [];
+    for (let s = 0; s < 1000; s++) {
+      const problem = `${s}+${s % 7}?`; // short texts keep 1,000 searches cheap
+      const paths = [0, 1].map((b) => ({ id: `s${s}b${b}`, problem, steps: [`${s % 7}`, `${s + (s % 7) + b}`] }));
       await scoreByDepth(prm, paths, true, `${s}:`);
       prm.release(paths.flatMap((p) => p.steps.map((_, k) => `${s}:${p.id}/${k}`)));
-      if (s % 50 === 49) counts.push(tf.memory().numTensors);
+      if (s % 100 === 99) {
+        const { memory, cachedRecords } = prm.info();
+        seen.push(`${tf.memory().numTensors}/${tf.memory().numBytes}/${memory.cachedKvBytes}/${cachedRecords}`);
+      }
     }
-    assert.ok(
-      counts.every((c) => c === counts[0]),
-      `numTensors ${counts}`,
-    );
+    // Problem prefixes differ in length by a token or two, so cache bytes may wobble by that; tensors may not.
+    const [n0, b0, c0] = seen[0]!.split('/').map(Number);
+    for (const x of seen) {
+      const [n, b, c, r] = x.split('/').map(Number);
+      assert.ok(n === n0 && r === 4, `numTensors / records ${seen}`);
+      assert.ok(Math.abs(b! - b0!) <= 4096 && Math.abs(c! - c0!) <= 4096, `bytes ${seen}`);
+    }
+    assert.is(prm.stats.steps, 4000);
     prm.dispose();
     assert.is(tf.memory().numTensors, tensors0);
   });

@@ -10,7 +10,9 @@ export interface RefModel {
   labels: number[] | null;
   dtype: string;
   skipped: string[];
-  cases: { id: string; problem: string; steps: string[]; ids: number[]; positions: number[]; scores: number[] }[];
+  /** Per layer: the sliding window span, or null (the reference's reading of config.json). */
+  windows: (number | null)[];
+  cases: { id: string; problem: string; steps: string[]; ids: number[]; positions: number[]; scores: number[]; scoresFullAttention?: number[] }[];
 }
 
 const PY = '/usr/bin/python3';

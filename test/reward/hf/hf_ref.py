@@ -154,7 +154,19 @@ def rotate_half(x):
     return np.concatenate([-x[..., h:], x[..., :h]], -1)
 
 
-def hidden_states(c, W, ids):
+def window_layers(c):
+    """Per layer: the sliding window span, or None (transformers: MistralConfig / Qwen2Config semantics)."""
+    n = c["num_hidden_layers"]
+    if c["model_type"] == "mistral":
+        w = c.get("sliding_window", 4096)
+        return [w] * n
+    if c["model_type"] == "qwen2" and c.get("use_sliding_window"):
+        w = c.get("sliding_window", 4096)
+        return [w if w is not None and i >= c.get("max_window_layers", 28) else None for i in range(n)]
+    return [None] * n
+
+
+def hidden_states(c, W, ids, windows=None):
     T, H, D = len(ids), c["hidden_size"], c["head_dim"]
     nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
     x = W["model.embed_tokens.weight"][ids]
@@ -162,8 +174,12 @@ def hidden_states(c, W, ids):
     emb = np.concatenate([ang, ang], -1)
     cos, sin = np.cos(emb)[None], np.sin(emb)[None]
     causal = np.triu(np.full((T, T), -np.inf), 1)
+    windows = window_layers(c) if windows is None else windows
+    q_pos, k_pos = np.arange(T)[:, None], np.arange(T)[None, :]
     eps = c["rms_norm_eps"]
     for i in range(c["num_hidden_layers"]):
+        win = windows[i]
+        mask = causal if win is None else np.where(k_pos > q_pos - win, causal, -np.inf)
         p = f"model.layers.{i}."
         h = rms(x, W[p + "input_layernorm.weight"], eps)
         def lin(n):
@@ -177,7 +193,7 @@ def hidden_states(c, W, ids):
         k = k * cos + rotate_half(k) * sin
         rep = nh // nkv
         k, v = np.repeat(k, rep, axis=0), np.repeat(v, rep, axis=0)  # repeat_kv: head h reads kv head h // rep
-        a = q @ k.transpose(0, 2, 1) / math.sqrt(D) + causal
+        a = q @ k.transpose(0, 2, 1) / math.sqrt(D) + mask
         a = np.exp(a - a.max(-1, keepdims=True))
         a /= a.sum(-1, keepdims=True)
         o = (a @ v).transpose(1, 0, 2).reshape(T, nh * D)
@@ -248,6 +264,13 @@ MODELS = [
     {"name": "qwen2-value", "arch": "Qwen2ForCausalLM", "type": "qwen2", "dtype": "F32", "fmt": "plain", "head": "value",
      "cfg": {"num_attention_heads": 2, "num_key_value_heads": 2, "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "tie_word_embeddings": True},
      "added": {"<|endoftext|>": True}},
+    {"name": "mistral-window", "arch": "MistralForCausalLM", "type": "mistral", "dtype": "F32", "fmt": "math-shepherd", "head": "lm-labels",
+     "cfg": {"num_attention_heads": 4, "num_key_value_heads": 2, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "tie_word_embeddings": False, "sliding_window": 4},
+     "added": {"<s>": True, "</s>": True, "ки": False}, "bos": "<s>", "labels": "+-"},
+    {"name": "qwen2-window", "arch": "Qwen2ForCausalLM", "type": "qwen2", "dtype": "F32", "fmt": "plain", "head": "value",
+     "cfg": {"num_attention_heads": 2, "num_key_value_heads": 1, "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "tie_word_embeddings": True,
+             "use_sliding_window": True, "sliding_window": 5, "max_window_layers": 1},
+     "added": {"<|endoftext|>": True}},
 ]
 
 
@@ -292,9 +315,13 @@ def build(out, spec, seed):
         full = encode(text_through(spec["fmt"], problem, steps), added, added[bos][0] if bos else None)
         pos = [len(encode(text_through(spec["fmt"], problem, steps[: k + 1]), added, added[bos][0] if bos else None)) - 1 for k in range(len(steps))]
         h = hidden_states(c, W, full)
-        cases.append({"id": pid, "problem": problem, "steps": steps, "ids": full, "positions": pos,
-                      "scores": head_scores(spec["head"], W, h[pos], labels).tolist()})
-    return {"name": spec["name"], "format": spec["fmt"], "head": spec["head"], "labels": labels, "dtype": spec["dtype"],
+        case = {"id": pid, "problem": problem, "steps": steps, "ids": full, "positions": pos,
+                "scores": head_scores(spec["head"], W, h[pos], labels).tolist()}
+        if any(w is not None for w in window_layers(c)):  # what ignoring the window would give: the test must tell them apart
+            h0 = hidden_states(c, W, full, [None] * c["num_hidden_layers"])
+            case["scoresFullAttention"] = head_scores(spec["head"], W, h0[pos], labels).tolist()
+        cases.append(case)
+    return {"name": spec["name"], "windows": window_layers(c), "format": spec["fmt"], "head": spec["head"], "labels": labels, "dtype": spec["dtype"],
             "tensors": len(names), "skipped": ["lm_head.weight"] if spec.get("extra_lm_head") else [], "cases": cases}
 
 
