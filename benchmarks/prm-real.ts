@@ -11,7 +11,7 @@
  * See benchmarks/README.md (PRM trained on real data) for the flags of a longer run and the figures.
  */
 import { shuffle } from '../src/core/shuffle.ts';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
@@ -49,7 +49,7 @@ const num = (name: string, def: number): number => {
 if (argv.includes('--help')) {
   console.log(`npx tsx benchmarks/prm-real.ts [--data DIR] [--out DIR] [--epochs N] [--max-examples N] [--arch JSON] [--seed N]
   [--train-minutes M] [--batch-size N] [--lr X] [--max-steps N] [--train-step-tokens N] [--cal-frac F] [--cal-max N]
-  [--critic-share F] [--correct-share F] [--loss bce|rank] [--keep-overlap] [--test-max N] [--eval-only MODEL_DIR] [--json]`);
+  [--critic-share F] [--correct-share F] [--loss bce|rank] [--keep-overlap] [--exclude-problems FILE.jsonl]... [--test-max N] [--eval-only MODEL_DIR] [--json]`);
   process.exit(0);
 }
 const dataDir = path.resolve(flag('data') ?? path.join(import.meta.dirname, '..', '..', 'shared', 'data'));
@@ -77,6 +77,13 @@ const testMax = num('test-max', Infinity);
 /** Evaluate a model saved by an earlier run (its directory) instead of training one; nothing is written. */
 const evalOnly = flag('eval-only');
 const keepOverlap = argv.includes('--keep-overlap');
+/** JSONL files (`question` or `problem` per row) whose problems no training or calibration row may share (a downstream test set). */
+const excludeFiles = argv.flatMap((a, i) => {
+  if (a !== '--exclude-problems') return [];
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new Error('--exclude-problems needs a file');
+  return [path.resolve(v)];
+});
 const json = argv.includes('--json');
 const arch: Partial<ArchConfig> = {
   dModel: 32,
@@ -136,14 +143,41 @@ const union = (a: string, b: string) => {
 for (const e of prmbench.examples) union(`p:${norm(e.problem)}`, `i:${prmbenchItem(e)}`);
 const groupOf = (e: Example) => find(`p:${norm(e.problem)}`);
 
+// Excluded problems match loosely (whitespace runs and case ignored): a downstream test set's text may be re-wrapped.
+const loose = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+const excluded = new Set(
+  excludeFiles.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l, i) => {
+        const r = JSON.parse(l) as { question?: unknown; problem?: unknown };
+        const q = r.question ?? r.problem;
+        if (typeof q !== 'string') throw new Error(`${f}:${i + 1}: expected a \`question\` or \`problem\` string`);
+        return loose(q);
+      }),
+  ),
+);
 const overlap = { prmbench: 0, critic: 0 };
+const excludedRows = { prmbench: 0, critic: 0, problems: 0 };
+const excludedHit = new Set<string>();
 const keep = (e: Example, which: 'prmbench' | 'critic') => {
+  if (excluded.has(loose(e.problem))) {
+    excludedRows[which]++;
+    excludedHit.add(loose(e.problem));
+    return false;
+  }
   if (keepOverlap || !testProblems.has(norm(e.problem))) return true;
   overlap[which]++;
   return false;
 };
 const pbPool = prmbench.examples.filter((e) => keep(e, 'prmbench'));
 const crPool = critic.examples.filter((e) => keep(e, 'critic'));
+excludedRows.problems = excludedHit.size;
+if (excluded.size)
+  log(
+    `--exclude-problems: ${excluded.size} problems; dropped ${excludedRows.prmbench} PRMBench and ${excludedRows.critic} critic rows on ${excludedHit.size} of them`,
+  );
 
 // Calibration: a random share of the PRMBench groups (all their rows), capped at calMax samples for scoring time.
 const groups = [...new Set(pbPool.map(groupOf))].sort();
@@ -337,6 +371,7 @@ const evalSeconds = secs(tEval);
 const meta = {
   recipe: 'benchmarks/prm-real.ts',
   argv,
+  excludeProblems: { files: excludeFiles, ...excludedRows },
   seed,
   epochs,
   loss,
@@ -377,6 +412,7 @@ const report = {
     criticRows: critic.examples.length,
     criticWarnings: critic.warnings as LoadWarnings,
     droppedForProcessBenchOverlap: overlap,
+    excludeProblems: { files: excludeFiles, listed: excluded.size, ...excludedRows },
     calibrationProblemsGroups: calGroups.size,
     calibrationSamples: calSamples.length,
     calibrationCorrect: calSamples.filter((s) => s.label === -1).length,

@@ -4,7 +4,7 @@ import { InvalidOptionError } from '../core/errors.ts';
 import { analyze } from '../experiments/analyze.ts';
 import { loadConfig, prmLabel } from '../experiments/config.ts';
 import { writeOutputs } from '../experiments/outputs.ts';
-import { loadReplay, sigmoidScores } from '../experiments/replay.ts';
+import { replayPools } from '../experiments/replayrun.ts';
 import { runDatasetSweep } from '../experiments/bench.ts';
 import { loadSource } from '../experiments/sources.ts';
 import { registryDeps, runSweep, type Row } from '../experiments/sweep.ts';
@@ -29,14 +29,10 @@ export async function scale(argv: string[]): Promise<number> {
   let skipped: string[] = [];
   const notes: string[] = [];
   if (c.task.kind === 'replay') {
-    const label = prmLabel(c.prms[0]!);
-    const r = loadReplay(c.task.path, label);
+    const r = await replayPools(c, out, { reportOnly: values['report-only'], log: (l) => process.stderr.write(l + '\n') });
     items = r.items;
-    // the file's RM logits rank best-of-n as they are; σ(logit) only matters for the weighted vote
-    rows = sigmoidScores(r.rows);
-    notes.push(
-      `Replay of ${c.task.path}: ${items.length} problems × ${r.rows[0]!.samples.length} samples; scores are the file's own reward model (σ of its logit). No search is run, so the cost axis is samples.`,
-    );
+    rows = r.rows;
+    notes.push(...r.notes);
   } else {
     const source = await loadSource(c.task);
     items = source.items;

@@ -57,6 +57,8 @@ const Prm = z.strictObject({
   problems: int(1).optional(),
   /** Only these budgets with this PRM. */
   budgets: z.array(int(1)).min(1).optional(),
+  /** How this PRM's step scores combine into a solution's score (default: the config's `aggregation`). */
+  aggregation: z.enum(Object.keys(aggregations) as [string, ...string[]]).optional(),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -110,6 +112,7 @@ export function parseConfig(raw: unknown, where = 'config'): SweepConfig {
   if (c.task.kind !== 'replay' && !c.policy) throw new InvalidOptionError('policy', `a ${c.task.kind} task needs a policy (in ${where})`);
   if (c.task.kind === 'replay' && c.strategies.length) throw new InvalidOptionError('strategies', `a replay has pools only, no search (in ${where})`);
   if (c.task.kind === 'replay' && !c.pool) throw new InvalidOptionError('pool', `a replay needs pool.n (in ${where})`);
+  c.prms.forEach((p, i) => checkPrm(p, i, c.task.kind, where));
   return c;
 }
 
@@ -143,6 +146,21 @@ export function strategyLabel(s: StrategyEntry): string {
     .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`)
     .join(' ');
   return p ? `${s.strategy} ${p}` : s.strategy;
+}
+
+/**
+ * A replay has no ground truth at search time and no simulator: `verifier` and `oracle` would read the
+ * grades, which is no PRM at all, and `none` scores nothing. `pool` (the file's own scores) is replay only.
+ */
+function checkPrm(p: PrmEntry, i: number, kind: SweepConfig['task']['kind'], where: string): void {
+  const name = p.spec.split(':')[0]!;
+  if (kind === 'replay' && ['verifier', 'oracle', 'none'].includes(name))
+    throw new InvalidOptionError(
+      `prms[${i}].spec`,
+      `${name} cannot score a replay (it needs ground truth or a simulator); use pool or a learned PRM such as tfjs:DIR (in ${where})`,
+    );
+  if (kind !== 'replay' && name === 'pool')
+    throw new InvalidOptionError(`prms[${i}].spec`, `pool is the replay file's own scores; a ${kind} task has none (in ${where})`);
 }
 
 export const prmLabel = (p: PrmEntry): string => p.label ?? (p.noise !== undefined ? `${p.spec} noise=${p.noise}` : p.spec);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
 import { figures } from './plots.ts';
@@ -42,7 +42,8 @@ export function curvesCsv(points: readonly Point[], frontier: readonly FrontierR
 
 /**
  * Writes summary.json, curves.csv, every figure as SVG and PNG, and report.html into `outDir`.
- * Saved trees get a viewer page when the viewer module is there (`steptree view`), else only a link.
+ * Saved trees get a viewer page beside their JSON, rewritten on every call (each inlines d3 and the
+ * viewer, ≈ 150 KB, so they are build outputs: git-ignored, never stale).
  */
 export async function writeOutputs(
   outDir: string,
@@ -92,20 +93,14 @@ export async function writeOutputs(
 
 async function treeLinks(outDir: string, rows: readonly Row[]) {
   const saved = rows.filter((r): r is RunRow & { tree: string } => r.kind === 'run' && typeof r.tree === 'string');
-  let writeViewer: ((json: string, out: string) => unknown) | null = null;
-  try {
-    writeViewer = ((await import('../viewer/index.ts' as string)) as { writeTreeViewer: (json: string, out: string) => unknown }).writeTreeViewer;
-  } catch {
-    writeViewer = null; // the viewer lands separately; links then point at where `steptree view` writes
-  }
+  const { writeTreeViewer } = await import('../viewer/index.ts');
   const out: { tree: string; viewer: string; label: string }[] = [];
   for (const r of saved) {
     const viewer = r.tree.replace(/\.json$/, '.html');
     const path = join(outDir, viewer);
-    if (writeViewer && !existsSync(path)) {
-      const { readFileSync } = await import('node:fs');
-      await writeViewer(readFileSync(join(outDir, r.tree), 'utf8'), path);
-    }
+    const json = join(outDir, r.tree);
+    // a tree JSON missing from a copied folder: the link stays, with the command that would write it
+    if (existsSync(json)) writeTreeViewer(readFileSync(json, 'utf8'), path, { where: json });
     out.push({
       tree: r.tree,
       viewer: relative(outDir, path),

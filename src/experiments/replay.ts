@@ -10,7 +10,7 @@ import type { PoolRow } from './sweep.ts';
  * The RM scalar is a logit; weighted votes use σ(x) so that weights are positive. No token counts are
  * in the file, so the cost axes of a replay are samples only (policy calls = PRM calls = n).
  */
-export function loadReplay(file: string, prm: string): { items: SweepItem[]; rows: PoolRow[] } {
+export function loadReplay(file: string, prm: string): { items: SweepItem[]; rows: PoolRow[]; responses: Map<string, readonly string[]> } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -19,6 +19,7 @@ export function loadReplay(file: string, prm: string): { items: SweepItem[]; row
   }
   const items: SweepItem[] = [];
   const rows: PoolRow[] = [];
+  const responses = new Map<string, readonly string[]>();
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     const where = `${file}:${i + 1}`;
@@ -41,6 +42,9 @@ export function loadReplay(file: string, prm: string): { items: SweepItem[]; row
     });
     const id = `replay-${r.idx ?? i}`;
     const level = r.level === undefined ? undefined : levelBin(r.level as string, `${where} level`);
+    // the sampled solutions, for our own PRMs to score step by step (`response`, or `code` in older files)
+    const resp = r.response ?? r.code;
+    if (Array.isArray(resp) && resp.length === pred.length && resp.every((x) => typeof x === 'string')) responses.set(id, resp as string[]);
     items.push({ id, problem: { id, text: String(r.question ?? '') }, reference: String(r.gt ?? r.answer ?? ''), level });
     rows.push({
       key: `pool|${prm}|${id}|0`,
@@ -55,7 +59,7 @@ export function loadReplay(file: string, prm: string): { items: SweepItem[]; row
     });
   });
   if (!rows.length) throw new FormatError(file, 'no rows');
-  return { items, rows };
+  return { items, rows, responses };
 }
 
 /** σ of the RM logit, for weighted votes (the vote weights must be positive). */

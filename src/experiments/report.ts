@@ -87,7 +87,8 @@ export function reportHtml(r: ReportInput): string {
     )
     .join('\n');
   const trees = r.trees.length
-    ? `<ul>${r.trees.map((t) => `<li>${esc(t.label)}: <a href="${esc(t.viewer)}">viewer</a> · <a href="${esc(t.tree)}">tree JSON</a></li>`).join('')}</ul>`
+    ? `<p>The tree JSON is the saved result. Each viewer page (one offline HTML file with d3-hierarchy inlined) is generated locally, never committed: <code>steptree scale … --report-only</code> rewrites them all, or <code>npx steptree view TREE.json</code> writes one beside its tree.</p>
+<ul>${r.trees.map((t) => `<li>${esc(t.label)}: <a href="${esc(t.tree)}">tree JSON</a> · <a href="${esc(t.viewer)}">viewer</a> <small>(<code>npx steptree view ${esc(t.tree)}</code>)</small></li>`).join('')}</ul>`
     : '<p>No trees saved (set <code>saveTrees</code> in the config).</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.name)}: steptree scaling report</title>
