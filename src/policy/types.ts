@@ -41,4 +41,6 @@ export interface Policy {
   propose(req: ProposeRequest): Promise<StepProposal[]>;
   /** Facts for reports (endpoint, model, counters); offline simulators include `simulated: true`. */
   info?(): Readonly<Record<string, unknown>>;
+  /** Drops what the policy keeps for a problem; a runner calls it once every seed of that problem has finished. */
+  forget?(problemId: string): void;
 }

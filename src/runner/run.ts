@@ -146,7 +146,10 @@ async function runAll(
       const p: Promise<void> = runOne(ctx, item, seed)
         .then((rec) => {
           const e = inFlight.get(item.id);
-          if (e && --e.left === 0) inFlight.delete(item.id);
+          if (e && --e.left === 0) {
+            inFlight.delete(item.id);
+            ctx.models.policy.forget?.(item.id); // only now: another seed of the problem may still be searching
+          }
           if (rec) record(rec);
         })
         .catch((error) => void (failure ??= { error }))

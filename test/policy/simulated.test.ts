@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidOptionError, SteptreeError } from '../../src/core/errors.ts';
 import { policyKinds } from '../../src/policy/registry.ts';
-import { SimulatedPolicy } from '../../src/policy/simulated/index.ts';
+import { SimulatedPolicy, stepDeviates } from '../../src/policy/simulated/index.ts';
+import { markStep } from '../../src/policy/simulated/marks.ts';
 import { carry, evaluate, stripAnnotations } from '../../src/policy/simulated/numbers.ts';
 import { lastBoxed, splitLines, splitProse } from '../../src/policy/steps.ts';
 import { loadPRM } from '../../src/reward/registry.ts';
@@ -194,6 +195,14 @@ test('through the engine: beam with the oracle finds the reference answers; the 
   const tree = JSON.parse(stringifyTree(beams[0]!));
   assert.equal(tree.problem, items[0]!.problem);
   assert.not.match(JSON.stringify(tree), /deviat|corrupt|<</);
+});
+
+test('forget drops the marks of a problem, so the oracle no longer knows its steps; other problems keep theirs', () => {
+  markStep('p/1', 1, 'a', true);
+  markStep('p/2', 1, 'a', false);
+  new SimulatedPolicy({ items: () => undefined }).forget('p/1');
+  assert.is(stepDeviates('p/1', 1, 'a'), undefined);
+  assert.is(stepDeviates('p/2', 1, 'a'), false);
 });
 
 test.run();

@@ -114,6 +114,23 @@ test('errors are recorded as errors, excluded from accuracy and counted; --retry
   assert.is(again.summary.n, 24);
 });
 
+test('the policy forgets each problem once, after its last seed has finished', async () => {
+  const out = tmp('forget');
+  const forgotten: string[] = [];
+  const inner = new ArithPolicy();
+  const policy: Policy = {
+    name: 'arith-forget',
+    propose: (r) => {
+      assert.not.ok(forgotten.includes(r.problem.id), `${r.problem.id} forgotten while a seed still searches it`);
+      return inner.propose(r);
+    },
+    forget: (id) => void forgotten.push(id),
+  };
+  await runBench(base(out), { models: async () => ({ policy, prm: new VerifierPRM(), simulated: true, noPrm: false }) });
+  assert.is(forgotten.length, 12);
+  assert.equal(new Set(forgotten), new Set(records(out).map((x) => x.id)));
+});
+
 test('--save-trees writes a tree file per record, before its line', async () => {
   const out = tmp('trees');
   await runBench(base(out, { data: '2:3', saveTrees: true, seeds: [7] }));

@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../../core/errors.ts';
 import type { BenchItem } from '../../tasks/types.ts';
 import { lastBoxed } from '../steps.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
-import { markStep } from './marks.ts';
+import { forgetMarks, markStep } from './marks.ts';
 import { canonical, carry, diffNumbers, format, numberTokens, type ValueMap } from './numbers.ts';
 import { display, parseReference, type AnnotationMode, type Reference } from './reference.ts';
 
@@ -47,6 +47,13 @@ export class SimulatedPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     return this.proposeSync(req);
+  }
+
+  /** The problem's parsed reference and the oracle's marks: a long run would otherwise hold every problem's. */
+  forget(problemId: string): void {
+    this.refs.delete(problemId);
+    this.cleans.delete(problemId);
+    forgetMarks(problemId);
   }
 
   proposeSync(req: Pick<ProposeRequest, 'problem' | 'steps' | 'k' | 'seed'>): StepProposal[] {
