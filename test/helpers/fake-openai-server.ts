@@ -225,8 +225,6 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     });
   });
   server.keepAliveTimeout = o.keepAliveMs ?? 1000;
-  let connections = 0;
-  server.on('connection', () => void (connections++, process.env.FAKE_CONN && process.stderr.write(`conn ${connections}\n`)));
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -62,7 +62,8 @@ export function nodeTransport(baseURL: string, apiKey: string | undefined): Tran
             }
             return;
           }
-          reject(APIError.generate(status, safeJSON(text), safeJSON(text) ? undefined : text, toHeaders(res)));
+          const error = safeJSON(text);
+          reject(APIError.generate(status, error, error ? undefined : text, toHeaders(res)));
         }
         req.on('error', fail);
         req.end(payload);
