@@ -11,7 +11,7 @@
  * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for part 2; default 256)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,8 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     },
   });
   process.stdout.write(s.url + '\n');
+  // the client asks for this process's CPU time, to tell a CPU-bound server from a CPU-bound client
+  process.on('message', () => process.send?.(process.cpuUsage()));
   process.on('SIGTERM', () => void s.close().then(() => process.exit(0)));
 }
 
@@ -133,20 +135,41 @@ async function simulated(profiled: boolean) {
   };
 }
 
-async function startServer(faultRate: number): Promise<{ url: string; stop: () => void }> {
+interface Server {
+  url: string;
+  /** The server process's CPU seconds so far (user + system). */
+  cpuS: () => Promise<number>;
+  stop: () => void;
+}
+
+async function startServer(faultRate: number): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((res, rej) => {
-    child.stdout.once('data', (d) => res(String(d).trim()));
+    child.stdout!.once('data', (d) => res(String(d).trim()));
     child.once('exit', (c) => rej(new Error(`server exited with ${c}`)));
   });
-  return { url, stop: () => void child.kill('SIGTERM') };
+  const cpuS = () =>
+    new Promise<number>((res) => {
+      child.once('message', (u: NodeJS.CpuUsage) => res((u.user + u.system) / 1e6));
+      child.send('cpu');
+    });
+  return { url, cpuS, stop: () => void child.kill('SIGTERM') };
 }
 
 /** Throughput ÷ ideal for one run: ideal packs IN_FLIGHT problems, each taking (its waves × latency). */
-async function paced(name: string, config: BenchConfigInput, hooks: Parameters<typeof runBench>[1] = {}) {
+async function paced(name: string, config: BenchConfigInput, hooks: Parameters<typeof runBench>[1] = {}, server?: Server) {
+  const server0 = await server?.cpuS();
+  const profile = arg('--cpu-prof', 0) ? null : args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1]! : null;
+  const session = new Session();
+  if (profile) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  }
   let first = 0,
     last = 0,
     waves = 0,
@@ -159,6 +182,11 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
     onResult: (x) => ((last = performance.now()), (waves += x.stats.waves), (busyMs += x.stats.wallMs), n++),
   });
   const cpu = process.cpuUsage(cpu0);
+  if (profile) {
+    writeFileSync(profile, JSON.stringify((await session.post('Profiler.stop')).profile));
+    session.disconnect();
+  }
+  const serverCpuS = server ? (await server.cpuS()) - server0! : null;
   const wallS = (last - first) / 1000;
   const idealS = (waves * LATENCY_MS) / 1000 / IN_FLIGHT;
   const info = (r.policyInfo ?? {}) as Record<string, number>;
@@ -177,6 +205,7 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
     stretch,
     problemsPerS: n / wallS,
     cpuS: (cpu.user + cpu.system) / 1e6,
+    serverCpuS,
     requests: info.requests ?? r.scheduler.policyCalls,
     retries: info.retries ?? 0,
     failedCalls: info.failedCalls ?? 0,
@@ -223,7 +252,7 @@ async function served(faultRate: number, problems: number) {
   });
   try {
     await runBench(config(IN_FLIGHT)); // warm-up: the SDK's and the server's first calls are slow (JIT)
-    return await paced(`openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`, config(problems));
+    return await paced(`openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`, config(problems), {}, server);
   } finally {
     server.stop();
   }

@@ -187,9 +187,11 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     stats.requests++;
     if (fault) stats.faults++;
     requests.push({ path, headers: req.headers, body, fault });
+    // with its length, as uvicorn (vLLM, SGLang) sends a JSON response, rather than chunked
     const send = (status: number, v: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(typeof v === 'string' ? v : JSON.stringify(v));
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+      res.end(text);
     };
     if (fault === 'hang') return; // never answers; the client's timeout must fire
     if (fault === 'stall') return void (res.writeHead(200, { 'content-type': 'application/json' }), res.write('{"id": "cmpl-x", ')); // headers, then nothing

@@ -1,6 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { Http1Client } from './http1.ts';
+import type { ParsedResponse } from './http1-parser.ts';
 
 /**
  * How a request body reaches the server. Both transports fail with the SDK's error classes (APIError with status
@@ -24,61 +24,30 @@ export function sdkTransport(baseURL: string, apiKey: string | undefined, timeou
 }
 
 /**
- * node:http(s) with keep-alive sockets: about a tenth of the client CPU per request of the SDK over Node's fetch, which
- * is what a run with 64 problems in flight against a fast server is bound by (benchmarks/runner.ts).
+ * Our HTTP/1.1 client (`http1.ts`) on node:net / node:tls with keep-alive sockets: about a third of node:http's client
+ * CPU per request, and a tenth of the SDK over Node's fetch; a run with hundreds of requests in flight against a fast
+ * server is bound by that CPU (benchmarks/runner.ts).
  */
 export function nodeTransport(baseURL: string, apiKey: string | undefined): Transport {
   const url = new URL(baseURL);
-  const https = url.protocol === 'https:';
-  const agent = https ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
-  const send = https ? httpsRequest : httpRequest;
+  const client = new Http1Client(url);
   const base = url.pathname.replace(/\/+$/, '');
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  const head = `content-type: application/json\r\naccept: application/json\r\n${apiKey ? `authorization: Bearer ${apiKey}\r\n` : ''}`;
   return {
-    post: (path, body, o) =>
-      new Promise((resolve, reject) => {
-        if (o.signal.aborted) return reject(new APIUserAbortError());
-        const payload = Buffer.from(JSON.stringify(body));
-        const req = send(
-          { host: url.hostname, port: url.port, path: base + path, method: 'POST', agent, headers: { ...headers, 'content-length': String(payload.length) } },
-          (res) => void readBody(res).then((text) => settle(res, text), fail),
-        );
-        const onAbort = () => req.destroy(new APIUserAbortError());
-        o.signal.addEventListener('abort', onAbort, { once: true });
-        const done = () => o.signal.removeEventListener('abort', onAbort);
-        function fail(e: unknown) {
-          done();
-          reject(e instanceof APIUserAbortError || e instanceof APIError ? e : new APIConnectionError({ cause: e as Error }));
-        }
-        function settle(res: IncomingMessage, text: string) {
-          done();
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            try {
-              resolve(JSON.parse(text));
-            } catch (e) {
-              reject(e); // a SyntaxError: a malformed body, retried
-            }
-            return;
-          }
-          const error = safeJSON(text);
-          reject(APIError.generate(status, error, error ? undefined : text, toHeaders(res)));
-        }
-        req.on('error', fail);
-        req.end(payload);
-      }),
+    post: async (path, body, o) => {
+      let res: ParsedResponse;
+      try {
+        res = await client.request('POST', base + path, head, Buffer.from(JSON.stringify(body)), o.signal);
+      } catch (e) {
+        if (o.signal.aborted || e instanceof APIUserAbortError) throw new APIUserAbortError();
+        throw new APIConnectionError({ cause: e as Error });
+      }
+      const text = res.body.toString('utf8');
+      if (res.status >= 200 && res.status < 300) return JSON.parse(text); // a SyntaxError: a malformed body, retried
+      const error = safeJSON(text);
+      throw APIError.generate(res.status, error, error ? undefined : text, toHeaders(res.headers));
+    },
   };
-}
-
-function readBody(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-    res.on('aborted', () => reject(new Error('response aborted')));
-  });
 }
 
 function safeJSON(text: string): Record<string, unknown> | undefined {
@@ -90,8 +59,8 @@ function safeJSON(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function toHeaders(res: IncomingMessage): Headers {
+function toHeaders(m: ReadonlyMap<string, string>): Headers {
   const h = new Headers();
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+  for (const [k, v] of m) h.set(k, v);
   return h;
 }
