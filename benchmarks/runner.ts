@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
@@ -47,6 +48,7 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     faultKinds: ['500', '429', 'reset', 'malformed'],
     faultSeed: 'bench',
     retryAfterS: 0,
+    record: false,
     keepAliveMs: 5000, // as Node's and uvicorn's default; undici drops a connection whose hint is under 2 s
     generate: (prompt, { index }) => {
       const user = prompt.slice(prompt.indexOf('<|im_start|>user\n') + 17, prompt.indexOf('<|im_end|>', prompt.indexOf('<|im_start|>user\n')));
@@ -143,7 +145,8 @@ interface Server {
 }
 
 async function startServer(faultRate: number): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], {
+  const prof = args.includes('--server-cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', args[args.indexOf('--server-cpu-prof') + 1]!] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -175,13 +178,16 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
     waves = 0,
     n = 0,
     busyMs = 0,
-    cpu0 = process.cpuUsage();
+    cpu0 = process.cpuUsage(),
+    elu0 = perf.eventLoopUtilization();
   const r = await runBench(config, {
     ...hooks,
-    onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage())),
+    onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage()), (elu0 = perf.eventLoopUtilization())),
     onResult: (x) => ((last = performance.now()), (waves += x.stats.waves), (busyMs += x.stats.wallMs), n++),
   });
   const cpu = process.cpuUsage(cpu0);
+  // how busy the client's main thread was (cpuS also counts GC and libuv threads)
+  const elu = perf.eventLoopUtilization(elu0).utilization;
   if (profile) {
     writeFileSync(profile, JSON.stringify((await session.post('Profiler.stop')).profile));
     session.disconnect();
@@ -206,6 +212,7 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
     problemsPerS: n / wallS,
     cpuS: (cpu.user + cpu.system) / 1e6,
     serverCpuS,
+    elu,
     requests: info.requests ?? r.scheduler.policyCalls,
     retries: info.retries ?? 0,
     failedCalls: info.failedCalls ?? 0,

@@ -96,17 +96,29 @@ export class Http1Client {
     this.idleMs = o.idleMs ?? 4000;
   }
 
-  /** Sends one request; `head` holds extra header lines, each ending in \r\n. Rejects with ConnectionError or the signal's reason. */
-  request(method: string, path: string, head: string, body: Buffer, signal: AbortSignal): Promise<ParsedResponse> {
+  /**
+   * Sends one request; `head` holds extra header lines, each ending in \r\n. Rejects with ConnectionError (code
+   * ETIMEDOUT when no complete response came within `timeoutMs`) or with the signal's reason.
+   */
+  request(method: string, path: string, head: string, body: Buffer, signal: AbortSignal, timeoutMs?: number): Promise<ParsedResponse> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const conn = this.take();
     return new Promise<ParsedResponse>((resolve, reject) => {
       const onAbort = () => conn.fail(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
+      // one timer per request, covering a body that stalls after its head
+      const timer =
+        timeoutMs === undefined
+          ? null
+          : setTimeout(() => conn.fail(new ConnectionError(`no complete response within ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
+      const settled = () => {
+        signal.removeEventListener('abort', onAbort);
+        if (timer) clearTimeout(timer);
+      };
       conn.exchange = {
         parser: new ResponseParser(method === 'HEAD'),
-        resolve: (r) => (signal.removeEventListener('abort', onAbort), resolve(r)),
-        reject: (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+        resolve: (r) => (settled(), resolve(r)),
+        reject: (e) => (settled(), reject(e)),
       };
       const s = conn.socket;
       s.cork();

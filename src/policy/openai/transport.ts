@@ -1,10 +1,11 @@
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import { Http1Client } from './http1.ts';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { ConnectionError, Http1Client } from './http1.ts';
 import type { ParsedResponse } from './http1-parser.ts';
 
 /**
  * How a request body reaches the server. Both transports fail with the SDK's error classes (APIError with status
- * and headers, APIConnectionError, APIUserAbortError), so one retry classifier serves both.
+ * and headers, APIConnectionError, APIConnectionTimeoutError when no complete response came within `timeoutMs`,
+ * APIUserAbortError), so one retry classifier serves both.
  */
 export type ApiPath = '/completions' | '/chat/completions';
 
@@ -16,10 +17,23 @@ export interface Transport {
 export function sdkTransport(baseURL: string, apiKey: string | undefined, timeoutMs: number): Transport {
   const client = new OpenAI({ baseURL, apiKey: apiKey ?? 'EMPTY', maxRetries: 0, timeout: timeoutMs, logLevel: 'off' });
   return {
-    post: (path, body, o) =>
-      path === '/completions'
-        ? client.completions.create(body as never, { signal: o.signal, timeout: o.timeoutMs })
-        : client.chat.completions.create(body as never, { signal: o.signal, timeout: o.timeoutMs }),
+    post: async (path, body, o) => {
+      // our own deadline, covering a body that stalls after its headers (the SDK's timeout stops at the headers)
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), o.timeoutMs);
+      const follow = () => deadline.abort(o.signal.reason);
+      o.signal.addEventListener('abort', follow, { once: true });
+      const opts = { signal: deadline.signal, timeout: o.timeoutMs };
+      try {
+        return await (path === '/completions' ? client.completions.create(body as never, opts) : client.chat.completions.create(body as never, opts));
+      } catch (e) {
+        if (deadline.signal.aborted && !o.signal.aborted) throw new APIConnectionTimeoutError({ message: `no complete response within ${o.timeoutMs} ms` });
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        o.signal.removeEventListener('abort', follow);
+      }
+    },
   };
 }
 
@@ -37,9 +51,10 @@ export function nodeTransport(baseURL: string, apiKey: string | undefined): Tran
     post: async (path, body, o) => {
       let res: ParsedResponse;
       try {
-        res = await client.request('POST', base + path, head, Buffer.from(JSON.stringify(body)), o.signal);
+        res = await client.request('POST', base + path, head, Buffer.from(JSON.stringify(body)), o.signal, o.timeoutMs);
       } catch (e) {
-        if (o.signal.aborted || e instanceof APIUserAbortError) throw new APIUserAbortError();
+        if (o.signal.aborted) throw new APIUserAbortError();
+        if (e instanceof ConnectionError && e.code === 'ETIMEDOUT') throw new APIConnectionTimeoutError({ message: e.message });
         throw new APIConnectionError({ cause: e as Error });
       }
       const text = res.body.toString('utf8');
