@@ -111,12 +111,12 @@ test('client: one keep-alive socket serves sequential requests; chunked and fixe
   const url = await listen(s);
   const c = new Http1Client(url);
   for (let i = 0; i < 4; i++) {
-    const r = await c.request('POST', '/v1/completions', 'authorization: Bearer k\r\n', Buffer.from(`{"i":${i}}`), signal());
+    const r = await c.request('POST', '/v1/completions', 'authorization: Bearer k\r\n', `{"i":${i},"t":"é✓😀"}`, signal());
     assert.is(r.status, 200);
-    assert.is(r.body.toString(), `echo {"i":${i}}`);
+    assert.is(r.body.toString(), `echo {"i":${i},"t":"é✓😀"}`, 'a multi-byte body arrives whole (its length in bytes)');
   }
   assert.is(sockets.size, 1, 'the socket was reused');
-  assert.equal(seen[0], { method: 'POST', url: '/v1/completions', auth: 'Bearer k', body: '{"i":0}' });
+  assert.equal(seen[0], { method: 'POST', url: '/v1/completions', auth: 'Bearer k', body: '{"i":0,"t":"é✓😀"}' });
   assert.is(c.idleCount, 1);
   c.close();
   assert.is(c.idleCount, 0);
@@ -129,13 +129,13 @@ test('client: concurrent requests open their own sockets, then share them; an id
   s.on('connection', (c) => sockets.add(c));
   const url = await listen(s);
   const c = new Http1Client(url);
-  await Promise.all(Array.from({ length: 8 }, () => c.request('POST', '/v1/x', '', Buffer.alloc(0), signal())));
+  await Promise.all(Array.from({ length: 8 }, () => c.request('POST', '/v1/x', '', '', signal())));
   assert.is(sockets.size, 8);
   assert.is(c.idleCount, 0, 'a 1 s hint leaves no time to reuse safely');
   s.keepAliveTimeout = 5000;
-  await Promise.all(Array.from({ length: 4 }, () => c.request('POST', '/v1/x', '', Buffer.alloc(0), signal())));
+  await Promise.all(Array.from({ length: 4 }, () => c.request('POST', '/v1/x', '', '', signal())));
   assert.is(c.idleCount, 4);
-  await Promise.all(Array.from({ length: 4 }, () => c.request('POST', '/v1/x', '', Buffer.alloc(0), signal())));
+  await Promise.all(Array.from({ length: 4 }, () => c.request('POST', '/v1/x', '', '', signal())));
   assert.is(sockets.size, 12, 'the second round reused the four idle sockets');
   c.close();
 });
@@ -153,7 +153,7 @@ test('client: reset, a torn body and bad framing reject with ConnectionError; ab
   });
   const url = await listen(s);
   const c = new Http1Client(url);
-  const post = (sig = signal()) => c.request('POST', '/v1/x', '', Buffer.from('{}'), sig);
+  const post = (sig = signal()) => c.request('POST', '/v1/x', '', '{}', sig);
   for (const m of ['reset', 'torn', 'garbage']) {
     mode = m;
     const e = await rejects(post());
@@ -178,12 +178,12 @@ test('client: a socket the server closed while idle is dropped, not reused', asy
   s.on('connection', (c) => sockets.add(c));
   const url = await listen(s);
   const c = new Http1Client(url);
-  await c.request('POST', '/v1/x', '', Buffer.alloc(0), signal());
+  await c.request('POST', '/v1/x', '', '', signal());
   assert.is(c.idleCount, 1);
   for (const k of sockets) k.destroy();
   for (let i = 0; i < 50 && c.idleCount; i++) await new Promise((r) => setTimeout(r, 5));
   assert.is(c.idleCount, 0);
-  assert.is((await c.request('POST', '/v1/x', '', Buffer.alloc(0), signal())).body.toString(), 'ok');
+  assert.is((await c.request('POST', '/v1/x', '', '', signal())).body.toString(), 'ok');
 });
 
 test.run();

@@ -100,7 +100,7 @@ export class Http1Client {
    * Sends one request; `head` holds extra header lines, each ending in \r\n. Rejects with ConnectionError (code
    * ETIMEDOUT when no complete response came within `timeoutMs`) or with the signal's reason.
    */
-  request(method: string, path: string, head: string, body: Buffer, signal: AbortSignal, timeoutMs?: number): Promise<ParsedResponse> {
+  request(method: string, path: string, head: string, body: string, signal: AbortSignal, timeoutMs?: number): Promise<ParsedResponse> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const conn = this.take();
     return new Promise<ParsedResponse>((resolve, reject) => {
@@ -120,11 +120,8 @@ export class Http1Client {
         resolve: (r) => (settled(), resolve(r)),
         reject: (e) => (settled(), reject(e)),
       };
-      const s = conn.socket;
-      s.cork();
-      s.write(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n${head}content-length: ${body.length}\r\n\r\n`, 'latin1');
-      if (body.length) s.write(body);
-      s.uncork();
+      // one write, one syscall (head and body together); `body` is UTF-8 text
+      conn.socket.write(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
   }
 

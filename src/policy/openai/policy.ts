@@ -28,6 +28,7 @@ export interface OpenAIStats {
   probe: 'n' | 'fanout' | 'failed' | null;
 }
 
+const seen = new WeakSet<AbortSignal>();
 const tuned = new WeakSet<AbortSignal>();
 /** Choices parsed when a response arrived (a malformed one fails its attempt), reused by the call that asked. */
 const parsed = new WeakMap<object, ParsedChoice[]>();
@@ -126,8 +127,12 @@ export class OpenAIPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
-    // a search shares one signal among its calls; each request, retry sleep and queue slot listens on it
-    if (req.signal && !tuned.has(req.signal)) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
+    // a signal shared among calls (a search's own) gets one listener per request, retry sleep and queue slot: raised
+    // at its second call, since setMaxListeners is costly and the engine often hands each call a fresh signal
+    if (req.signal && !tuned.has(req.signal)) {
+      if (seen.has(req.signal)) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
+      else seen.add(req.signal);
+    }
     try {
       return await this.sample(req, Math.max(0, req.k));
     } catch (e) {

@@ -51,7 +51,7 @@ export function nodeTransport(baseURL: string, apiKey: string | undefined): Tran
     post: async (path, body, o) => {
       let res: ParsedResponse;
       try {
-        res = await client.request('POST', base + path, head, Buffer.from(JSON.stringify(body)), o.signal, o.timeoutMs);
+        res = await client.request('POST', base + path, head, JSON.stringify(body), o.signal, o.timeoutMs);
       } catch (e) {
         if (o.signal.aborted) throw new APIUserAbortError();
         if (e instanceof ConnectionError && e.code === 'ETIMEDOUT') throw new APIConnectionTimeoutError({ message: e.message });
