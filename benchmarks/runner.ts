@@ -8,7 +8,8 @@
  *    64 problems in flight, beam N = 8, M = 4 with `--prm none`: throughput ÷ ideal, where ideal packs 64
  *    problems in flight, each taking its critical path (its waves of policy calls × 50 ms); then the same
  *    with the server failing 5 % of calls (500, 429, reset, malformed JSON; retried by the policy).
- * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for part 2; default 256)
+ * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for the openai rows; default 1319)
+ *      npx tsx benchmarks/runner.ts --only-served [--fault-rate p] [--cpu-prof FILE] [--server-cpu-prof DIR]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { policyKinds } from '../src/policy/registry.ts';
+import type { Transport } from '../src/policy/openai/index.ts';
 import type { Policy } from '../src/policy/types.ts';
 import { loadPRM } from '../src/reward/registry.ts';
 import { runBench, type BenchConfigInput } from '../src/runner/index.ts';
@@ -163,7 +165,13 @@ async function startServer(faultRate: number): Promise<Server> {
 }
 
 /** Throughput ÷ ideal for one run: ideal packs IN_FLIGHT problems, each taking (its waves × latency). */
-async function paced(name: string, config: BenchConfigInput, hooks: Parameters<typeof runBench>[1] = {}, server?: Server) {
+async function paced(
+  name: string,
+  config: BenchConfigInput,
+  hooks: Parameters<typeof runBench>[1] = {},
+  server?: Server,
+  counter?: ReturnType<typeof attemptCounter>,
+) {
   const server0 = await server?.cpuS();
   const profile = arg('--cpu-prof', 0) ? null : args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1]! : null;
   const session = new Session();
@@ -207,6 +215,9 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
     wallS,
     idealS,
     ratio: idealS / wallS,
+    // the same ideal with each wave as long as its most-attempted call (failed attempts are server round trips too)
+    idealWithRetriesS: counter ? (counter.attempts() * LATENCY_MS) / 1000 / IN_FLIGHT : null,
+    countedWaves: counter?.waves() ?? null,
     packing,
     stretch,
     problemsPerS: n / wallS,
@@ -243,15 +254,42 @@ async function delayedInProcess(problems: number) {
   );
 }
 
+/**
+ * Counts attempts per call (a retry resends the same body) and keeps, per (problem, depth), the most any call took:
+ * Σ of those × latency is each problem's critical path when failed attempts are counted as the sequential calls
+ * they are (the server's 50 ms per attempt; our backoff is not in it).
+ */
+function attemptCounter() {
+  const perCall = new Map<string, number>();
+  const perWave = new Map<string, number>();
+  const wrap = (t: Transport): Transport => ({
+    post: (path, body, o) => {
+      const prompt = String(body.prompt);
+      const at = prompt.lastIndexOf('<|im_start|>assistant\n');
+      const wave = `${prompt.slice(0, at)}\u0000${prompt.slice(at).split('\n\n').length}`;
+      const call = `${prompt}\u0000${body.seed}\u0000${body.n}`;
+      const a = (perCall.get(call) ?? 0) + 1;
+      perCall.set(call, a);
+      perWave.set(wave, Math.max(perWave.get(wave) ?? 0, a));
+      return t.post(path, body, o);
+    },
+  });
+  return { wrap, waves: () => perWave.size, attempts: () => [...perWave.values()].reduce((x, y) => x + y, 0) };
+}
+
+/** The benchmark's retry settings (printed with the table): the server fails in 50 ms, so a short backoff fits. */
+const RETRY = { retryBaseMs: 5, retryMaxMs: 50 };
+
 async function served(faultRate: number, problems: number) {
   const server = await startServer(faultRate);
+  const counter = attemptCounter();
   // no response cache: every call goes to the server
-  const config = (limit: number): BenchConfigInput => ({
+  const config = (limit: number, wrapTransport?: (t: Transport) => Transport): BenchConfigInput => ({
     dataset: 'gsm8k',
     data: GSM8K,
     limit,
     policy: 'openai',
-    policyOptions: { baseURL: server.url, model: 'fake', retryBaseMs: 5, retryMaxMs: 50, concurrency: 4096 },
+    policyOptions: { baseURL: server.url, model: 'fake', ...RETRY, concurrency: 4096, ...(wrapTransport && { wrapTransport }) },
     cache: false,
     prm: 'none',
     ...beam8,
@@ -259,14 +297,26 @@ async function served(faultRate: number, problems: number) {
   });
   try {
     await runBench(config(IN_FLIGHT)); // warm-up: the SDK's and the server's first calls are slow (JIT)
-    return await paced(`openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`, config(problems), {}, server);
+    return await paced(
+      `openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`,
+      config(problems, counter.wrap),
+      {},
+      server,
+      counter,
+    );
   } finally {
     server.stop();
   }
 }
 
 async function main() {
-  if (args.includes('--only-served')) return console.log(JSON.stringify(await served(arg('--fault-rate', 0), arg('--problems', 256))));
+  if (args.includes('--only-served')) {
+    const rates = args.includes('--fault-rate') ? [arg('--fault-rate', 0)] : [0, 0.05];
+    const rows: Paced[] = [];
+    for (const r of rates) rows.push(await served(r, arg('--problems', 1319)));
+    const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
+    return json ? console.log(JSON.stringify({ machine, http: rows })) : (console.log(`machine: ${machine}\n`), printPaced(rows));
+  }
   const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
   await runBench({
     dataset: 'gsm8k',
@@ -281,7 +331,7 @@ async function main() {
   const plain = await simulated(false);
   const prof = await simulated(true);
   const plain2 = await simulated(false);
-  const n = arg('--problems', 256);
+  const n = arg('--problems', 1319);
   const http = [await delayedInProcess(arg('--in-process-problems', 1319)), await served(0, n), await served(0.05, n)];
   if (json) return console.log(JSON.stringify({ machine, simulated: { plain, profiled: prof, plain2 }, http }));
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -301,13 +351,25 @@ async function main() {
   console.log(
     `\n| share of wall time (profiled run) | engine | policy (simulated) | PRM (oracle) | grading | runner + datasets | Node internals, GC, I/O | idle |\n|---|---:|---:|---:|---:|---:|---:|---:|\n| | ${pct(s.engine)} | ${pct(s.policy)} | ${pct(s.prm)} | ${pct(s.grading)} | ${pct(s.runner)} | ${pct(s.other)} | ${pct(s.idle)} |`,
   );
+  console.log('');
+  printPaced(http);
+}
+
+type Paced = Awaited<ReturnType<typeof paced>>;
+
+function printPaced(rows: Paced[]) {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const ms = (s: number | null, n: number) => (s === null ? '–' : ((1000 * s) / n).toFixed(3));
   console.log(
-    `\n| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | slots busy | problem wall ÷ critical path | problems/s | client CPU s | policy calls / requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | ideal with retried attempts s | ÷ that | slots busy | problem wall ÷ critical path | problems/s | client CPU ms/request | client main thread busy | server CPU ms/request | requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   );
-  for (const x of http)
+  for (const x of rows)
     console.log(
-      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${x.cpuS.toFixed(2)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
+      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${x.idealWithRetriesS?.toFixed(2) ?? '–'} | ${x.idealWithRetriesS ? (x.idealWithRetriesS / x.wallS).toFixed(3) : '–'} | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${ms(x.cpuS, x.requests)} | ${pct(x.elu)} | ${ms(x.serverCpuS, x.requests)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
     );
+  console.log(
+    `\nopenai policy retries in this benchmark: retryBaseMs ${RETRY.retryBaseMs}, retryMaxMs ${RETRY.retryMaxMs} (full jitter; defaults 250 / 8000); Retry-After 0 on 429.`,
+  );
 }
 
 if (args[0] === '--serve') await serve(Number(args[1]), Number(args[2]));

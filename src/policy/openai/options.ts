@@ -2,6 +2,7 @@ import { InvalidOptionError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
 import { ChatTemplate, DEFAULT_SYSTEM, QWEN25_MATH_TEMPLATE } from './template.ts';
 import type { RetryOptions } from './retry.ts';
+import type { Transport } from './transport.ts';
 
 export interface Pricing {
   /** US$ per million prompt tokens not served from the server's prefix cache. */
@@ -62,6 +63,8 @@ export interface OpenAIPolicyOptions {
   readonly pricing?: Pricing;
   /** Jitter source (tests). */
   readonly rng?: () => number;
+  /** Wraps the transport (an observer for tests and benchmarks: counting attempts, logging requests). */
+  readonly wrapTransport?: (t: Transport) => Transport;
 }
 
 export interface ResolvedOptions {
@@ -88,6 +91,7 @@ export interface ResolvedOptions {
   readonly boxedEnds: boolean;
   readonly extraBody: Readonly<Record<string, unknown>>;
   readonly pricing: Pricing | null;
+  readonly wrapTransport: ((t: Transport) => Transport) | null;
 }
 
 function num(name: string, v: unknown, dflt: number, ok: (x: number) => boolean, want: string): number {
@@ -102,6 +106,12 @@ function oneOf<T extends string>(name: string, v: unknown, values: readonly T[],
   if (v === undefined) return dflt;
   if (!values.includes(v as T)) throw new InvalidOptionError(`policy.${name}`, `expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
   return v as T;
+}
+
+function fn<F>(name: string, v: F | undefined): F | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'function') throw new InvalidOptionError(`policy.${name}`, `expected a function, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** The key itself is read apart, so it never sits in an object that gets logged or serialised. */
@@ -149,5 +159,6 @@ export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
     boxedEnds: o.boxedEnds ?? true,
     extraBody: o.extraBody ?? {},
     pricing: o.pricing ?? null,
+    wrapTransport: fn('wrapTransport', o.wrapTransport),
   };
 }

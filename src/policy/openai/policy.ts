@@ -79,7 +79,8 @@ export class OpenAIPolicy implements Policy {
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
     this.#apiKey = readApiKey(options, this.o);
-    this.#transport = this.o.transport === 'sdk' ? sdkTransport(this.o.baseURL, this.#apiKey, this.o.timeoutMs) : nodeTransport(this.o.baseURL, this.#apiKey);
+    const t = this.o.transport === 'sdk' ? sdkTransport(this.o.baseURL, this.#apiKey, this.o.timeoutMs) : nodeTransport(this.o.baseURL, this.#apiKey);
+    this.#transport = this.o.wrapTransport ? this.o.wrapTransport(t) : t;
     this.limiter = limiterFor(this.o.baseURL, this.o.concurrency, this.o.adaptiveConcurrency);
     this.fanout = this.o.nMode === 'fanout';
   }
