@@ -10,8 +10,10 @@
  *    with the server failing 5 % of calls (500, 429, reset, malformed JSON; retried by the policy).
  * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for the openai rows; default 1319)
  *      npx tsx benchmarks/runner.ts --only-served [--fault-rate p] [--cpu-prof FILE] [--server-cpu-prof DIR]
+ *      npx tsx benchmarks/runner.ts --only-transport   (the openai policy's transports alone: CPU per request)
  */
 import { spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -21,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { policyKinds } from '../src/policy/registry.ts';
 import type { Transport } from '../src/policy/openai/index.ts';
+import { nodeTransport, sdkTransport } from '../src/policy/openai/transport.ts';
 import type { Policy } from '../src/policy/types.ts';
 import { loadPRM } from '../src/reward/registry.ts';
 import { runBench, type BenchConfigInput } from '../src/runner/index.ts';
@@ -309,7 +312,50 @@ async function served(faultRate: number, problems: number) {
   }
 }
 
+/** The transports alone: `requests` completions calls, `inFlight` at a time, against the 50 ms server; CPU per request on each side. */
+async function transports(requests = 3000, inFlight = 115) {
+  const server = await startServer(0);
+  const prompt = `<|im_start|>user\n${'Janet has 16 eggs. '.repeat(12)}<|im_end|>\n<|im_start|>assistant\n${'A step of the solution.\n\n'.repeat(3)}`;
+  const body = { model: 'fake', n: 2, stop: ['\n\n'], max_tokens: 1024, temperature: 0.7, top_p: 1, seed: 1, prompt, logprobs: 1 };
+  const rows = [];
+  try {
+    for (const kind of ['node', 'sdk', 'node', 'sdk'] as const) {
+      const t = kind === 'node' ? nodeTransport(server.url, undefined) : sdkTransport(server.url, undefined, 10_000);
+      const signal = new AbortController().signal;
+      setMaxListeners(inFlight + 16, signal);
+      const run = async (n: number) => {
+        let i = 0;
+        const worker = async () => {
+          while (i++ < n) await t.post('/completions', body, { signal, timeoutMs: 10_000 });
+        };
+        await Promise.all(Array.from({ length: inFlight }, worker));
+      };
+      await run(500); // warm-up
+      const [c0, s0, w0] = [process.cpuUsage(), await server.cpuS(), performance.now()];
+      await run(requests);
+      const c = process.cpuUsage(c0);
+      rows.push({
+        kind,
+        requests,
+        wallS: (performance.now() - w0) / 1000,
+        clientMs: (c.user + c.system) / 1000 / requests,
+        serverMs: (((await server.cpuS()) - s0) * 1000) / requests,
+      });
+    }
+  } finally {
+    server.stop();
+  }
+  return rows;
+}
+
 async function main() {
+  if (args.includes('--only-transport')) {
+    const rows = await transports();
+    if (json) return console.log(JSON.stringify(rows));
+    console.log('| transport, 115 in flight, 50 ms server | requests | wall s | client CPU ms/request | server CPU ms/request |\n|---|---:|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.kind} | ${r.requests} | ${r.wallS.toFixed(2)} | ${r.clientMs.toFixed(3)} | ${r.serverMs.toFixed(3)} |`);
+    return;
+  }
   if (args.includes('--only-served')) {
     const rates = args.includes('--fault-rate') ? [arg('--fault-rate', 0)] : [0, 0.05];
     const rows: Paced[] = [];

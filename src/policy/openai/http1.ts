@@ -5,7 +5,7 @@ import { ResponseParser, type ParsedResponse } from './http1-parser.ts';
 /**
  * A lean HTTP/1.1 client for one origin: keep-alive sockets reused last-in first-out, one request per socket at a
  * time, the request written in one go, the response read by a small parser (Content-Length, chunked, or until close).
- * It costs about a third of node:http's client CPU per request (`benchmarks/runner.ts`), which is what bounds a run
+ * It costs about half of node:http's client CPU per request (0.14 vs 0.29 ms, 115 in flight), which is what bounds a run
  * with hundreds of requests in flight against a fast server. It never retries: a reset or a torn response is the
  * caller's to count and retry.
  */

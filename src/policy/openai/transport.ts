@@ -38,8 +38,8 @@ export function sdkTransport(baseURL: string, apiKey: string | undefined, timeou
 }
 
 /**
- * Our HTTP/1.1 client (`http1.ts`) on node:net / node:tls with keep-alive sockets: about a third of node:http's client
- * CPU per request, and a tenth of the SDK over Node's fetch; a run with hundreds of requests in flight against a fast
+ * Our HTTP/1.1 client (`http1.ts`) on node:net / node:tls with keep-alive sockets: about half of node:http's client
+ * CPU per request, and an eighth of the SDK's over Node's fetch; a run with hundreds of requests in flight against a fast
  * server is bound by that CPU (benchmarks/runner.ts).
  */
 export function nodeTransport(baseURL: string, apiKey: string | undefined): Transport {
