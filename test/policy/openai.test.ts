@@ -358,4 +358,30 @@ test('wrapTransport sees every attempt (a retry resends the same body); transpor
   assert.is((e as InvalidOptionError).option, 'policy.wrapTransport');
 });
 
+test('option values are checked by the one option kit; errors name the field', () => {
+  const base = { baseURL: 'http://127.0.0.1:1/v1', model: 'm', env: {} };
+  for (const [k, v, want] of [
+    ['temperature', -1, /policy\.temperature.*a number ≥ 0, got -1/],
+    ['topP', 0, /policy\.topP.*a number > 0 and ≤ 1, got 0/],
+    ['maxTokens', 1.5, /policy\.maxTokens.*a positive integer, got 1\.5/],
+    ['retries', -1, /policy\.retries.*a non-negative integer/],
+    ['concurrency', '8', /policy\.concurrency.*got "8"/],
+    ['logprobs', 'yes', /policy\.logprobs.*true or false/],
+    ['mode', 'stream', /policy\.mode.*one of completions, chat/],
+  ] as const) {
+    const e = (() => {
+      try {
+        new OpenAIPolicy({ ...base, [k]: v } as OpenAIPolicyOptions);
+      } catch (x) {
+        return x as Error;
+      }
+      throw new Error(`${k}: accepted ${JSON.stringify(v)}`);
+    })();
+    assert.instance(e, InvalidOptionError);
+    assert.is((e as InvalidOptionError).option, `policy.${k}`);
+    assert.match(e.message, want);
+  }
+  assert.is(new OpenAIPolicy({ ...base, topP: 1, temperature: 0, logprobs: false }).o.topP, 1);
+});
+
 test.run();
