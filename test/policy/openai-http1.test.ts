@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ResponseParser } from '../../src/policy/openai/http1-parser.ts';
@@ -184,6 +186,25 @@ test('client: a socket the server closed while idle is dropped, not reused', asy
   for (let i = 0; i < 50 && c.idleCount; i++) await new Promise((r) => setTimeout(r, 5));
   assert.is(c.idleCount, 0);
   assert.is((await c.request('POST', '/v1/x', '', '', signal())).body.toString(), 'ok');
+});
+
+test('client over https: a private CA is trusted when given, refused otherwise', async () => {
+  const dir = new URL('../fixtures/tls/', import.meta.url);
+  const [cert, key] = [readFileSync(new URL('cert.pem', dir)), readFileSync(new URL('key.pem', dir))];
+  const s = createHttpsServer({ cert, key }, (req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => res.end(`tls ${body}`));
+  });
+  const url = await listen(s as unknown as Server);
+  url.protocol = 'https:';
+  const c = new Http1Client(url, { tls: { ca: cert } });
+  for (let i = 0; i < 2; i++) assert.is((await c.request('POST', '/v1/x', '', `{"i":${i}}`, signal())).body.toString(), `tls {"i":${i}}`);
+  assert.is(c.idleCount, 1);
+  c.close();
+  const e = await rejects(new Http1Client(url).request('POST', '/v1/x', '', '{}', signal()));
+  assert.instance(e, ConnectionError);
+  assert.match(e.message, /self.signed|certificate/i);
 });
 
 test.run();

@@ -1,5 +1,5 @@
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { ResponseParser, type ParsedResponse } from './http1-parser.ts';
 
 /**
@@ -12,6 +12,8 @@ import { ResponseParser, type ParsedResponse } from './http1-parser.ts';
 export interface Http1Options {
   /** An idle socket is closed after this long, or a second before the server's `Keep-Alive: timeout=N` hint. Default 4000 ms (uvicorn and Node close idle sockets after 5 s). */
   readonly idleMs?: number;
+  /** TLS settings for https (e.g. `ca` for a server with a private certificate). */
+  readonly tls?: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
 }
 
 export class ConnectionError extends Error {
@@ -87,6 +89,7 @@ export class Http1Client {
   private readonly tls: boolean;
   private readonly hostHeader: string;
   private readonly idleMs: number;
+  private readonly tlsOptions: Http1Options['tls'] & object;
 
   constructor(origin: URL, o: Http1Options = {}) {
     this.tls = origin.protocol === 'https:';
@@ -94,6 +97,7 @@ export class Http1Client {
     this.port = origin.port ? Number(origin.port) : this.tls ? 443 : 80;
     this.hostHeader = origin.host;
     this.idleMs = o.idleMs ?? 4000;
+    this.tlsOptions = o.tls ?? {};
   }
 
   /**
@@ -159,7 +163,7 @@ export class Http1Client {
       c.socket.destroy();
     }
     const socket = this.tls
-      ? tlsConnect({ host: this.host, port: this.port, servername: this.host, ALPNProtocols: ['http/1.1'] })
+      ? tlsConnect({ ...this.tlsOptions, host: this.host, port: this.port, ...(isIP(this.host) ? {} : { servername: this.host }), ALPNProtocols: ['http/1.1'] })
       : netConnect({ host: this.host, port: this.port });
     return new Conn(socket, this);
   }
