@@ -128,10 +128,11 @@ export class OpenAIPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
-    // a signal shared among calls (a search's own) gets one listener per request, retry sleep and queue slot: raised
-    // at its second call, since setMaxListeners is costly and the engine often hands each call a fresh signal
+    // each request, retry sleep and queue slot listens on the signal (up to 2 per request): the limit is raised for a
+    // signal shared among calls (at its second call) or one call's fan-out of k > 4; not for every fresh signal the
+    // engine hands a call, since setMaxListeners is costly
     if (req.signal && !tuned.has(req.signal)) {
-      if (seen.has(req.signal)) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
+      if (seen.has(req.signal) || req.k > 4) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
       else seen.add(req.signal);
     }
     try {
