@@ -30,16 +30,16 @@ export async function trainCheckCommand(argv: string[]): Promise<number> {
   if (values.task !== 'arith') throw new InvalidOptionError('--task', `only arith has exact local examples, got ${JSON.stringify(values.task)}`);
   if (typeof values.out !== 'string') throw new InvalidOptionError('--out', 'is required');
   const out = outputFolder('out', values.out);
-  const seed = number('seed', values.seed, true) ?? 0;
+  const seed = number('seed', values.seed, true, { min: 0 }) ?? 0;
   const backend = await selectBackend((values.backend ?? 'wasm') as 'wasm');
   const net = await loadNet(values.init);
-  const count = number('examples', values.examples, true) ?? 1_024_000;
-  const tensShare = number('tens-share', values['tens-share']) ?? 0.5;
+  const count = number('examples', values.examples, true, { min: 2 }) ?? 1_024_000;
+  const tensShare = number('tens-share', values['tens-share'], false, { min: 0, max: 1 }) ?? 0.5;
   const examples = arithLocalExamples({ count, seed, tensShare });
   const opts = {
-    epochs: number('epochs', values.epochs, true) ?? 1,
-    batchSize: number('batch-size', values['batch-size'], true) ?? 64,
-    lr: number('lr', values.lr) ?? 1e-3,
+    epochs: number('epochs', values.epochs, true, { min: 1 }) ?? 1,
+    batchSize: number('batch-size', values['batch-size'], true, { min: 1 }) ?? 64,
+    lr: number('lr', values.lr, false, { above: 0 }) ?? 1e-3,
     seed,
   };
   const bar = progressBar('train-check');
