@@ -2,10 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidOptionError } from '../core/errors.ts';
-import { loadNet, saveNet, selectBackend } from '../reward/tfjs/index.ts';
+import { backendPrefs, loadNet, saveNet, selectBackend } from '../reward/tfjs/index.ts';
 import { trainCheck } from '../reward/tfjs/train-check.ts';
 import { arithLocalExamples } from '../training/arith-local.ts';
-import { inputFile, number, outputFolder, parseFlags } from './args.ts';
+import { choice, inputFile, number, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 
 export const TRAIN_CHECK_HELP = `steptree prm train-check --init DIR --task arith --out DIR [--examples n] [--tens-share f]
@@ -31,10 +31,10 @@ export async function trainCheckCommand(argv: string[]): Promise<number> {
   if (typeof values.out !== 'string') throw new InvalidOptionError('--out', 'is required');
   const out = outputFolder('out', values.out);
   const seed = number('seed', values.seed, true, { min: 0 }) ?? 0;
-  const backend = await selectBackend((values.backend ?? 'wasm') as 'wasm');
-  const net = await loadNet(values.init);
   const count = number('examples', values.examples, true, { min: 2 }) ?? 1_024_000;
   const tensShare = number('tens-share', values['tens-share'], false, { min: 0, max: 1 }) ?? 0.5;
+  const backend = await selectBackend(choice('backend', values.backend, backendPrefs, 'wasm'));
+  const net = await loadNet(values.init);
   const examples = arithLocalExamples({ count, seed, tensShare });
   const opts = {
     epochs: number('epochs', values.epochs, true, { min: 1 }) ?? 1,
