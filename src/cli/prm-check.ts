@@ -33,15 +33,15 @@ export async function trainCheckCommand(argv: string[]): Promise<number> {
   const seed = number('seed', values.seed, true, { min: 0 }) ?? 0;
   const count = number('examples', values.examples, true, { min: 2 }) ?? 1_024_000;
   const tensShare = number('tens-share', values['tens-share'], false, { min: 0, max: 1 }) ?? 0.5;
-  const backend = await selectBackend(choice('backend', values.backend, backendPrefs, 'wasm'));
-  const net = await loadNet(values.init);
-  const examples = arithLocalExamples({ count, seed, tensShare });
   const opts = {
     epochs: number('epochs', values.epochs, true, { min: 1 }) ?? 1,
     batchSize: number('batch-size', values['batch-size'], true, { min: 1 }) ?? 64,
     lr: number('lr', values.lr, false, { above: 0 }) ?? 1e-3,
     seed,
   };
+  const backend = await selectBackend(choice('backend', values.backend, backendPrefs, 'wasm'));
+  const net = await loadNet(values.init);
+  const examples = arithLocalExamples({ count, seed, tensShare });
   const bar = progressBar('train-check');
   const t0 = Date.now();
   const log = await trainCheck(net, examples, {
