@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { InvalidOptionError } from '../../core/errors.ts';
-import { featureProblems, featureShapes, featureZeroInit, type Features } from './features/index.ts';
+import { featureProblems, featureShapes, featureTables, featureZeroInit, type Features } from './features/index.ts';
 import { KNOB_NAMES } from './features/knobs.ts';
 import { localCheckInputs } from './features/local-check.ts';
 
@@ -85,6 +85,7 @@ export function paramShapes(c: ArchConfig): Record<string, number[]> {
 export function initParams(c: ArchConfig, seed: number | string): Params {
   const out: Params = {};
   const zero = new Set(featureZeroInit(c.features)); // e.g. the bag head's output layer: it starts as a no-op
+  const tables = new Set(['embed', 'pos', ...featureTables(c.features)]);
   for (const [name, shape] of Object.entries(paramShapes(c))) {
     const size = shape.reduce((a, b) => a * b, 1);
     const vals = new Float32Array(size);
@@ -94,7 +95,7 @@ export function initParams(c: ArchConfig, seed: number | string): Params {
       // left at zero
     } else if (shape.length === 2) {
       const rng = seedrandom(`${seed}/${name}`);
-      const lim = name === 'embed' || name === 'pos' || name === 'place' ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
+      const lim = tables.has(name) ? 0.1 : Math.sqrt(6 / (shape[0]! + shape[1]!));
       for (let i = 0; i < size; i++) vals[i] = (rng() * 2 - 1) * lim;
     }
     const t = tf.tensor(vals, shape);

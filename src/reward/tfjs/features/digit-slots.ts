@@ -33,6 +33,9 @@ export function digitSlotProblems(v: unknown): ConfigProblem[] {
 /** Rows of the `place` table. */
 export const digitSlotRows = (f: DigitSlots): number => f.places * f.numbers * (f.bind ? 10 : 1);
 
+/** Embedding tables (initialised like the token embeddings, not Glorot). */
+export const digitSlotTables: readonly string[] = ['place'];
+
 export const digitSlotShapes = (f: DigitSlots, dModel: number): Record<string, number[]> => ({ place: [digitSlotRows(f), dModel] });
 
 /** Marks the batch's digits with their slot rows (TokenBatch.places). */

@@ -5,7 +5,7 @@
  */
 import type { TokenBatch } from '../batch.ts';
 import { bagHeadDense, bagHeadProblems, bagHeadShapes, bagHeadZeroInit, type BagHead } from './bag-head.ts';
-import { annotateDigitSlots, digitSlotProblems, digitSlotShapes, type DigitSlots } from './digit-slots.ts';
+import { annotateDigitSlots, digitSlotProblems, digitSlotShapes, digitSlotTables, type DigitSlots } from './digit-slots.ts';
 import { annotateLocalCheck, localCheckDense, localCheckInputs, localCheckProblems, localCheckShapes, type LocalCheck } from './local-check.ts';
 import { objectProblems, type ConfigProblem } from './types.ts';
 
@@ -40,6 +40,9 @@ export function featureShapes(f: Features, dModel: number, vocabSize: number): R
     ...(f.localCheck ? localCheckShapes(f.localCheck, localCheckInputs(f.digitSlots!, vocabSize)) : {}),
   };
 }
+
+/** Embedding tables of the features (initialised as the token embeddings are). */
+export const featureTables = (f: Features): readonly string[] => (f.digitSlots ? digitSlotTables : []);
 
 /** Weights that start at zero. */
 export const featureZeroInit = (f: Features): readonly string[] => (f.bagHead ? bagHeadZeroInit : []);
