@@ -3,6 +3,7 @@ import { quantileBins } from './bins.ts';
 import { pairedBootstrap, pairedDifferences, type Interval } from './bootstrap.ts';
 import type { SweepConfig } from './config.ts';
 import { computeOptimal, type Outcome } from './frontier.ts';
+import { pairedAgainst, type PairedRow } from './paired.ts';
 import { tokenGrid, withinCap, type CostedPoint } from './tokenfrontier.ts';
 import { passAtK } from './passk.ts';
 import type { SweepItem } from './sources.ts';
@@ -61,8 +62,9 @@ export function analyze(
   c: SweepConfig,
   items: readonly SweepItem[],
   rows: readonly Row[],
-): { points: Point[]; frontier: FrontierRow[]; tokenFrontier: TokenFrontierRow[]; bins: Record<string, Record<string, string[]>> } {
+): { points: Point[]; frontier: FrontierRow[]; tokenFrontier: TokenFrontierRow[]; paired: PairedRow[]; bins: Record<string, Record<string, string[]>> } {
   const points: Point[] = [];
+  const paired: PairedRow[] = [];
   const frontier: FrontierRow[] = [];
   const tokenFrontier: TokenFrontierRow[] = [];
   const bins: Record<string, Record<string, string[]>> = {};
@@ -103,12 +105,26 @@ export function analyze(
         seeds: m[0]?.length ?? 0,
       });
     }
+    // the PRM's own picks against majority vote, the baseline that needs no PRM (same pool, same n)
+    const voteNs = [...cells.keys()].filter((k) => k.startsWith(`${POOL_METHODS.majority}\u0000`)).map((k) => Number(k.split('\u0000')[1]));
+    const valuesAt = (method: string, n: number) => cells.get(`${method}\u0000${n}`)?.values;
+    const bs = { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed };
+    paired.push(
+      ...pairedAgainst(
+        prm,
+        POOL_METHODS.majority,
+        [POOL_METHODS.best, POOL_METHODS.weighted],
+        voteNs.sort((a, b) => a - b),
+        valuesAt,
+        bs,
+      ),
+    );
     const binOf = binning(c, items, pools);
     bins[prm] = Object.fromEntries(binOf);
     frontier.push(...frontierRows(c, prm, cells, binOf));
     tokenFrontier.push(...tokenFrontierRows(c, prm, cells, binOf));
   }
-  return { points, frontier, tokenFrontier, bins };
+  return { points, frontier, tokenFrontier, paired, bins };
 }
 
 /** Pool estimators at every n ≤ N (votes only at the configured budgets: they cost k per subset). */

@@ -5,6 +5,7 @@ import { figures } from './plots.ts';
 import { reportHtml } from './report.ts';
 import type { Row, RunRow } from './sweep.ts';
 import type { TreeLink } from './report.ts';
+import type { PairedRow } from './paired.ts';
 
 const csvCell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
 
@@ -55,6 +56,7 @@ export async function writeOutputs(
     points: Point[];
     frontier: FrontierRow[];
     tokenFrontier?: TokenFrontierRow[];
+    paired?: PairedRow[];
     bins: unknown;
     skipped: string[];
     notes: string[];
@@ -72,7 +74,18 @@ export async function writeOutputs(
   put(
     'summary.json',
     JSON.stringify(
-      { name: o.name, config: o.config, points: o.points, frontier: o.frontier, tokenFrontier, bins: o.bins, trees, skipped: o.skipped, notes: o.notes },
+      {
+        name: o.name,
+        config: o.config,
+        points: o.points,
+        frontier: o.frontier,
+        tokenFrontier,
+        paired: o.paired ?? [],
+        bins: o.bins,
+        trees,
+        skipped: o.skipped,
+        notes: o.notes,
+      },
       null,
       1,
     ) + '\n',
@@ -85,6 +98,7 @@ export async function writeOutputs(
       points: o.points,
       frontier: o.frontier,
       tokenFrontier,
+      paired: o.paired ?? [],
       figures: figs,
       trees,
       skipped: o.skipped,

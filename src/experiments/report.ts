@@ -1,10 +1,12 @@
 import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
+import type { PairedRow } from './paired.ts';
 import type { Figure } from './plots.ts';
 
 /** Text for HTML: every model- or user-provided string goes through here. */
 export const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '–');
+// −0.0 (a float that is 0 up to rounding) prints as 0.0
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1).replace(/^-(0\.0+)$/, '$1') : '–');
 const iv = (a: { mean: number; lo: number; hi: number }) => `${pct(a.mean)} <small>[${pct(a.lo)}, ${pct(a.hi)}]</small>`;
 const signed = (a: { mean: number; lo: number; hi: number }) => `${a.mean >= 0 ? '+' : ''}${pct(a.mean)} <small>[${pct(a.lo)}, ${pct(a.hi)}]</small>`;
 
@@ -21,6 +23,7 @@ export interface ReportInput {
   readonly points: readonly Point[];
   readonly frontier: readonly FrontierRow[];
   readonly tokenFrontier?: readonly TokenFrontierRow[];
+  readonly paired?: readonly PairedRow[];
   readonly figures: readonly Figure[];
   readonly trees: readonly TreeLink[];
   readonly skipped: readonly string[];
@@ -86,6 +89,24 @@ function tokenFrontierTables(rows: readonly TokenFrontierRow[]): string {
   return out.join('\n');
 }
 
+/** (method − reference) per n, one table per PRM: methods as rows, n as columns. */
+function pairedTables(rows: readonly PairedRow[]): string {
+  const out: string[] = [];
+  for (const prm of [...new Set(rows.map((r) => r.prm))]) {
+    const rs = rows.filter((r) => r.prm === prm);
+    const ns = [...new Set(rs.map((r) => r.n))].sort((a, b) => a - b);
+    const body = [...new Set(rs.map((r) => `${r.method}\u0000${r.reference}`))].map((k) => {
+      const [method, reference] = k.split('\u0000') as [string, string];
+      const cells = ns
+        .map((n) => rs.find((r) => r.method === method && r.reference === reference && r.n === n))
+        .map((r) => `<td>${r ? signed(r.diff) : ''}</td>`);
+      return `<tr><th>${esc(method)} − ${esc(reference)}</th>${cells.join('')}</tr>`;
+    });
+    out.push(`<h3>${esc(prm)}</h3><table><tr><th>difference (points)</th>${ns.map((n) => `<th>n=${n}</th>`).join('')}</tr>${body.join('')}</table>`);
+  }
+  return out.join('\n');
+}
+
 /** Saved trees: the JSON always; the viewer page where it was written, else the command that writes it. */
 function treeList(trees: readonly TreeLink[]): string {
   const paged = trees.filter((t) => t.viewer).length;
@@ -124,6 +145,13 @@ ${
     ? `<h2>Compute-optimal frontier per token budget</h2>
 <p>Per (bin, token cap) each method runs at its largest N whose mean generated tokens per problem fit the cap; the method is chosen on one half of the problems and reported on the other (2-fold, swapped, averaged). Mean costs are taken over all problems: they are the budget one sets, not an outcome.</p>
 ${tokenFrontierTables(r.tokenFrontier)}`
+    : ''
+}
+${
+  r.paired?.length
+    ? `<h2>Paired differences against majority vote</h2>
+<p>Accuracy of the PRM's pick minus majority vote's at the same n on the same pool, in points, with a paired 95 % percentile bootstrap interval over problems (seeds nested): one draw of problems applies to both, so this interval is of the difference, unlike the two per-method intervals above. An interval that excludes 0 is a difference the data show.</p>
+${pairedTables(r.paired)}`
     : ''
 }
 <h2>Saved trees</h2>
