@@ -1,7 +1,7 @@
 import { bestOfK } from './bestofk.ts';
 import { quantileBins } from './bins.ts';
 import { pairedBootstrap, pairedDifferences, type Interval } from './bootstrap.ts';
-import type { SweepConfig } from './config.ts';
+import { prmLabel, type SweepConfig } from './config.ts';
 import { computeOptimal, type Outcome } from './frontier.ts';
 import { pairedAgainst, type PairedRow } from './paired.ts';
 import { tokenGrid, withinCap, type CostedPoint } from './tokenfrontier.ts';
@@ -198,7 +198,9 @@ function columns(cells: Map<string, Cell>): Map<string, CostedPoint[]> {
 function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string[]>): FrontierRow[] {
   const byN = new Map<number, Map<string, CostedPoint>>();
   for (const [method, pts] of columns(cells)) for (const p of pts) byN.set(p.n, (byN.get(p.n) ?? new Map()).set(method, p));
-  const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values : []);
+  // a PRM run only at some budgets (`prms[i].budgets`) has a frontier only there: elsewhere only pool estimators would compete
+  const only = c.prms.find((p) => prmLabel(p) === prm)?.budgets;
+  const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values.filter((n) => !only || only.includes(n)) : []);
   return frontierAt(c, binOf, new Map([...byN].filter(([n]) => budgets.has(n)))).map(({ budget, methods, ...r }) => ({
     prm,
     n: budget,
