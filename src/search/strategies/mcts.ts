@@ -102,7 +102,10 @@ class Mcts implements Strategy {
       }
       idle += this.c.parallel;
       const paths: SearchNode[][] = [];
-      for (let i = 0; i < this.c.parallel && this.sims < this.c.simulations; i++, this.sims++) paths.push(this.select(ctx.tree.root, true));
+      const wave = Math.min(this.c.parallel, this.c.simulations - this.sims);
+      this.sims += wave;
+      // virtual loss only steers the selections after it in the same wave (none after the last)
+      for (let i = 0; i < wave; i++) paths.push(this.select(ctx.tree.root, i < wave - 1));
       this.clearVirtualLoss(paths);
       // leaves that cannot grow are evaluated at once; the rest are expanded in one wave
       this.pending = [];
@@ -216,7 +219,7 @@ class Mcts implements Strategy {
       const kids = n.children;
       let count = 0,
         maxP = -Infinity,
-        fromLogprob = this.c.prior === 'logprob';
+        fromLogprob = this.c.prior === 'logprob' && this.c.formula === 'puct'; // UCT has no prior
       for (const k of kids) {
         if (k.failed !== null || k.score === null) continue;
         count++;
