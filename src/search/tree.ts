@@ -33,79 +33,31 @@ export interface TreeNode {
   readonly children: readonly string[];
 }
 
-const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
-
-/** The fields few nodes have (a terminal's answer, a rollout mark, a failure), kept off the record. */
-class Rare {
-  answer: string | null = null;
-  rollout = false;
-  failed: string | null = null;
-}
-
-/**
- * Internal mutable record; the store hands out frozen snapshots only. Every field costs 8 bytes a
- * node (Node runs V8 without pointer compression) and a big tree is copied through the young
- * generation, so the record keeps only what most nodes use: rare fields live in `rare`, and the
- * path tag is made on first read, for a whole sibling group at once (most nodes of a big search are
- * never named; a depth-long string per node was a third of its retained bytes).
- */
-export class NodeRec {
-  /** @internal The path tag once made (see `id`). */
-  tag: string | null;
-  score: number | null = null;
-  value: number | null = null;
-  visits = 0;
-  w = 0;
-  count = 1;
-  requested = 0;
+/** Internal mutable record; the store hands out frozen snapshots only. */
+export interface NodeRec {
+  id: string;
+  parent: NodeRec | null;
+  depth: number;
+  text: string;
+  tokens: number;
+  prior: number | null;
+  score: number | null;
+  value: number | null;
+  visits: number;
+  w: number;
+  terminal: boolean;
+  answer: string | null;
+  order: number;
+  count: number;
+  requested: number;
+  rollout: boolean;
+  failed: string | null;
   /** Read-only outside the store (a leaf shares one frozen empty array until its first child). */
-  children: NodeRec[] = NO_CHILDREN;
-  private rare: Rare | null = null;
-  constructor(
-    readonly parent: NodeRec | null,
-    readonly depth: number,
-    readonly text: string,
-    readonly tokens: number,
-    readonly prior: number | null,
-    readonly terminal: boolean,
-    answer: string | null,
-    readonly order: number,
-    rollout: boolean,
-  ) {
-    this.tag = parent ? null : '0';
-    if (answer !== null || rollout) {
-      const r = (this.rare = new Rare());
-      r.answer = answer;
-      r.rollout = rollout;
-    }
-  }
-
-  get id(): string {
-    if (this.tag === null) nameChildren(this.parent!);
-    return this.tag!;
-  }
-  get answer(): string | null {
-    return this.rare === null ? null : this.rare.answer;
-  }
-  get rollout(): boolean {
-    return this.rare !== null && this.rare.rollout;
-  }
-  get failed(): string | null {
-    return this.rare === null ? null : this.rare.failed;
-  }
-  set failed(why: string | null) {
-    if (why !== null || this.rare !== null) (this.rare ??= new Rare()).failed = why;
-  }
-}
-
-/** Tags every unnamed child of `p` (`p.id` + '.' + index) in one pass over its children. */
-function nameChildren(p: NodeRec): void {
-  const prefix = p.id + '.';
-  const kids = p.children;
-  for (let i = 0; i < kids.length; i++) if (kids[i]!.tag === null) kids[i]!.tag = prefix + i;
+  children: NodeRec[];
 }
 
 const WIDE = 16;
+const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
 
 /** The mutable tree the engine and strategies work on during one search. */
 export class TreeStore {
@@ -113,6 +65,9 @@ export class TreeStore {
   readonly root: NodeRec;
   /** text → child for wide nodes, to merge duplicate proposals (a scan is cheaper below WIDE children). */
   private readonly byText = new Map<NodeRec, Map<string, NodeRec>>();
+  /** `parent.id + '.'` for the parent children were last added to (siblings come in a row): one string per child id, not two. */
+  private prefixOf: NodeRec | null = null;
+  private prefix = '';
 
   constructor(readonly problem: Problem) {
     this.root = this.add(null, { text: '', tokens: 0, terminal: false });
@@ -146,7 +101,30 @@ export class TreeStore {
 
   /** `add` without the options object: the engine calls it once per node. */
   addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
-    const n = new NodeRec(parent, parent ? parent.depth + 1 : 0, text, tokens, prior, terminal, answer, this.nodes.length, rollout);
+    if (parent && parent !== this.prefixOf) ((this.prefixOf = parent), (this.prefix = parent.id + '.'));
+    // An object literal, not a class: V8 pretenures a literal's allocation site once its objects
+    // survive (a search's nodes do), so they skip the young generation; class instances (tried, with
+    // lazy ids and rare fields in a side object) were copied through it: 1.8x the bytes promoted.
+    const n: NodeRec = {
+      id: parent ? this.prefix + parent.children.length : '0',
+      parent,
+      depth: parent ? parent.depth + 1 : 0,
+      text,
+      tokens,
+      prior,
+      score: null,
+      value: null,
+      visits: 0,
+      w: 0,
+      terminal,
+      answer,
+      order: this.nodes.length,
+      count: 1,
+      requested: 0,
+      rollout,
+      failed: null,
+      children: NO_CHILDREN,
+    };
     if (parent) {
       const kids = parent.children;
       if (kids === NO_CHILDREN) parent.children = [n];
