@@ -1,6 +1,7 @@
 import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
-import { CallTimeoutError, InvalidOptionError } from '../core/errors.ts';
+import { CallTimeoutError } from '../core/errors.ts';
+import { opt, readOptions } from '../core/options.ts';
 import { stopWatching, watchAbort } from './abort.ts';
 import { Deadlines, type Entry } from './deadlines.ts';
 import { nextTurn } from './turn.ts';
@@ -11,6 +12,11 @@ export interface SchedulerOptions {
   /** Largest PRM batch; bigger queues are split. */
   readonly maxPrmBatch?: number;
 }
+
+const schedulerOptions = {
+  concurrency: opt.int({ min: 1, default: 64, help: 'policy calls in flight at once, across every search using the scheduler' }),
+  maxPrmBatch: opt.int({ min: 1, default: 1024, help: 'largest PRM batch; bigger queues are split' }),
+};
 
 /** How long one call may take, and whose it is. */
 export interface CallLimits {
@@ -70,10 +76,9 @@ export class Scheduler {
   readonly stats = { prmBatches: 0, prmSteps: 0, largestPrmBatch: 0, policyCalls: 0, peakInFlight: 0, timeouts: 0 };
 
   constructor(opts: SchedulerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 64;
-    this.maxPrmBatch = opts.maxPrmBatch ?? 1024;
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new InvalidOptionError('scheduler.concurrency', 'expected an integer ≥ 1');
-    if (!Number.isInteger(this.maxPrmBatch) || this.maxPrmBatch < 1) throw new InvalidOptionError('scheduler.maxPrmBatch', 'expected an integer ≥ 1');
+    const o = readOptions('scheduler', opts, schedulerOptions);
+    this.concurrency = o.concurrency;
+    this.maxPrmBatch = o.maxPrmBatch;
   }
 
   /** The engine brackets each search with enter/leave, so a lone search need not wait for company. */
