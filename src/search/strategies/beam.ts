@@ -1,16 +1,7 @@
 import { InvalidOptionError } from '../../core/errors.ts';
 import { opt } from '../../core/options.ts';
-import {
-  byValue,
-  defineStrategy,
-  specOf,
-  type Expansion,
-  type ExpansionResult,
-  type SearchNode,
-  type Strategy,
-  type StrategyContext,
-  type StrategySpec,
-} from '../strategy.ts';
+import { byValue, defineStrategy, specOf } from '../strategy.ts';
+import type { Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**

@@ -1,17 +1,6 @@
 import { opt, type Parsed } from '../../core/options.ts';
-import {
-  byValue,
-  defineStrategy,
-  specOf,
-  usable,
-  type EndReason,
-  type Expansion,
-  type ExpansionResult,
-  type SearchNode,
-  type Strategy,
-  type StrategyContext,
-  type StrategySpec,
-} from '../strategy.ts';
+import { byValue, defineStrategy, specOf, usable } from '../strategy.ts';
+import type { EndReason, Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
