@@ -13,7 +13,7 @@ import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerTurn } from '../turn.ts';
 import { buildResult, endReason } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
-import { Gather } from './gather.ts';
+import { Failure, Gather } from './gather.ts';
 import { keyFor, ProposeCall, ScoreCall, type ProposeScope, type ScoreScope } from './requests.ts';
 
 /** A planned wave, over the engine's own (mutable) node records. */
@@ -164,7 +164,7 @@ export class Search {
   }
 
   private send(wave: Wave): Sent {
-    const sent: Sent = new Gather();
+    const sent: Sent = new Gather(wave.length, true);
     const { scheduler, policy, timeouts } = this.c;
     const limits = { timeoutMs: timeouts.policyMs, signal: this.ctl.signal };
     for (let i = 0; i < wave.length; i++) {
@@ -181,8 +181,8 @@ export class Search {
 
   /** The results of an interrupted wave are dropped whole, so the tree stays consistent. */
   private undo(sent: Sent): void {
-    for (const c of sent.calls) c.node.requested = c.requested;
-    this.meter.used.policyCalls -= sent.calls.length;
+    for (let j = 0; j < sent.size; j++) sent.calls[j]!.node.requested = sent.calls[j]!.requested;
+    this.meter.used.policyCalls -= sent.size;
   }
 
   private fail(n: NodeRec, err: Error): void {
@@ -195,10 +195,11 @@ export class Search {
   /** Applies proposals in plan order, whatever order they arrived in: node ids and order stay deterministic. */
   private apply(wave: Wave, sent: Sent): NodeRec[] {
     const fresh: NodeRec[] = [];
-    for (let j = 0; j < sent.calls.length; j++) {
+    for (let j = 0; j < sent.size; j++) {
       const { at, node } = sent.calls[j]!;
-      const value = sent.values[j];
-      if (!sent.ok[j]) {
+      let value = sent.values[j];
+      if (value instanceof Failure) {
+        value = value.error;
         // a policy that already says which node failed is not wrapped twice
         this.fail(node, value instanceof PolicyError && value.nodeId === node.id ? value : new PolicyError(node.id, value));
         continue;
@@ -227,17 +228,18 @@ export class Search {
     this.meter.used.prmCalls += toScore.length;
     const { prm, scheduler, timeouts } = this.c;
     const reqs = toScore.map((n) => new ScoreCall(this.scope, n));
-    const batch = new Gather();
+    const batch = new Gather(1, false);
     this.scoring = batch;
     scheduler.scoreTo(prm, reqs, { timeoutMs: timeouts.prmMs, signal: this.ctl.signal }, batch, batch.expect());
     const got = this.until(batch);
     if (!(got === true || (got !== false && (await got))) || this.stop) return;
     let scores: unknown[] | null = null;
-    if (batch.ok[0]) scores = batch.values[0] as unknown[];
+    const out = batch.values[0];
+    if (!(out instanceof Failure)) scores = out as unknown[];
     else {
       const err = new PRMError(
         toScore.map((n) => n.id),
-        batch.values[0],
+        out.error,
       );
       for (const n of toScore) this.fail(n, err);
     }
@@ -267,7 +269,7 @@ export class Search {
     const expand = this.em.listenerCount('expand') > 0;
     if (trimmed && !expand) return;
     const isNew = expand ? new Set(fresh) : null;
-    const called = expand ? new Set(sent.calls.map((c) => c.at)) : null;
+    const called = expand ? new Set(sent.calls.slice(0, sent.size).map((c) => c.at)) : null;
     const results: ExpansionResult[] = wave.map((e, i) => {
       const children = e.node.children.filter(usable);
       if (isNew)
