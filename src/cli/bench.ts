@@ -18,7 +18,8 @@ export const BENCH_HELP = `steptree bench --dataset gsm8k|math|math500|arith --d
   [--limit n] [--levels 1,2] [--subjects "Algebra,Number Theory"] [--ids a,b] [--shard i/n]
   [--seeds 1,2,3] [--concurrency c] [--max-in-flight k] [--save-trees] [--retry-errors] [--cache DIR | --no-cache]
   [--grade-timeout-ms t] --out runs/NAME [--config run.json] [--print-config] [--json] [--no-progress]
-Re-running the same command resumes (finished (problem, seed) pairs are skipped).`;
+Re-running the same command resumes (finished (problem, seed) pairs are skipped). Ctrl-C stops cleanly and prints
+the command to resume (exit 130); a second Ctrl-C stops at once.`;
 
 const FLAGS = {
   config: { type: 'string' },
