@@ -11,7 +11,7 @@
  * See benchmarks/README.md (PRM trained on real data) for the flags of a longer run and the figures.
  */
 import { shuffle } from '../src/core/shuffle.ts';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
@@ -29,6 +29,7 @@ import {
 } from '../src/training/eval.ts';
 import { createNet, loadNet, PRMNet, saveNet, selectBackend, trainPRM, type ArchConfig, type TrainExample } from '../src/reward/tfjs/index.ts';
 import { countParams } from '../src/reward/tfjs/arch.ts';
+import { dropExcluded, readExcludedProblems } from '../src/experiments/exclude.ts';
 
 // ---------- flags ----------
 const argv = process.argv.slice(2);
@@ -49,7 +50,7 @@ const num = (name: string, def: number): number => {
 if (argv.includes('--help')) {
   console.log(`npx tsx benchmarks/prm-real.ts [--data DIR] [--out DIR] [--epochs N] [--max-examples N] [--arch JSON] [--seed N]
   [--train-minutes M] [--batch-size N] [--lr X] [--max-steps N] [--train-step-tokens N] [--cal-frac F] [--cal-max N]
-  [--critic-share F] [--correct-share F] [--loss bce|rank] [--keep-overlap] [--exclude-problems FILE.jsonl]... [--test-max N] [--eval-only MODEL_DIR] [--json]`);
+  [--critic-share F] [--correct-share F] [--loss bce|rank] [--keep-overlap] [--exclude-problems FILE.jsonl]... [--list-rows FILE.jsonl] [--test-max N] [--eval-only MODEL_DIR] [--json]`);
   process.exit(0);
 }
 const dataDir = path.resolve(flag('data') ?? path.join(import.meta.dirname, '..', '..', 'shared', 'data'));
@@ -144,39 +145,21 @@ for (const e of prmbench.examples) union(`p:${norm(e.problem)}`, `i:${prmbenchIt
 const groupOf = (e: Example) => find(`p:${norm(e.problem)}`);
 
 // Excluded problems match loosely (whitespace runs and case ignored): a downstream test set's text may be re-wrapped.
-const loose = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
-const excluded = new Set(
-  excludeFiles.flatMap((f) =>
-    readFileSync(f, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l, i) => {
-        const r = JSON.parse(l) as { question?: unknown; problem?: unknown };
-        const q = r.question ?? r.problem;
-        if (typeof q !== 'string') throw new Error(`${f}:${i + 1}: expected a \`question\` or \`problem\` string`);
-        return loose(q);
-      }),
-  ),
-);
+const excluded = readExcludedProblems(excludeFiles);
+const pbEx = dropExcluded(prmbench.examples, excluded);
+const crEx = dropExcluded(critic.examples, excluded);
+const excludedRows = { prmbench: pbEx.dropped, critic: crEx.dropped, problems: new Set([...pbEx.hit, ...crEx.hit]).size };
 const overlap = { prmbench: 0, critic: 0 };
-const excludedRows = { prmbench: 0, critic: 0, problems: 0 };
-const excludedHit = new Set<string>();
-const keep = (e: Example, which: 'prmbench' | 'critic') => {
-  if (excluded.has(loose(e.problem))) {
-    excludedRows[which]++;
-    excludedHit.add(loose(e.problem));
-    return false;
-  }
+const notInTest = (e: Example, which: 'prmbench' | 'critic') => {
   if (keepOverlap || !testProblems.has(norm(e.problem))) return true;
   overlap[which]++;
   return false;
 };
-const pbPool = prmbench.examples.filter((e) => keep(e, 'prmbench'));
-const crPool = critic.examples.filter((e) => keep(e, 'critic'));
-excludedRows.problems = excludedHit.size;
+const pbPool = pbEx.kept.filter((e) => notInTest(e, 'prmbench'));
+const crPool = crEx.kept.filter((e) => notInTest(e, 'critic'));
 if (excluded.size)
   log(
-    `--exclude-problems: ${excluded.size} problems; dropped ${excludedRows.prmbench} PRMBench and ${excludedRows.critic} critic rows on ${excludedHit.size} of them`,
+    `--exclude-problems: ${excluded.size} problems; dropped ${excludedRows.prmbench} PRMBench and ${excludedRows.critic} critic rows on ${excludedRows.problems} of them`,
   );
 
 // Calibration: a random share of the PRMBench groups (all their rows), capped at calMax samples for scoring time.
@@ -238,6 +221,15 @@ const nErr = Math.min(pbErr.length, Math.round(nPb * (1 - correctShare))),
 const picked: Example[] = [...pbErr.slice(0, nErr), ...Array.from({ length: nCor }, (_, i) => pbCor[i % pbCor.length]!), ...crShuf.slice(0, nCritic)];
 const train = picked.map(toTrain).filter((x): x is TrainExample => x !== null);
 const trainCounts = labelCounts(train.map((e, i) => ({ id: String(i), ...e, steps: [...e.steps], labels: [...e.labels] })));
+
+// An audit of the split: every training and calibration row's problem, then stop before any training.
+const listRows = flag('list-rows');
+if (listRows) {
+  const lines = [...train.map((e) => ({ set: 'train', problem: e.problem })), ...calibration.map((e) => ({ set: 'calibration', problem: e.problem }))];
+  writeFileSync(path.resolve(listRows), lines.map((l) => JSON.stringify(l) + '\n').join(''));
+  log(`--list-rows: ${train.length} training and ${calibration.length} calibration rows written to ${listRows}; nothing trained`);
+  process.exit(0);
+}
 
 // ---------- backend, model ----------
 const backend = await selectBackend('auto');

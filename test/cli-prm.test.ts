@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -134,7 +134,7 @@ test('prm label --branch writes siblings; train --places/--numbers/--bind-digits
   assert.is(r.status, 0, r.stderr);
   const cfg = (m: string) => JSON.parse(readFileSync(join(m, 'config.json'), 'utf8'));
   const a = cfg(first).architecture;
-  assert.equal([a.places, a.numbers, a.bindDigits, a.head, a.check], [2, 2, true, 8, 8]);
+  assert.equal(a.features, { digitSlots: { places: 2, numbers: 2, bind: true }, bagHead: { hidden: 8 }, localCheck: { hidden: 8 } });
   const second = join(dir, 'digits-more');
   r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', second, '--epochs', '1', '--seed', '1', '--init', first);
   assert.is(r.status, 0, r.stderr);
@@ -158,6 +158,33 @@ test('prm errors name the flag or the file', () => {
   const data = join(fixtures, 'processbench.jsonl');
   r = run('prm', 'eval', '--model', join(dir, 'model'), '--data', data, '--calibration', data);
   assert.match(r.stderr, /--calibration.*must not be the test file/);
+});
+
+test('prm number and choice flags: errors name the flag, before any data is read or written', () => {
+  const data = join(dir, 'empty.jsonl');
+  const out = join(dir, 'never');
+  writeFileSync(data, '');
+  const cases: [string[], RegExp][] = [
+    [['label', '--problems', '-2', '--out', join(dir, 'x.jsonl')], /`--problems`: expected a positive integer, got -2/],
+    [['label', '--error-rate', '3', '--out', join(dir, 'x.jsonl')], /`--error-rate`: expected a number in \[0, 1\], got 3/],
+    [['label', '--estimate', 'fuzzy', '--out', join(dir, 'x.jsonl')], /`--estimate`: expected one of hard, soft, got "fuzzy"/],
+    [['train', '--data', data, '--format', 'steptree', '--out', out, '--epochs', '0'], /`--epochs`: expected a positive integer, got 0/],
+    [['train', '--data', data, '--format', 'steptree', '--out', out, '--lr', '0'], /`--lr`: expected a number > 0, got 0/],
+    [['train', '--data', data, '--format', 'steptree', '--out', out, '--labels', 'soft-ish'], /`--labels`: expected one of hard, soft/],
+    [['train', '--data', data, '--format', 'steptree', '--out', out, '--neutral', '0.3'], /`--neutral`: expected 0, 0.5 or 1, got 0.3/],
+    [['train', '--data', data, '--format', 'nope', '--out', out], /`--format`: expected one of processbench/],
+    [
+      ['train-check', '--init', 'models/arith-prm', '--task', 'arith', '--out', out, '--tens-share', '2'],
+      /`--tens-share`: expected a number in \[0, 1\], got 2/,
+    ],
+    [['eval', '--prm', 'verifier', '--data', data, '--format', 'processbench', '--threshold', '7'], /`--threshold`: expected a number in \[0, 1\], got 7/],
+  ];
+  for (const [args, want] of cases) {
+    const r = run('prm', ...args);
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want, args.join(' '));
+  }
+  assert.not.ok(existsSync(out), 'no output folder was made');
 });
 
 test.run();

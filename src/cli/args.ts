@@ -39,9 +39,15 @@ export function parseFlags<S extends FlagSpec>(
 }
 
 /** A numeric flag through the option kit: `--seed`, `--length`; errors name the flag. */
-export function number(flag: string, v: unknown, integer = false, range: { min?: number; max?: number } = {}): number | undefined {
+export function number(flag: string, v: unknown, integer = false, range: { min?: number; above?: number; max?: number } = {}): number | undefined {
   if (v === undefined) return undefined;
   return fromFlag(`--${flag}`, v as string, integer ? opt.int(range) : opt.number(range)) as number;
+}
+
+/** A flag with a fixed set of values, `fallback` when absent; errors name the flag and the choices. */
+export function choice<const C extends string>(flag: string, v: unknown, choices: readonly C[], fallback: C): C {
+  if (v === undefined) return fallback;
+  return fromFlag(`--${flag}`, v as string, opt.choice(choices)) as C;
 }
 
 /** Every strategy flag in the registry: flag → its option path and field, per strategy. */

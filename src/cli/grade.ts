@@ -55,10 +55,8 @@ export async function gradeCommand(argv: string[]): Promise<number> {
       throw new InvalidOptionError('--pred-file', `cannot read ${values['pred-file']}: ${(e as Error).message}`);
     }
   }
-  const timeoutMs = number('timeout-ms', values['timeout-ms'], true);
-  if (timeoutMs !== undefined && timeoutMs < 1) throw new InvalidOptionError('--timeout-ms', `expected an integer ≥ 1, got ${timeoutMs}`);
-  const tolerance = number('tolerance', values.tolerance);
-  if (tolerance !== undefined && tolerance < 0) throw new InvalidOptionError('--tolerance', `expected a number ≥ 0, got ${tolerance}`);
+  const timeoutMs = number('timeout-ms', values['timeout-ms'], true, { min: 1 });
+  const tolerance = number('tolerance', values.tolerance, false, { min: 0 });
   try {
     const g = await gradeAnswer(grader, pred, values.ref, {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),

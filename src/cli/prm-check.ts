@@ -2,10 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidOptionError } from '../core/errors.ts';
-import { loadNet, saveNet, selectBackend } from '../reward/tfjs/index.ts';
+import { backendPrefs, loadNet, saveNet, selectBackend } from '../reward/tfjs/index.ts';
 import { trainCheck } from '../reward/tfjs/train-check.ts';
 import { arithLocalExamples } from '../training/arith-local.ts';
-import { inputFile, number, outputFolder, parseFlags } from './args.ts';
+import { choice, inputFile, number, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 
 export const TRAIN_CHECK_HELP = `steptree prm train-check --init DIR --task arith --out DIR [--examples n] [--tens-share f]
@@ -30,18 +30,18 @@ export async function trainCheckCommand(argv: string[]): Promise<number> {
   if (values.task !== 'arith') throw new InvalidOptionError('--task', `only arith has exact local examples, got ${JSON.stringify(values.task)}`);
   if (typeof values.out !== 'string') throw new InvalidOptionError('--out', 'is required');
   const out = outputFolder('out', values.out);
-  const seed = number('seed', values.seed, true) ?? 0;
-  const backend = await selectBackend((values.backend ?? 'wasm') as 'wasm');
-  const net = await loadNet(values.init);
-  const count = number('examples', values.examples, true) ?? 1_024_000;
-  const tensShare = number('tens-share', values['tens-share']) ?? 0.5;
-  const examples = arithLocalExamples({ count, seed, tensShare });
+  const seed = number('seed', values.seed, true, { min: 0 }) ?? 0;
+  const count = number('examples', values.examples, true, { min: 2 }) ?? 1_024_000;
+  const tensShare = number('tens-share', values['tens-share'], false, { min: 0, max: 1 }) ?? 0.5;
   const opts = {
-    epochs: number('epochs', values.epochs, true) ?? 1,
-    batchSize: number('batch-size', values['batch-size'], true) ?? 64,
-    lr: number('lr', values.lr) ?? 1e-3,
+    epochs: number('epochs', values.epochs, true, { min: 1 }) ?? 1,
+    batchSize: number('batch-size', values['batch-size'], true, { min: 1 }) ?? 64,
+    lr: number('lr', values.lr, false, { above: 0 }) ?? 1e-3,
     seed,
   };
+  const backend = await selectBackend(choice('backend', values.backend, backendPrefs, 'wasm'));
+  const net = await loadNet(values.init);
+  const examples = arithLocalExamples({ count, seed, tensShare });
   const bar = progressBar('train-check');
   const t0 = Date.now();
   const log = await trainCheck(net, examples, {

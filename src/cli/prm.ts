@@ -8,11 +8,12 @@ import { chooseThreshold, evaluateProcessBench, stepAuc, toScoredSamples } from 
 import { monteCarloLabels } from '../training/label.ts';
 import { scoreTrajectories } from '../training/score-examples.ts';
 import { backendPrefs, createNet, loadNet, saveNet, selectBackend, TfjsPRM, trainPRM, type BackendPref } from '../reward/tfjs/index.ts';
+import { archWithFeatures } from '../reward/tfjs/features/knobs.ts';
 import type { PRM } from '../reward/types.ts';
 import { loadPRM, prmKinds } from '../reward/registry.ts';
 import { stepFormats } from '../reward/formats.ts';
 import { arithProblem, ArithPolicy, gradeArith } from '../tasks/arith.ts';
-import { inputFile, number, outputFile, outputFolder, parseFlags } from './args.ts';
+import { choice, inputFile, number, outputFile, outputFolder, parseFlags } from './args.ts';
 import { progressBar } from './progress.ts';
 import { TRAIN_CHECK_HELP, trainCheckCommand } from './prm-check.ts';
 
@@ -58,14 +59,10 @@ const need = (v: unknown, flag: string): string => {
   if (typeof v !== 'string' || !v) throw new InvalidOptionError(`--${flag}`, 'is required');
   return v;
 };
-function backendOf(v: unknown): BackendPref {
-  const b = (v ?? 'auto') as BackendPref;
-  if (!backendPrefs.includes(b)) throw new InvalidOptionError('--backend', `expected one of ${backendPrefs.join(', ')}, got ${JSON.stringify(v)}`);
-  return b;
-}
+const backendOf = (v: unknown): BackendPref => choice('backend', v, backendPrefs, 'auto');
 function formatOf(v: unknown, flag = 'format'): DataFormat {
-  if (!dataFormats.includes(v as DataFormat)) throw new InvalidOptionError(`--${flag}`, `expected one of ${dataFormats.join(', ')}, got ${JSON.stringify(v)}`);
-  return v as DataFormat;
+  if (v === undefined) throw new InvalidOptionError(`--${flag}`, `is required (one of ${dataFormats.join(', ')})`);
+  return choice(flag, v, dataFormats, dataFormats[0]!);
 }
 function savedMeta(dir: string): Record<string, unknown> {
   const f = join(dir, 'config.json');
@@ -115,20 +112,19 @@ async function label(argv: string[]): Promise<number> {
   if ((values.task ?? 'arith') !== 'arith') throw new InvalidOptionError('--task', `only arith can be labelled offline, got ${JSON.stringify(values.task)}`);
   if ((values.policy ?? 'arith-sim') !== 'arith-sim') throw new InvalidOptionError('--policy', `expected arith-sim, got ${JSON.stringify(values.policy)}`);
   const out = outputFile('out', need(values.out, 'out'), true);
-  const n = number('problems', values.problems, true) ?? 200;
-  const seed = number('seed', values.seed, true) ?? 0;
-  const estimate = (values.estimate ?? 'hard') as 'hard' | 'soft';
-  if (estimate !== 'hard' && estimate !== 'soft') throw new InvalidOptionError('--estimate', `expected hard or soft, got ${JSON.stringify(values.estimate)}`);
-  const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate']) ?? 0.15, seed });
+  const n = number('problems', values.problems, true, { min: 1 }) ?? 200;
+  const seed = number('seed', values.seed, true, { min: 0 }) ?? 0;
+  const estimate = choice('estimate', values.estimate, ['hard', 'soft'], 'hard');
+  const policy = new ArithPolicy({ errorRate: number('error-rate', values['error-rate'], false, { min: 0, max: 1 }) ?? 0.15, seed });
   const bar = progressBar('label');
   const examples: Example[] = [];
   for (let i = 0; i < n; i++) {
     // problems are numbered from seed·1e6 so label sets for different seeds never share a problem
-    const problem = arithProblem(seed * 1_000_000 + i, { length: number('length', values.length, true) ?? 10 });
+    const problem = arithProblem(seed * 1_000_000 + i, { length: number('length', values.length, true, { min: 1 }) ?? 10 });
     const ex = await monteCarloLabels(problem, policy, {
-      rollouts: number('rollouts', values.rollouts, true) ?? 16,
-      samples: number('samples', values.samples, true) ?? 1,
-      branch: number('branch', values.branch, true) ?? 0,
+      rollouts: number('rollouts', values.rollouts, true, { min: 1 }) ?? 16,
+      samples: number('samples', values.samples, true, { min: 1 }) ?? 1,
+      branch: number('branch', values.branch, true, { min: 0 }) ?? 0,
       grade: gradeArith,
       seed: `${seed}/${i}`,
       estimate,
@@ -188,11 +184,23 @@ async function train(argv: string[]): Promise<number> {
   files.forEach((f) => inputFile('data', f));
   const format = formatOf(values.format);
   const out = outputFolder('out', need(values.out, 'out'));
-  const seed = number('seed', values.seed, true) ?? 0;
+  const seed = number('seed', values.seed, true, { min: 0 }) ?? 0;
   const neutral = number('neutral', values.neutral) as 0 | 0.5 | 1 | undefined;
+  if (neutral !== undefined && ![0, 0.5, 1].includes(neutral)) throw new InvalidOptionError('--neutral', `expected 0, 0.5 or 1, got ${neutral}`);
+  // every number is checked before any data is read
+  const numeric = {
+    labels: choice('labels', values.labels, ['hard', 'soft'], 'hard'),
+    loss: choice('loss', values.loss, ['bce', 'rank'], 'bce'),
+    valSplit: number('val-split', values['val-split'], false, { min: 0, max: 0.9 }) ?? 0.1,
+    patience: number('patience', values.patience, true, { min: 1 }),
+    epochs: number('epochs', values.epochs, true, { min: 1 }),
+    batchSize: number('batch-size', values['batch-size'], true, { min: 1 }),
+    lr: number('lr', values.lr, false, { above: 0 }),
+  };
+  const calibrationSplit = number('calibration-split', values['calibration-split'], false, { min: 0, max: 0.9 }) ?? 0.1;
   const backend = await selectBackend(backendOf(values.backend));
   const { examples, warnings } = await loadExamples(files, format, { neutral, prmbenchOriginals: Boolean(values['prmbench-originals']) });
-  const [trainSet, calib] = splitByProblem(examples, number('calibration-split', values['calibration-split']) ?? 0.1, String(seed));
+  const [trainSet, calib] = splitByProblem(examples, calibrationSplit, String(seed));
   const archFlags = (
     [
       ['dModel', 'd-model'],
@@ -210,7 +218,10 @@ async function train(argv: string[]): Promise<number> {
       ['bindDigits', 'bind-digits'],
     ] as const
   ).filter(([, f]) => values[f] !== undefined);
-  const arch = Object.fromEntries(archFlags.map(([k, f]) => [k, f === 'bind-digits' ? true : number(f, values[f], true)]));
+  // the features' flat knobs (--places … --check) take 0 for off; every other size is ≥ 1
+  const knob = new Set(['places', 'numbers', 'head', 'check']);
+  const flat = Object.fromEntries(archFlags.map(([k, f]) => [k, f === 'bind-digits' ? true : number(f, values[f], true, { min: knob.has(f) ? 0 : 1 })]));
+  const arch = archWithFeatures(flat);
   // --init continues training a saved model (its architecture and tokenizer come with it)
   const init = values.init as string | undefined;
   if (init && archFlags.length)
@@ -223,13 +234,7 @@ async function train(argv: string[]): Promise<number> {
   const log = await trainPRM(trainSet, {
     net,
     seed,
-    labels: (values.labels ?? 'hard') as 'hard' | 'soft',
-    loss: (values.loss ?? 'bce') as 'bce' | 'rank',
-    valSplit: number('val-split', values['val-split']) ?? 0.1,
-    patience: number('patience', values.patience, true),
-    epochs: number('epochs', values.epochs, true),
-    batchSize: number('batch-size', values['batch-size'], true),
-    lr: number('lr', values.lr),
+    ...numeric,
     onProgress: (p) => bar.update(p.batch, p.batches, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
   });
   bar.end();
@@ -320,7 +325,7 @@ async function evaluate(argv: string[]): Promise<number> {
   }
   const { examples: test } = await loadExamples(data, 'processbench');
   const scored = toScoredSamples(test, await scoreTrajectories(prm, test));
-  let threshold = number('threshold', values.threshold);
+  let threshold = number('threshold', values.threshold, false, { min: 0, max: 1 });
   let calibration;
   if (threshold === undefined && values.calibration) {
     const { examples } = await loadExamples(values.calibration as string, formatOf(values['calibration-format'] ?? 'processbench', 'calibration-format'));

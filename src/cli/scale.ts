@@ -7,14 +7,16 @@ import { writeOutputs } from '../experiments/outputs.ts';
 import { replayPools } from '../experiments/replayrun.ts';
 import { runDatasetSweep } from '../experiments/bench.ts';
 import { loadSource } from '../experiments/sources.ts';
+import { storedSweep, writeSnapshot, SNAPSHOT } from '../experiments/snapshot.ts';
 import { registryDeps, runSweep, type Row } from '../experiments/sweep.ts';
 import { parseFlags } from './args.ts';
 
 export const SCALE_HELP = `steptree scale --config experiments/NAME.json --out runs/NAME [--report-only]
   Runs the sweep a config describes (task, policy, PRMs, strategies, budgets, seeds), resuming from
   OUT/results.jsonl (finished searches are never redone), then writes OUT/summary.json, curves.csv,
-  accuracy-vs-n / accuracy-vs-tokens / frontier as .svg and .png, and report.html.
-  --report-only   rebuild the outputs from results.jsonl without running anything new`;
+  accuracy-vs-n / accuracy-vs-tokens / frontier as .svg and .png, report.html, and rows.jsonl.gz (every
+  analysed row: small enough to commit).
+  --report-only   rebuild the outputs from rows.jsonl.gz (else results.jsonl) without running anything`;
 
 export async function scale(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { config: { type: 'string' }, out: { type: 'string' }, 'report-only': { type: 'boolean' }, help: { type: 'boolean' } });
@@ -28,6 +30,7 @@ export async function scale(argv: string[]): Promise<number> {
   let items;
   let skipped: string[] = [];
   const notes: string[] = [];
+  let snapshot: string | undefined;
   if (c.task.kind === 'replay') {
     const r = await replayPools(c, out, { reportOnly: values['report-only'], log: (l) => process.stderr.write(l + '\n') });
     items = r.items;
@@ -37,11 +40,13 @@ export async function scale(argv: string[]): Promise<number> {
     const source = await loadSource(c.task);
     items = source.items;
     // dataset tasks go through the runner (one resumable bench run per cell); arith through the engine
-    const done =
-      c.task.kind === 'dataset'
+    // dataset tasks go through the runner (one resumable bench run per cell); arith through the engine
+    const done = values['report-only']
+      ? storedSweep(c, items, out)
+      : c.task.kind === 'dataset'
         ? await runDatasetSweep(c, c.task, source, out, (l) => process.stderr.write(l + '\n'))
         : await runSweep(c, source, out, registryDeps(c, source));
-    if (values['report-only'] && done.ran) throw new InvalidOptionError('--report-only', `${done.ran} jobs were not in results.jsonl`);
+    if (!values['report-only']) snapshot = writeSnapshot(out, done.rows);
     rows = done.rows;
     skipped = done.skipped;
     notes.push(
@@ -53,7 +58,8 @@ export async function scale(argv: string[]): Promise<number> {
       );
   }
   const a = analyze(c, items, rows);
-  const written = await writeOutputs(out, { name: c.name, config: c, rows, ...a, skipped, notes });
+  const written = await writeOutputs(out, { name: c.name, config: c, rows, ...a, skipped, notes, viewerPages: c.viewerPages });
+  if (snapshot || existsSync(join(out, SNAPSHOT))) written.push(SNAPSHOT);
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ name: c.name, config: values.config, rows: rows.length, outputs: written }, null, 1) + '\n');
   console.log(`scale: ${rows.length} rows → ${out}/{${written.join(',')}}`);
   if (!existsSync(join(out, 'report.html'))) return 1;

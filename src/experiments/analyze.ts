@@ -1,8 +1,9 @@
 import { bestOfK } from './bestofk.ts';
 import { quantileBins } from './bins.ts';
 import { pairedBootstrap, pairedDifferences, type Interval } from './bootstrap.ts';
-import type { SweepConfig } from './config.ts';
+import { prmLabel, type SweepConfig } from './config.ts';
 import { computeOptimal, type Outcome } from './frontier.ts';
+import { pairedAgainst, type PairedRow } from './paired.ts';
 import { tokenGrid, withinCap, type CostedPoint } from './tokenfrontier.ts';
 import { passAtK } from './passk.ts';
 import type { SweepItem } from './sources.ts';
@@ -61,8 +62,9 @@ export function analyze(
   c: SweepConfig,
   items: readonly SweepItem[],
   rows: readonly Row[],
-): { points: Point[]; frontier: FrontierRow[]; tokenFrontier: TokenFrontierRow[]; bins: Record<string, Record<string, string[]>> } {
+): { points: Point[]; frontier: FrontierRow[]; tokenFrontier: TokenFrontierRow[]; paired: PairedRow[]; bins: Record<string, Record<string, string[]>> } {
   const points: Point[] = [];
+  const paired: PairedRow[] = [];
   const frontier: FrontierRow[] = [];
   const tokenFrontier: TokenFrontierRow[] = [];
   const bins: Record<string, Record<string, string[]>> = {};
@@ -103,12 +105,26 @@ export function analyze(
         seeds: m[0]?.length ?? 0,
       });
     }
+    // the PRM's own picks against majority vote, the baseline that needs no PRM (same pool, same n)
+    const voteNs = [...cells.keys()].filter((k) => k.startsWith(`${POOL_METHODS.majority}\u0000`)).map((k) => Number(k.split('\u0000')[1]));
+    const valuesAt = (method: string, n: number) => cells.get(`${method}\u0000${n}`)?.values;
+    const bs = { resamples: c.bootstrap.resamples, seed: c.bootstrap.seed };
+    paired.push(
+      ...pairedAgainst(
+        prm,
+        POOL_METHODS.majority,
+        [POOL_METHODS.best, POOL_METHODS.weighted],
+        voteNs.sort((a, b) => a - b),
+        valuesAt,
+        bs,
+      ),
+    );
     const binOf = binning(c, items, pools);
     bins[prm] = Object.fromEntries(binOf);
     frontier.push(...frontierRows(c, prm, cells, binOf));
     tokenFrontier.push(...tokenFrontierRows(c, prm, cells, binOf));
   }
-  return { points, frontier, tokenFrontier, bins };
+  return { points, frontier, tokenFrontier, paired, bins };
 }
 
 /** Pool estimators at every n ≤ N (votes only at the configured budgets: they cost k per subset). */
@@ -182,7 +198,9 @@ function columns(cells: Map<string, Cell>): Map<string, CostedPoint[]> {
 function frontierRows(c: SweepConfig, prm: string, cells: Map<string, Cell>, binOf: Map<string, string[]>): FrontierRow[] {
   const byN = new Map<number, Map<string, CostedPoint>>();
   for (const [method, pts] of columns(cells)) for (const p of pts) byN.set(p.n, (byN.get(p.n) ?? new Map()).set(method, p));
-  const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values : []);
+  // a PRM run only at some budgets (`prms[i].budgets`) has a frontier only there: elsewhere only pool estimators would compete
+  const only = c.prms.find((p) => prmLabel(p) === prm)?.budgets;
+  const budgets = new Set(c.budgets.axis === 'n' ? c.budgets.values.filter((n) => !only || only.includes(n)) : []);
   return frontierAt(c, binOf, new Map([...byN].filter(([n]) => budgets.has(n)))).map(({ budget, methods, ...r }) => ({
     prm,
     n: budget,

@@ -81,6 +81,11 @@ export const ConfigSchema = z.strictObject({
   bootstrap: z.strictObject({ resamples: int(100).default(1000), seed: int(0).default(0) }).default({ resamples: 1000, seed: 0 }),
   /** Save the trees of the first `saveTrees` problems (first seed, largest budget) with links in the report. */
   saveTrees: int(0).default(0),
+  /**
+   * Write a viewer page (≈ 150 KB, d3 inlined) beside each saved tree and link it from the report. The
+   * shipped experiments set false: their outputs are committed, the pages are not, so a link would be dead.
+   */
+  viewerPages: z.boolean().default(true),
   /** Searches run at once (their PRM calls batch together). */
   concurrency: int(1).default(4),
 });

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
 import { figures } from './plots.ts';
 import { reportHtml } from './report.ts';
 import type { Row, RunRow } from './sweep.ts';
+import type { TreeLink } from './report.ts';
+import type { PairedRow } from './paired.ts';
 
 const csvCell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
 
@@ -54,9 +56,12 @@ export async function writeOutputs(
     points: Point[];
     frontier: FrontierRow[];
     tokenFrontier?: TokenFrontierRow[];
+    paired?: PairedRow[];
     bins: unknown;
     skipped: string[];
     notes: string[];
+    /** Write a viewer page beside each saved tree (default true). */
+    viewerPages?: boolean;
   },
 ): Promise<string[]> {
   const tokenFrontier = o.tokenFrontier ?? [];
@@ -65,11 +70,22 @@ export async function writeOutputs(
   const put = (name: string, data: string | Uint8Array) => (writeFileSync(join(outDir, name), data), written.push(name));
   for (const f of figs) (put(`${f.name}.svg`, f.svg), put(`${f.name}.png`, f.png));
   put('curves.csv', curvesCsv(o.points, o.frontier, tokenFrontier));
-  const trees = await treeLinks(outDir, o.rows);
+  const trees = await treeLinks(outDir, o.rows, o.viewerPages ?? true);
   put(
     'summary.json',
     JSON.stringify(
-      { name: o.name, config: o.config, points: o.points, frontier: o.frontier, tokenFrontier, bins: o.bins, trees, skipped: o.skipped, notes: o.notes },
+      {
+        name: o.name,
+        config: o.config,
+        points: o.points,
+        frontier: o.frontier,
+        tokenFrontier,
+        paired: o.paired ?? [],
+        bins: o.bins,
+        trees,
+        skipped: o.skipped,
+        notes: o.notes,
+      },
       null,
       1,
     ) + '\n',
@@ -82,6 +98,7 @@ export async function writeOutputs(
       points: o.points,
       frontier: o.frontier,
       tokenFrontier,
+      paired: o.paired ?? [],
       figures: figs,
       trees,
       skipped: o.skipped,
@@ -91,19 +108,20 @@ export async function writeOutputs(
   return written;
 }
 
-async function treeLinks(outDir: string, rows: readonly Row[]) {
+/** A link per saved tree; its viewer page is written (and linked) only when asked and its JSON is there. */
+async function treeLinks(outDir: string, rows: readonly Row[], pages: boolean): Promise<TreeLink[]> {
   const saved = rows.filter((r): r is RunRow & { tree: string } => r.kind === 'run' && typeof r.tree === 'string');
   const { writeTreeViewer } = await import('../viewer/index.ts');
-  const out: { tree: string; viewer: string; label: string }[] = [];
+  const out: TreeLink[] = [];
   for (const r of saved) {
     const viewer = r.tree.replace(/\.json$/, '.html');
-    const path = join(outDir, viewer);
     const json = join(outDir, r.tree);
-    // a tree JSON missing from a copied folder: the link stays, with the command that would write it
-    if (existsSync(json)) writeTreeViewer(readFileSync(json, 'utf8'), path, { where: json });
+    // a page left over from an earlier run is never linked: the report names only what this run wrote
+    const written = pages && existsSync(json);
+    if (written) writeTreeViewer(readFileSync(json, 'utf8'), join(outDir, viewer), { where: json });
     out.push({
       tree: r.tree,
-      viewer: relative(outDir, path),
+      ...(written && { viewer }),
       label: `${r.prm} · ${r.strategy} · N=${r.budget} · ${r.problem}${r.correct ? ' (correct)' : ' (wrong)'}`,
     });
   }

@@ -1,12 +1,21 @@
 import type { FrontierRow, Point, TokenFrontierRow } from './analyze.ts';
+import type { PairedRow } from './paired.ts';
 import type { Figure } from './plots.ts';
 
 /** Text for HTML: every model- or user-provided string goes through here. */
 export const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '–');
+// −0.0 (a float that is 0 up to rounding) prints as 0.0
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1).replace(/^-(0\.0+)$/, '$1') : '–');
 const iv = (a: { mean: number; lo: number; hi: number }) => `${pct(a.mean)} <small>[${pct(a.lo)}, ${pct(a.hi)}]</small>`;
 const signed = (a: { mean: number; lo: number; hi: number }) => `${a.mean >= 0 ? '+' : ''}${pct(a.mean)} <small>[${pct(a.lo)}, ${pct(a.hi)}]</small>`;
+
+/** A saved tree, relative to the report; `viewer` only when this run wrote the page. */
+export interface TreeLink {
+  readonly tree: string;
+  readonly viewer?: string;
+  readonly label: string;
+}
 
 export interface ReportInput {
   readonly name: string;
@@ -14,8 +23,9 @@ export interface ReportInput {
   readonly points: readonly Point[];
   readonly frontier: readonly FrontierRow[];
   readonly tokenFrontier?: readonly TokenFrontierRow[];
+  readonly paired?: readonly PairedRow[];
   readonly figures: readonly Figure[];
-  readonly trees: readonly { readonly tree: string; readonly viewer: string; readonly label: string }[];
+  readonly trees: readonly TreeLink[];
   readonly skipped: readonly string[];
   readonly notes: readonly string[];
 }
@@ -79,6 +89,36 @@ function tokenFrontierTables(rows: readonly TokenFrontierRow[]): string {
   return out.join('\n');
 }
 
+/** (method − reference) per n, one table per PRM: methods as rows, n as columns. */
+function pairedTables(rows: readonly PairedRow[]): string {
+  const out: string[] = [];
+  for (const prm of [...new Set(rows.map((r) => r.prm))]) {
+    const rs = rows.filter((r) => r.prm === prm);
+    const ns = [...new Set(rs.map((r) => r.n))].sort((a, b) => a - b);
+    const body = [...new Set(rs.map((r) => `${r.method}\u0000${r.reference}`))].map((k) => {
+      const [method, reference] = k.split('\u0000') as [string, string];
+      const cells = ns
+        .map((n) => rs.find((r) => r.method === method && r.reference === reference && r.n === n))
+        .map((r) => `<td>${r ? signed(r.diff) : ''}</td>`);
+      return `<tr><th>${esc(method)} − ${esc(reference)}</th>${cells.join('')}</tr>`;
+    });
+    out.push(`<h3>${esc(prm)}</h3><table><tr><th>difference (points)</th>${ns.map((n) => `<th>n=${n}</th>`).join('')}</tr>${body.join('')}</table>`);
+  }
+  return out.join('\n');
+}
+
+/** Saved trees: the JSON always; the viewer page where it was written, else the command that writes it. */
+function treeList(trees: readonly TreeLink[]): string {
+  const paged = trees.filter((t) => t.viewer).length;
+  const intro =
+    paged === trees.length
+      ? 'Each tree JSON has its viewer page beside it (one offline HTML file, d3-hierarchy inlined).'
+      : `The tree JSON is the saved result. ${paged ? 'Some' : 'No'} viewer pages were written with this report (<code>viewerPages</code> in the config); run the command shown, in this folder, to write one beside its tree (one offline HTML file, d3-hierarchy inlined).`;
+  const item = (t: TreeLink) =>
+    `<li>${esc(t.label)}: <a href="${esc(t.tree)}">tree JSON</a> · ${t.viewer ? `<a href="${esc(t.viewer)}">viewer</a>` : `viewer: <code>npx steptree view ${esc(t.tree)}</code>`}</li>`;
+  return `<p>${intro}</p>\n<ul>${trees.map(item).join('')}</ul>`;
+}
+
 /** One self-contained HTML file: inline SVG figures, tables, the config, links to saved trees. */
 export function reportHtml(r: ReportInput): string {
   const figs = r.figures
@@ -86,10 +126,7 @@ export function reportHtml(r: ReportInput): string {
       (f) => `<figure><figcaption>${esc(f.title)} (<a href="${esc(f.name)}.svg">svg</a>, <a href="${esc(f.name)}.png">png</a>)</figcaption>${f.svg}</figure>`,
     )
     .join('\n');
-  const trees = r.trees.length
-    ? `<p>The tree JSON is the saved result. Each viewer page (one offline HTML file with d3-hierarchy inlined) is generated locally, never committed: <code>steptree scale … --report-only</code> rewrites them all, or <code>npx steptree view TREE.json</code> writes one beside its tree.</p>
-<ul>${r.trees.map((t) => `<li>${esc(t.label)}: <a href="${esc(t.tree)}">tree JSON</a> · <a href="${esc(t.viewer)}">viewer</a> <small>(<code>npx steptree view ${esc(t.tree)}</code>)</small></li>`).join('')}</ul>`
-    : '<p>No trees saved (set <code>saveTrees</code> in the config).</p>';
+  const trees = r.trees.length ? treeList(r.trees) : '<p>No trees saved (set <code>saveTrees</code> in the config).</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.name)}: steptree scaling report</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}small{color:#555}pre{background:#f6f6f6;padding:1em;overflow:auto}figure{margin:1em 0}</style>
@@ -108,6 +145,13 @@ ${
     ? `<h2>Compute-optimal frontier per token budget</h2>
 <p>Per (bin, token cap) each method runs at its largest N whose mean generated tokens per problem fit the cap; the method is chosen on one half of the problems and reported on the other (2-fold, swapped, averaged). Mean costs are taken over all problems: they are the budget one sets, not an outcome.</p>
 ${tokenFrontierTables(r.tokenFrontier)}`
+    : ''
+}
+${
+  r.paired?.length
+    ? `<h2>Paired differences against majority vote</h2>
+<p>Accuracy of the PRM's pick minus majority vote's at the same n on the same pool, in points, with a paired 95 % percentile bootstrap interval over problems (seeds nested): one draw of problems applies to both, so this interval is of the difference, unlike the two per-method intervals above. An interval that excludes 0 is a difference the data show.</p>
+${pairedTables(r.paired)}`
     : ''
 }
 <h2>Saved trees</h2>

@@ -113,4 +113,14 @@ test('token budgets: each search is capped at the budget in generated tokens', a
   for (const r of rows) assert.ok(r.tokens <= (r.kind === 'run' ? r.budget : Infinity), `${r.key}: ${r.tokens} tokens`);
   assert.ok(rows.some((r) => r.kind === 'run' && r.stoppedBy === 'tokens'));
 });
+test('a PRM run at some budgets only has its frontier at those budgets (pool estimators alone never make one)', async () => {
+  const c = parseConfig({ ...JSON.parse(JSON.stringify(config)), prms: [{ spec: 'verifier', noise: 1, budgets: [4] }] });
+  const src = await loadSource(c.task);
+  const { rows } = await runSweep(c, src, mkdtempSync(join(tmpdir(), 'sweep-')), counting());
+  const { points, frontier } = analyze(c, src.items, rows);
+  // the pool still gives every n, but the per-N frontier sits only where the searches ran
+  assert.ok(points.some((p) => p.method === POOL_METHODS.best && p.n === 2));
+  assert.equal([...new Set(frontier.map((f) => f.n))], [4]);
+});
+
 test.run();
