@@ -166,7 +166,8 @@ export class Search {
   private send(wave: Wave): Sent {
     const sent: Sent = new Gather(wave.length, true);
     const { scheduler, policy, timeouts } = this.c;
-    const limits = { timeoutMs: timeouts.policyMs, signal: this.ctl.signal };
+    const timeoutMs = timeouts.policyMs;
+    const signal = this.ctl.signal;
     for (let i = 0; i < wave.length; i++) {
       const e = wave[i]!;
       const n = e.node;
@@ -174,7 +175,7 @@ export class Search {
       const call = new ProposeCall(this.proposeScope, n, e.total - n.requested, n.requested, i);
       n.requested = e.total;
       this.meter.used.policyCalls++;
-      scheduler.proposeTo(policy, call, { ...limits, onGiveUp: call }, sent, sent.add(call));
+      scheduler.proposeTo(policy, call, { timeoutMs, signal, onGiveUp: call }, sent, sent.add(call));
     }
     return sent;
   }
