@@ -8,16 +8,22 @@
  *    64 problems in flight, beam N = 8, M = 4 with `--prm none`: throughput ÷ ideal, where ideal packs 64
  *    problems in flight, each taking its critical path (its waves of policy calls × 50 ms); then the same
  *    with the server failing 5 % of calls (500, 429, reset, malformed JSON; retried by the policy).
- * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for part 2; default 256)
+ * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for the openai rows; default 1319)
+ *      npx tsx benchmarks/runner.ts --only-served [--fault-rate p] [--cpu-prof FILE] [--server-cpu-prof DIR]
+ *      npx tsx benchmarks/runner.ts --only-transport   (the openai policy's transports alone: CPU per request)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { policyKinds } from '../src/policy/registry.ts';
+import type { Transport } from '../src/policy/openai/index.ts';
+import { nodeTransport, sdkTransport } from '../src/policy/openai/transport.ts';
 import type { Policy } from '../src/policy/types.ts';
 import { loadPRM } from '../src/reward/registry.ts';
 import { runBench, type BenchConfigInput } from '../src/runner/index.ts';
@@ -47,6 +53,7 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     faultKinds: ['500', '429', 'reset', 'malformed'],
     faultSeed: 'bench',
     retryAfterS: 0,
+    record: false,
     keepAliveMs: 5000, // as Node's and uvicorn's default; undici drops a connection whose hint is under 2 s
     generate: (prompt, { index }) => {
       const user = prompt.slice(prompt.indexOf('<|im_start|>user\n') + 17, prompt.indexOf('<|im_end|>', prompt.indexOf('<|im_start|>user\n')));
@@ -58,6 +65,8 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     },
   });
   process.stdout.write(s.url + '\n');
+  // the client asks for this process's CPU time, to tell a CPU-bound server from a CPU-bound client
+  process.on('message', () => process.send?.(process.cpuUsage()));
   process.on('SIGTERM', () => void s.close().then(() => process.exit(0)));
 }
 
@@ -133,32 +142,68 @@ async function simulated(profiled: boolean) {
   };
 }
 
-async function startServer(faultRate: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], {
+interface Server {
+  url: string;
+  /** The server process's CPU seconds so far (user + system). */
+  cpuS: () => Promise<number>;
+  stop: () => void;
+}
+
+async function startServer(faultRate: number): Promise<Server> {
+  const prof = args.includes('--server-cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', args[args.indexOf('--server-cpu-prof') + 1]!] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(LATENCY_MS), String(faultRate)], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((res, rej) => {
-    child.stdout.once('data', (d) => res(String(d).trim()));
+    child.stdout!.once('data', (d) => res(String(d).trim()));
     child.once('exit', (c) => rej(new Error(`server exited with ${c}`)));
   });
-  return { url, stop: () => void child.kill('SIGTERM') };
+  const cpuS = () =>
+    new Promise<number>((res) => {
+      child.once('message', (u: NodeJS.CpuUsage) => res((u.user + u.system) / 1e6));
+      child.send('cpu');
+    });
+  return { url, cpuS, stop: () => void child.kill('SIGTERM') };
 }
 
 /** Throughput ÷ ideal for one run: ideal packs IN_FLIGHT problems, each taking (its waves × latency). */
-async function paced(name: string, config: BenchConfigInput, hooks: Parameters<typeof runBench>[1] = {}) {
+async function paced(
+  name: string,
+  config: BenchConfigInput,
+  hooks: Parameters<typeof runBench>[1] = {},
+  server?: Server,
+  counter?: ReturnType<typeof attemptCounter>,
+) {
+  const server0 = await server?.cpuS();
+  const profile = arg('--cpu-prof', 0) ? null : args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1]! : null;
+  const session = new Session();
+  if (profile) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  }
   let first = 0,
     last = 0,
     waves = 0,
     n = 0,
     busyMs = 0,
-    cpu0 = process.cpuUsage();
+    cpu0 = process.cpuUsage(),
+    elu0 = perf.eventLoopUtilization();
   const r = await runBench(config, {
     ...hooks,
-    onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage())),
+    onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage()), (elu0 = perf.eventLoopUtilization())),
     onResult: (x) => ((last = performance.now()), (waves += x.stats.waves), (busyMs += x.stats.wallMs), n++),
   });
   const cpu = process.cpuUsage(cpu0);
+  // how busy the client's main thread was (cpuS also counts GC and libuv threads)
+  const elu = perf.eventLoopUtilization(elu0).utilization;
+  if (profile) {
+    writeFileSync(profile, JSON.stringify((await session.post('Profiler.stop')).profile));
+    session.disconnect();
+  }
+  const serverCpuS = server ? (await server.cpuS()) - server0! : null;
   const wallS = (last - first) / 1000;
   const idealS = (waves * LATENCY_MS) / 1000 / IN_FLIGHT;
   const info = (r.policyInfo ?? {}) as Record<string, number>;
@@ -173,10 +218,16 @@ async function paced(name: string, config: BenchConfigInput, hooks: Parameters<t
     wallS,
     idealS,
     ratio: idealS / wallS,
+    // the same ideal with each wave as long as its most-attempted call (failed attempts are server round trips too)
+    // counted only where calls fail: without failures it is the ideal itself, and counting costs client CPU
+    idealWithRetriesS: counter ? (counter.attempts() * LATENCY_MS) / 1000 / IN_FLIGHT : idealS,
+    countedWaves: counter?.waves() ?? null,
     packing,
     stretch,
     problemsPerS: n / wallS,
     cpuS: (cpu.user + cpu.system) / 1e6,
+    serverCpuS,
+    elu,
     requests: info.requests ?? r.scheduler.policyCalls,
     retries: info.retries ?? 0,
     failedCalls: info.failedCalls ?? 0,
@@ -207,15 +258,42 @@ async function delayedInProcess(problems: number) {
   );
 }
 
+/**
+ * Counts attempts per call (a retry resends the same body) and keeps, per (problem, depth), the most any call took:
+ * Σ of those × latency is each problem's critical path when failed attempts are counted as the sequential calls
+ * they are (the server's 50 ms per attempt; our backoff is not in it).
+ */
+function attemptCounter() {
+  const perCall = new Map<string, number>();
+  const perWave = new Map<string, number>();
+  const wrap = (t: Transport): Transport => ({
+    post: (path, body, o) => {
+      const prompt = String(body.prompt);
+      const at = prompt.lastIndexOf('<|im_start|>assistant\n');
+      const wave = `${prompt.slice(0, at)}\u0000${prompt.slice(at).split('\n\n').length}`;
+      const call = `${prompt}\u0000${body.seed}\u0000${body.n}`;
+      const a = (perCall.get(call) ?? 0) + 1;
+      perCall.set(call, a);
+      perWave.set(wave, Math.max(perWave.get(wave) ?? 0, a));
+      return t.post(path, body, o);
+    },
+  });
+  return { wrap, waves: () => perWave.size, attempts: () => [...perWave.values()].reduce((x, y) => x + y, 0) };
+}
+
+/** The benchmark's retry settings (printed with the table): the server fails in 50 ms, so a short backoff fits. */
+const RETRY = { retryBaseMs: 5, retryMaxMs: 50 };
+
 async function served(faultRate: number, problems: number) {
   const server = await startServer(faultRate);
+  const counter = attemptCounter();
   // no response cache: every call goes to the server
-  const config = (limit: number): BenchConfigInput => ({
+  const config = (limit: number, wrapTransport?: (t: Transport) => Transport): BenchConfigInput => ({
     dataset: 'gsm8k',
     data: GSM8K,
     limit,
     policy: 'openai',
-    policyOptions: { baseURL: server.url, model: 'fake', retryBaseMs: 5, retryMaxMs: 50, concurrency: 4096 },
+    policyOptions: { baseURL: server.url, model: 'fake', ...RETRY, concurrency: 4096, ...(wrapTransport && { wrapTransport }) },
     cache: false,
     prm: 'none',
     ...beam8,
@@ -223,14 +301,69 @@ async function served(faultRate: number, problems: number) {
   });
   try {
     await runBench(config(IN_FLIGHT)); // warm-up: the SDK's and the server's first calls are slow (JIT)
-    return await paced(`openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`, config(problems));
+    return await paced(
+      `openai policy, ${LATENCY_MS} ms server${faultRate ? `, ${faultRate * 100} % of calls fail` : ''}`,
+      config(problems, faultRate ? counter.wrap : undefined),
+      {},
+      server,
+      faultRate ? counter : undefined,
+    );
   } finally {
     server.stop();
   }
 }
 
+/** The transports alone: `requests` completions calls, `inFlight` at a time, against the 50 ms server; CPU per request on each side. */
+async function transports(requests = 3000, inFlight = 115) {
+  const server = await startServer(0);
+  const prompt = `<|im_start|>user\n${'Janet has 16 eggs. '.repeat(12)}<|im_end|>\n<|im_start|>assistant\n${'A step of the solution.\n\n'.repeat(3)}`;
+  const body = { model: 'fake', n: 2, stop: ['\n\n'], max_tokens: 1024, temperature: 0.7, top_p: 1, seed: 1, prompt, logprobs: 1 };
+  const rows = [];
+  try {
+    for (const kind of ['node', 'sdk', 'node', 'sdk'] as const) {
+      const t = kind === 'node' ? nodeTransport(server.url, undefined) : sdkTransport(server.url, undefined, 10_000);
+      const signal = new AbortController().signal;
+      setMaxListeners(inFlight + 16, signal);
+      const run = async (n: number) => {
+        let i = 0;
+        const worker = async () => {
+          while (i++ < n) await t.post('/completions', body, { signal, timeoutMs: 10_000 });
+        };
+        await Promise.all(Array.from({ length: inFlight }, worker));
+      };
+      await run(500); // warm-up
+      const [c0, s0, w0] = [process.cpuUsage(), await server.cpuS(), performance.now()];
+      await run(requests);
+      const c = process.cpuUsage(c0);
+      rows.push({
+        kind,
+        requests,
+        wallS: (performance.now() - w0) / 1000,
+        clientMs: (c.user + c.system) / 1000 / requests,
+        serverMs: (((await server.cpuS()) - s0) * 1000) / requests,
+      });
+    }
+  } finally {
+    server.stop();
+  }
+  return rows;
+}
+
 async function main() {
-  if (args.includes('--only-served')) return console.log(JSON.stringify(await served(arg('--fault-rate', 0), arg('--problems', 256))));
+  if (args.includes('--only-transport')) {
+    const rows = await transports();
+    if (json) return console.log(JSON.stringify(rows));
+    console.log('| transport, 115 in flight, 50 ms server | requests | wall s | client CPU ms/request | server CPU ms/request |\n|---|---:|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.kind} | ${r.requests} | ${r.wallS.toFixed(2)} | ${r.clientMs.toFixed(3)} | ${r.serverMs.toFixed(3)} |`);
+    return;
+  }
+  if (args.includes('--only-served')) {
+    const rates = args.includes('--fault-rate') ? [arg('--fault-rate', 0)] : [0, 0.05];
+    const rows: Paced[] = [];
+    for (const r of rates) rows.push(await served(r, arg('--problems', 1319)));
+    const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
+    return json ? console.log(JSON.stringify({ machine, http: rows })) : (console.log(`machine: ${machine}\n`), printPaced(rows));
+  }
   const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
   await runBench({
     dataset: 'gsm8k',
@@ -245,7 +378,7 @@ async function main() {
   const plain = await simulated(false);
   const prof = await simulated(true);
   const plain2 = await simulated(false);
-  const n = arg('--problems', 256);
+  const n = arg('--problems', 1319);
   const http = [await delayedInProcess(arg('--in-process-problems', 1319)), await served(0, n), await served(0.05, n)];
   if (json) return console.log(JSON.stringify({ machine, simulated: { plain, profiled: prof, plain2 }, http }));
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -265,13 +398,25 @@ async function main() {
   console.log(
     `\n| share of wall time (profiled run) | engine | policy (simulated) | PRM (oracle) | grading | runner + datasets | Node internals, GC, I/O | idle |\n|---|---:|---:|---:|---:|---:|---:|---:|\n| | ${pct(s.engine)} | ${pct(s.policy)} | ${pct(s.prm)} | ${pct(s.grading)} | ${pct(s.runner)} | ${pct(s.other)} | ${pct(s.idle)} |`,
   );
+  console.log('');
+  printPaced(http);
+}
+
+type Paced = Awaited<ReturnType<typeof paced>>;
+
+function printPaced(rows: Paced[]) {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const ms = (s: number | null, n: number) => (s === null ? '–' : ((1000 * s) / n).toFixed(3));
   console.log(
-    `\n| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | slots busy | problem wall ÷ critical path | problems/s | client CPU s | policy calls / requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | ideal with retried attempts s | ÷ that | slots busy | problem wall ÷ critical path | problems/s | client CPU ms/request | client main thread busy | server CPU ms/request | requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   );
-  for (const x of http)
+  for (const x of rows)
     console.log(
-      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${x.cpuS.toFixed(2)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
+      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${x.idealWithRetriesS?.toFixed(2) ?? '–'} | ${x.idealWithRetriesS ? (x.idealWithRetriesS / x.wallS).toFixed(3) : '–'} | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${ms(x.cpuS, x.requests)} | ${pct(x.elu)} | ${ms(x.serverCpuS, x.requests)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
     );
+  console.log(
+    `\nopenai policy retries in this benchmark: retryBaseMs ${RETRY.retryBaseMs}, retryMaxMs ${RETRY.retryMaxMs} (full jitter; defaults 250 / 8000); Retry-After 0 on 429.`,
+  );
 }
 
 if (args[0] === '--serve') await serve(Number(args[1]), Number(args[2]));

@@ -134,7 +134,7 @@ test('prm label --branch writes siblings; train --places/--numbers/--bind-digits
   assert.is(r.status, 0, r.stderr);
   const cfg = (m: string) => JSON.parse(readFileSync(join(m, 'config.json'), 'utf8'));
   const a = cfg(first).architecture;
-  assert.equal([a.places, a.numbers, a.bindDigits, a.head, a.check], [2, 2, true, 8, 8]);
+  assert.equal(a.features, { digitSlots: { places: 2, numbers: 2, bind: true }, bagHead: { hidden: 8 }, localCheck: { hidden: 8 } });
   const second = join(dir, 'digits-more');
   r = run('prm', 'train', '--data', data, '--format', 'steptree', '--out', second, '--epochs', '1', '--seed', '1', '--init', first);
   assert.is(r.status, 0, r.stderr);

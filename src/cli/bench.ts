@@ -170,6 +170,9 @@ export function benchConfig(argv: string[]): { config: BenchConfig; values: Reco
   return { config: resolveConfig(merged, nameOf), values };
 }
 
+/** A word as a POSIX shell reads it back (the resume line is copied into a shell). */
+const shellQuote = (w: string) => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
 /** The policy's own counters (requests, retries, failures), the numbers that say how the server behaved. */
 function policyLine(info: Readonly<Record<string, unknown>>): string {
   const keys = ['calls', 'requests', 'retries', 'failedCalls', 'throttled', 'timeouts', 'cacheHits', 'truncatedSteps', 'costUsd'];
@@ -197,8 +200,18 @@ export async function bench(argv: string[]): Promise<number> {
     correct = 0,
     errors = 0;
   const ac = new AbortController();
-  const onSig = () => ac.abort();
-  process.once('SIGINT', onSig);
+  const resume = `steptree bench ${argv.map(shellQuote).join(' ')}`;
+  // first Ctrl-C: no new searches; those in flight are dropped, written lines are fsynced. Second: exit now.
+  const onSig = () => {
+    bar?.stop();
+    if (ac.signal.aborted) {
+      console.error(`steptree bench: stopped at once; every fsynced line of results.jsonl is kept. Resume with: ${resume}`);
+      process.exit(130);
+    }
+    console.error('steptree bench: interrupted; finishing the results being written (Ctrl-C again to stop at once)');
+    ac.abort();
+  };
+  process.on('SIGINT', onSig);
   try {
     const out = await runBench(config, {
       signal: ac.signal,
@@ -227,7 +240,11 @@ export async function bench(argv: string[]): Promise<number> {
       );
       if (out.policyInfo) console.log(`  policy (this invocation): ${policyLine(out.policyInfo)}`);
     }
-    return ac.signal.aborted ? 130 : 0;
+    if (!ac.signal.aborted) return 0;
+    console.error(
+      `steptree bench: interrupted after ${out.ran} new record(s) (${out.summary.records} of ${out.start.total} in ${config.out}). Resume with: ${resume}`,
+    );
+    return 130;
   } finally {
     bar?.stop();
     process.off('SIGINT', onSig);

@@ -8,6 +8,7 @@ import { chooseThreshold, evaluateProcessBench, stepAuc, toScoredSamples } from 
 import { monteCarloLabels } from '../training/label.ts';
 import { scoreTrajectories } from '../training/score-examples.ts';
 import { backendPrefs, createNet, loadNet, saveNet, selectBackend, TfjsPRM, trainPRM, type BackendPref } from '../reward/tfjs/index.ts';
+import { archWithFeatures } from '../reward/tfjs/features/knobs.ts';
 import type { PRM } from '../reward/types.ts';
 import { loadPRM, prmKinds } from '../reward/registry.ts';
 import { stepFormats } from '../reward/formats.ts';
@@ -217,7 +218,10 @@ async function train(argv: string[]): Promise<number> {
       ['bindDigits', 'bind-digits'],
     ] as const
   ).filter(([, f]) => values[f] !== undefined);
-  const arch = Object.fromEntries(archFlags.map(([k, f]) => [k, f === 'bind-digits' ? true : number(f, values[f], true, { min: 1 })]));
+  // the features' flat knobs (--places … --check) take 0 for off; every other size is ≥ 1
+  const knob = new Set(['places', 'numbers', 'head', 'check']);
+  const flat = Object.fromEntries(archFlags.map(([k, f]) => [k, f === 'bind-digits' ? true : number(f, values[f], true, { min: knob.has(f) ? 0 : 1 })]));
+  const arch = archWithFeatures(flat);
   // --init continues training a saved model (its architecture and tokenizer come with it)
   const init = values.init as string | undefined;
   if (init && archFlags.length)

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors.ts';
-import { checkField, opt } from './options.ts';
+import { opt, readOptions, type Field } from './options.ts';
 
 /**
  * The one Budget type. Every field is optional; a search stops at the first limit reached and
@@ -26,15 +26,16 @@ export const budgetAxes: readonly BudgetAxis[] = ['policyCalls', 'tokens', 'prmC
 export type StopReason = 'complete' | 'maxDepth' | 'exhausted' | BudgetAxis | 'aborted';
 export const stopReasons: readonly StopReason[] = ['complete', 'maxDepth', 'exhausted', ...budgetAxes, 'aborted'];
 
-const axis = opt.number({ min: 0 });
+/** Every axis optional (absent: no limit). */
+const budgetOptions = Object.fromEntries(budgetAxes.map((k) => [k, opt.number({ min: 0, default: undefined, help: `budget on ${k}` })])) as Record<
+  BudgetAxis,
+  Field<number | undefined>
+>;
 
 export function validateBudget(b: unknown, option = 'budget'): Budget {
   if (b === undefined) return {};
-  if (typeof b !== 'object' || b === null) throw new InvalidOptionError(option, 'expected an object');
-  for (const [k, v] of Object.entries(b)) {
-    if (!budgetAxes.includes(k as BudgetAxis)) throw new InvalidOptionError(`${option}.${k}`, `unknown budget axis (known: ${budgetAxes.join(', ')})`);
-    if (v !== undefined) checkField(`${option}.${k}`, v, axis);
-  }
+  if (b === null) throw new InvalidOptionError(option, 'expected an object of budget axes, got null');
+  readOptions(option, b, budgetOptions); // throws naming the axis; the caller's object is kept as given
   return b as Budget;
 }
 

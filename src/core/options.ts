@@ -16,6 +16,7 @@ export interface Field<T> {
   readonly min?: number;
   readonly above?: number;
   readonly max?: number;
+  readonly infinite?: boolean;
   readonly choices?: readonly string[];
   /** The sub-fields of a group (such as `mcts.widening`). */
   readonly fields?: OptionSchema;
@@ -33,6 +34,8 @@ interface Range {
   /** Exclusive lower bound (a learning rate: > 0). */
   readonly above?: number;
   readonly max?: number;
+  /** Infinity is allowed too, meaning "no limit" (a timeout). */
+  readonly infinite?: boolean;
 }
 interface Common<T> {
   readonly help?: string;
@@ -43,6 +46,10 @@ const show = (v: unknown): string => (v === undefined ? 'nothing' : typeof v ===
 
 /** The wording every check shares, e.g. "a positive integer", "a number in [0, 1]". */
 export function describe(type: 'int' | 'number', r: Range = {}): string {
+  return r.infinite ? `${finite(type, r)} or Infinity (none)` : finite(type, r);
+}
+
+function finite(type: 'int' | 'number', r: Range): string {
   const what = type === 'int' ? 'integer' : 'number';
   const { min, max, above } = r;
   if (above !== undefined) return `${type === 'int' ? 'an' : 'a'} ${what} > ${above}${max !== undefined ? ` and ≤ ${max}` : ''}`;
@@ -60,12 +67,13 @@ export function describe(type: 'int' | 'number', r: Range = {}): string {
 /** Null when `v` is a number of the type within the range, else what is wrong with it. For callers with their own error type (file formats). */
 export function numberProblem(type: 'int' | 'number', v: unknown, r: Range = {}): string | null {
   const ok =
-    typeof v === 'number' &&
-    Number.isFinite(v) &&
-    (type === 'number' || Number.isInteger(v)) &&
-    !(r.min !== undefined && v < r.min) &&
-    !(r.above !== undefined && v <= r.above) &&
-    !(r.max !== undefined && v > r.max);
+    (r.infinite === true && v === Infinity) ||
+    (typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (type === 'number' || Number.isInteger(v)) &&
+      !(r.min !== undefined && v < r.min) &&
+      !(r.above !== undefined && v <= r.above) &&
+      !(r.max !== undefined && v > r.max));
   return ok ? null : `expected ${describe(type, r)}, got ${show(v)}`;
 }
 
@@ -81,6 +89,7 @@ function field<T>(
     min: c.min,
     above: c.above,
     max: c.max,
+    infinite: c.infinite,
     choices: c.choices,
     fields: c.fields,
     check,

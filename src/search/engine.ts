@@ -1,6 +1,7 @@
 import { getAggregation, getSelection, type AggregationSpec, type SelectionName } from '../core/aggregate.ts';
 import { BudgetMeter, validateBudget, type Budget } from '../core/budget.ts';
 import { InvalidOptionError } from '../core/errors.ts';
+import { opt, readOptions } from '../core/options.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Policy } from '../policy/types.ts';
 import type { PRM } from '../reward/types.ts';
@@ -44,19 +45,10 @@ export interface SearchOptions {
   readonly resume?: LoadedTree;
 }
 
-function validTimeouts(t: unknown): { policyMs: number; prmMs: number } {
-  if (t === undefined) return DEFAULT_TIMEOUTS;
-  if (typeof t !== 'object' || t === null) throw new InvalidOptionError('timeouts', 'expected an object such as { policyMs: 30000, prmMs: 10000 }');
-  const out: Record<string, number> = { ...DEFAULT_TIMEOUTS };
-  for (const [k, v] of Object.entries(t)) {
-    if (!(k in DEFAULT_TIMEOUTS)) throw new InvalidOptionError(`timeouts.${k}`, 'unknown timeout (known: policyMs, prmMs)');
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !(v > 0))
-      throw new InvalidOptionError(`timeouts.${k}`, `expected a number of ms > 0 (Infinity: none), got ${JSON.stringify(v)}`);
-    out[k] = v;
-  }
-  return out as { policyMs: number; prmMs: number };
-}
+const timeoutOptions = {
+  policyMs: opt.number({ above: 0, infinite: true, default: DEFAULT_TIMEOUTS.policyMs, help: 'ms one policy call may take' }),
+  prmMs: opt.number({ above: 0, infinite: true, default: DEFAULT_TIMEOUTS.prmMs, help: 'ms one PRM batch may take' }),
+};
 
 /** Validates options (throwing InvalidOptionError before any model call) and starts the search. */
 export function startSearch(o: SearchOptions): SearchRun {
@@ -67,7 +59,7 @@ export function startSearch(o: SearchOptions): SearchRun {
   if (!o.strategy || typeof o.strategy.create !== 'function')
     throw new InvalidOptionError('strategy', 'expected a strategy spec such as beam({ n: 8, beamWidth: 4 })');
   const budget = validateBudget(o.budget);
-  const timeouts = validTimeouts(o.timeouts);
+  const timeouts = readOptions('timeouts', o.timeouts, timeoutOptions);
   const aggregation = getAggregation(o.aggregation ?? 'last');
   const selection = o.selection ?? 'best';
   const select = getSelection(selection);

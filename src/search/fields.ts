@@ -1,5 +1,42 @@
 import type { NodeRec, TreeNode } from './tree.ts';
 
+/**
+ * The fields every node has, documented once: the frozen view and the JSON (TreeNode), what a
+ * strategy sees (SearchNode) and the engine's record (NodeRec) all take them from here, and the
+ * table below gives each one its JSON check.
+ */
+export interface NodeCore {
+  /** Path tag: `0` is the root, `0.2` its third child, … */
+  readonly id: string;
+  readonly depth: number;
+  /** Step text; '' for the root. */
+  readonly text: string;
+  /** Tokens the policy spent on the step. */
+  readonly tokens: number;
+  /** Policy log-probability of the step (the MCTS prior), null when the policy gave none. */
+  readonly prior: number | null;
+  /** PRM score of this step, null for the root and for unscored or failed nodes. */
+  readonly score: number | null;
+  /** Aggregated PRM value of the path root→node (the search's aggregation). */
+  readonly value: number | null;
+  /** A finished trajectory ends here. */
+  readonly terminal: boolean;
+  /** A terminal's final answer; null elsewhere. */
+  readonly answer: string | null;
+  /** Creation order, 0 for the root: the tie-breaker that keeps rankings deterministic. */
+  readonly order: number;
+  /** How many sampled proposals were merged into this node (the majority-vote weight). */
+  readonly count: number;
+  /** Proposals requested from the policy at this node so far (a continued search reuses them). */
+  readonly requested: number;
+  /** Created by an MCTS rollout rather than an expansion. */
+  readonly rollout: boolean;
+  /** Why the node failed (a policy or PRM error, a per-call timeout), or null. */
+  readonly failed: string | null;
+  /** Simulations backed up through the node (MCTS; 0 for the other strategies). */
+  readonly visits: number;
+}
+
 /** A node's fields as JSON carries them: every TreeNode field except `children` (implied by `parent`). */
 export type NodeJSON = Omit<TreeNode, 'children'>;
 

@@ -1,6 +1,7 @@
 import type { Policy, ProposeRequest, StepProposal } from '../policy/types.ts';
 import type { PRM, ScoreRequest } from '../reward/types.ts';
-import { CallTimeoutError, InvalidOptionError } from '../core/errors.ts';
+import { CallTimeoutError } from '../core/errors.ts';
+import { opt, readOptions } from '../core/options.ts';
 import { stopWatching, watchAbort } from './abort.ts';
 import { Deadlines, type Entry } from './deadlines.ts';
 import { nextTurn } from './turn.ts';
@@ -12,6 +13,11 @@ export interface SchedulerOptions {
   readonly maxPrmBatch?: number;
 }
 
+const schedulerOptions = {
+  concurrency: opt.int({ min: 1, default: 64, help: 'policy calls in flight at once, across every search using the scheduler' }),
+  maxPrmBatch: opt.int({ min: 1, default: 1024, help: 'largest PRM batch; bigger queues are split' }),
+};
+
 /** How long one call may take, and whose it is. */
 export interface CallLimits {
   /** Give up after this many ms: the caller gets a CallTimeoutError and the slot is freed, whether or not the callee stops. */
@@ -22,11 +28,31 @@ export interface CallLimits {
   readonly onGiveUp?: { giveUp(reason: unknown): void };
 }
 
+/**
+ * @internal Where a call's outcome goes: the engine's wave takes every outcome of a wave through one
+ * of these, so a call costs no promise of its own (`at` tells the calls apart).
+ */
+export interface Sink {
+  settled(at: number, ok: boolean, value: unknown): void;
+}
+
+/** A promise's settle functions as a Sink (the public, promise-returning methods). */
+class ToPromise<T> implements Sink {
+  constructor(
+    private readonly resolve: (v: T) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {}
+  settled(_at: number, ok: boolean, value: unknown): void {
+    if (ok) this.resolve(value as T);
+    else this.reject(value);
+  }
+}
+
 interface Pending {
   readonly reqs: readonly ScoreRequest[];
   readonly limits: CallLimits;
-  readonly resolve: (s: number[]) => void;
-  readonly reject: (e: unknown) => void;
+  readonly sink: Sink;
+  readonly at: number;
 }
 
 /**
@@ -50,10 +76,9 @@ export class Scheduler {
   readonly stats = { prmBatches: 0, prmSteps: 0, largestPrmBatch: 0, policyCalls: 0, peakInFlight: 0, timeouts: 0 };
 
   constructor(opts: SchedulerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 64;
-    this.maxPrmBatch = opts.maxPrmBatch ?? 1024;
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new InvalidOptionError('scheduler.concurrency', 'expected an integer ≥ 1');
-    if (!Number.isInteger(this.maxPrmBatch) || this.maxPrmBatch < 1) throw new InvalidOptionError('scheduler.maxPrmBatch', 'expected an integer ≥ 1');
+    const o = readOptions('scheduler', opts, schedulerOptions);
+    this.concurrency = o.concurrency;
+    this.maxPrmBatch = o.maxPrmBatch;
   }
 
   /** The engine brackets each search with enter/leave, so a lone search need not wait for company. */
@@ -65,23 +90,34 @@ export class Scheduler {
   }
 
   propose(policy: Policy, req: ProposeRequest, limits: CallLimits = {}): Promise<StepProposal[]> {
+    return new Promise((resolve, reject) => this.proposeTo(policy, req, limits, new ToPromise(resolve, reject), 0));
+  }
+
+  /** @internal `propose`, its outcome handed to `sink` as call `at`. */
+  proposeTo(policy: Policy, req: ProposeRequest, limits: CallLimits, sink: Sink, at: number): void {
     if (this.active < this.concurrency) {
       this.active++;
-      return this.send(policy, req, limits);
+      return this.send(policy, req, limits, sink, at);
     }
     // a freed slot is handed straight to the next waiter, so the cap holds however calls interleave
-    return new Promise<void>((r) => this.waiting.push(r)).then(() => this.send(policy, req, limits));
+    this.waiting.push(() => this.send(policy, req, limits, sink, at));
   }
 
   /** Holds one slot; frees it when the call settles or is given up, whichever comes first. */
-  private send(policy: Policy, req: ProposeRequest, limits: CallLimits): Promise<StepProposal[]> {
+  private send(policy: Policy, req: ProposeRequest, limits: CallLimits, sink: Sink, at: number): void {
     this.stats.policyCalls++;
     if (this.active > this.stats.peakInFlight) this.stats.peakInFlight = this.active;
     if (limits.signal?.aborted) {
       this.free();
-      return Promise.reject(limits.signal.reason);
+      return sink.settled(at, false, limits.signal.reason);
     }
-    return new Guard<StepProposal[]>(this, limits, 'policy', policy.name, true).run(() => policy.propose(req));
+    let p: Promise<StepProposal[]>;
+    try {
+      p = policy.propose(req);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    new Guard(this, limits, 'policy', policy.name, true, sink, at).run(p);
   }
 
   private arming: { arm(): void }[] = [];
@@ -110,20 +146,24 @@ export class Scheduler {
 
   score(prm: PRM, reqs: readonly ScoreRequest[], limits: CallLimits = {}): Promise<number[]> {
     if (reqs.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      // a lone search with the PRM idle: nothing to wait for, send at once
-      if (this.searches <= 1 && !this.busy.has(prm) && !this.queues.has(prm)) return void this.runAll(prm, [[{ reqs, limits, resolve, reject }]]);
-      let q = this.queues.get(prm);
-      if (!q) {
-        this.queues.set(prm, (q = []));
-        // in flight: the batch's completion flushes the queue; otherwise wait one turn for other searches
-        if (!this.busy.has(prm)) {
-          if (this.searches > 1) void nextTurn().then(() => this.flush(prm));
-          else queueMicrotask(() => this.flush(prm));
-        }
+    return new Promise((resolve, reject) => this.scoreTo(prm, reqs, limits, new ToPromise(resolve, reject), 0));
+  }
+
+  /** @internal `score`, its outcome handed to `sink` as call `at` (reqs not empty). */
+  scoreTo(prm: PRM, reqs: readonly ScoreRequest[], limits: CallLimits, sink: Sink, at: number): void {
+    const p: Pending = { reqs, limits, sink, at };
+    // a lone search with the PRM idle: nothing to wait for, send at once
+    if (this.searches <= 1 && !this.busy.has(prm) && !this.queues.has(prm)) return void this.runAll(prm, [[p]]);
+    let q = this.queues.get(prm);
+    if (!q) {
+      this.queues.set(prm, (q = []));
+      // in flight: the batch's completion flushes the queue; otherwise wait one turn for other searches
+      if (!this.busy.has(prm)) {
+        if (this.searches > 1) void nextTurn().then(() => this.flush(prm));
+        else queueMicrotask(() => this.flush(prm));
       }
-      q.push({ reqs, limits, resolve, reject });
-    });
+    }
+    q.push(p);
   }
 
   private flush(prm: PRM): void {
@@ -137,7 +177,7 @@ export class Scheduler {
     let size = 0;
     for (const p of q) {
       if (p.limits.signal?.aborted) {
-        p.reject(p.limits.signal.reason);
+        p.sink.settled(p.at, false, p.limits.signal.reason);
         continue;
       }
       if (size > 0 && size + p.reqs.length > this.maxPrmBatch) {
@@ -149,7 +189,7 @@ export class Scheduler {
       size += p.reqs.length;
     }
     if (batch.length) batches.push(batch);
-    void this.runAll(prm, batches);
+    if (batches.length) void this.runAll(prm, batches);
   }
 
   /** Runs batches of one PRM in order, then whatever queued meanwhile. */
@@ -167,7 +207,7 @@ export class Scheduler {
    * One batch. Each caller keeps its own timeout and signal; the batch's signal (passed to the PRM)
    * aborts once every caller has given up. Settles when every caller is answered or gone.
    */
-  private async run(prm: PRM, batch: Pending[]): Promise<void> {
+  private run(prm: PRM, batch: Pending[]): Promise<void> {
     const all = batch.length === 1 ? batch[0]!.reqs : batch.flatMap((p) => p.reqs);
     this.stats.prmBatches++;
     this.stats.prmSteps += all.length;
@@ -177,67 +217,109 @@ export class Scheduler {
     this.spare = null;
     let shared: Promise<number[]>;
     try {
-      shared = prm.score(all, ctl.signal).then((out) => {
-        if (!Array.isArray(out) || out.length !== all.length)
-          throw new Error(`PRM ${prm.name} returned ${Array.isArray(out) ? out.length : typeof out} scores for ${all.length} requests`);
-        return out;
-      });
+      shared = prm.score(all, ctl.signal);
     } catch (e) {
       shared = Promise.reject(e);
     }
-    shared.catch(() => {}); // every caller gets the rejection through its own promise
-    let gone = 0;
-    let at = 0;
-    const answers = batch.map((p) => {
-      const from = at;
-      at += p.reqs.length;
-      const part = batch.length === 1 ? shared : shared.then((out) => out.slice(from, from + p.reqs.length));
-      const onGiveUp = {
-        giveUp(reason: unknown) {
-          p.limits.onGiveUp?.giveUp(reason);
-          if (++gone === batch.length) ctl.abort(reason);
-        },
-      };
-      return new Guard<number[]>(this, { ...p.limits, onGiveUp }, 'PRM', prm.name, false).run(() => part).then(p.resolve, p.reject);
+    return new Promise<void>((done) => {
+      const b = new Batch(this, prm.name, all.length, batch.length, ctl, done);
+      let from = 0;
+      for (const p of batch) {
+        const part = new Part(b, p, from);
+        from += p.reqs.length;
+        const limits = { timeoutMs: p.limits.timeoutMs, signal: p.limits.signal, onGiveUp: part };
+        new Guard<number[]>(this, limits, 'PRM', prm.name, false, part, 0).run(shared);
+      }
     });
-    await Promise.all(answers);
+  }
+
+  /** @internal A batch is over: its controller is reused unless it was aborted. */
+  spareAgain(ctl: AbortController): void {
     if (!ctl.signal.aborted) this.spare = ctl;
   }
 }
 
+/** One PRM batch in flight: checks the PRM's answer once, counts callers still waiting. */
+class Batch {
+  private open: number;
+  private gone = 0;
+  private checked: number[] | Error | null = null;
+  constructor(
+    private readonly s: Scheduler,
+    private readonly prm: string,
+    private readonly size: number,
+    private readonly callers: number,
+    readonly ctl: AbortController,
+    private readonly done: () => void,
+  ) {
+    this.open = callers;
+  }
+  /** The scores, or why they are unusable (checked once per batch). */
+  scores(out: unknown): number[] | Error {
+    return (this.checked ??=
+      Array.isArray(out) && out.length === this.size
+        ? (out as number[])
+        : new Error(`PRM ${this.prm} returned ${Array.isArray(out) ? out.length : typeof out} scores for ${this.size} requests`));
+  }
+  /** The PRM's signal aborts once every caller has given up. */
+  gaveUp(reason: unknown): void {
+    if (++this.gone === this.callers) this.ctl.abort(reason);
+  }
+  ended(): void {
+    if (--this.open > 0) return;
+    this.s.spareAgain(this.ctl);
+    this.done();
+  }
+}
+
+/** One caller's share of a batch: its slice of the scores, forwarded to its sink. */
+class Part implements Sink {
+  constructor(
+    private readonly b: Batch,
+    private readonly p: Pending,
+    private readonly from: number,
+  ) {}
+  settled(_at: number, ok: boolean, value: unknown): void {
+    const { p } = this;
+    if (ok) {
+      const all = this.b.scores(value);
+      if (all instanceof Error) ((ok = false), (value = all));
+      else value = p.reqs.length === all.length ? all : all.slice(this.from, this.from + p.reqs.length);
+    }
+    this.b.ended();
+    p.sink.settled(p.at, ok, value);
+  }
+  giveUp(reason: unknown): void {
+    this.p.limits.onGiveUp?.giveUp(reason);
+    this.b.gaveUp(reason);
+  }
+}
+
 /**
- * One call raced against its timeout and its caller's signal; settles on the first. Nearly every
- * call of an in-process model has settled before the microtask in which its guard would arm, and
- * then costs no deadline and no abort watch at all (see Scheduler.arm).
+ * One call raced against its timeout and its caller's signal; settles on the first, into its sink.
+ * Nearly every call of an in-process model has settled before the microtask in which its guard
+ * would arm, and then costs no deadline and no abort watch at all (see Scheduler.arm).
  */
 class Guard<T> {
   over = false;
   private entry: Entry | null = null;
   private watching = false;
-  private resolve!: (v: T) => void;
-  private reject!: (e: unknown) => void;
   constructor(
     private readonly s: Scheduler,
     readonly limits: CallLimits,
     private readonly role: 'policy' | 'PRM',
     private readonly name: string,
     private readonly slot: boolean,
+    private readonly sink: Sink,
+    private readonly at: number,
   ) {}
 
-  run(call: () => Promise<T>): Promise<T> {
-    const out = new Promise<T>((res, rej) => ((this.resolve = res), (this.reject = rej)));
-    let p: Promise<T>;
-    try {
-      p = call();
-    } catch (e) {
-      p = Promise.reject(e);
-    }
+  run(p: Promise<T>): void {
     p.then(
-      (v) => this.end() && this.resolve(v),
-      (e: unknown) => this.end() && this.reject(e),
+      (v) => this.end() && this.sink.settled(this.at, true, v),
+      (e: unknown) => this.end() && this.sink.settled(this.at, false, e),
     );
     this.s.arm(this);
-    return out;
   }
 
   /** Starts the clock and the abort watch, unless the call is over already. */
@@ -260,11 +342,15 @@ class Guard<T> {
     if (this.slot) this.s.free();
     return true;
   }
-  private onAbort = (reason: unknown) => this.giveUp(reason);
+  /** Made only when the guard arms (a closure per call otherwise). */
+  private get onAbort(): (reason: unknown) => void {
+    return (this.abortFn ??= (reason: unknown) => this.giveUp(reason));
+  }
+  private abortFn: ((reason: unknown) => void) | null = null;
   private giveUp(reason: unknown): void {
     if (!this.end()) return;
     this.limits.onGiveUp?.giveUp(reason);
-    this.reject(reason);
+    this.sink.settled(this.at, false, reason);
   }
   private timeout(): void {
     this.s.stats.timeouts++;

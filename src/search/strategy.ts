@@ -2,6 +2,7 @@ import type { Aggregation } from '../core/aggregate.ts';
 import type { Problem } from '../core/problem.ts';
 import { readOptions, type OptionSchema, type Parsed } from '../core/options.ts';
 import type { SearchEmitter } from './events.ts';
+import type { NodeCore } from './fields.ts';
 
 /**
  * Writing a strategy: the contract between a strategy and the engine.
@@ -35,31 +36,9 @@ import type { SearchEmitter } from './events.ts';
  * reproduces the tree byte for byte.
  */
 
-/** A node as a strategy sees it. */
-export interface SearchNode {
-  /** Path tag: `0` is the root, `0.2` its third child. */
-  readonly id: string;
+/** A node as a strategy sees it (fields: NodeCore, in fields.ts), read-only but for its own statistics. */
+export interface SearchNode extends Omit<NodeCore, 'visits'> {
   readonly parent: SearchNode | null;
-  readonly depth: number;
-  readonly text: string;
-  readonly tokens: number;
-  /** Policy log-probability of the step, null when the policy gave none. */
-  readonly prior: number | null;
-  /** PRM score of this step (null: root, unscored or failed). */
-  readonly score: number | null;
-  /** Aggregated PRM value of the path root→node. */
-  readonly value: number | null;
-  readonly terminal: boolean;
-  readonly answer: string | null;
-  /** Creation order (0 = root): the tie-breaker that keeps rankings deterministic. */
-  readonly order: number;
-  /** Samples merged into this node. */
-  readonly count: number;
-  /** Proposals requested at this node so far. */
-  readonly requested: number;
-  readonly rollout: boolean;
-  /** Why the node failed, or null. */
-  readonly failed: string | null;
   readonly children: readonly SearchNode[];
   /** Strategy statistics: visit count and total backed-up value (the tree JSON writes `visits` and q = w / visits). */
   visits: number;

@@ -1,60 +1,23 @@
 import { freeze } from 'immer';
 import type { Problem } from '../core/problem.ts';
-import { nodeFields, restoreFields } from './fields.ts';
+import { nodeFields, restoreFields, type NodeCore } from './fields.ts';
 
-/** A node as callers see it: frozen. Ids are path tags (`0` root, `0.2` its third child, …). */
-export interface TreeNode {
-  readonly id: string;
+/** A node as callers see it: frozen (fields: NodeCore, in fields.ts). */
+export interface TreeNode extends NodeCore {
   readonly parent: string | null;
-  readonly depth: number;
-  /** Step text; '' for the root. */
-  readonly text: string;
-  readonly tokens: number;
-  /** Policy log-probability of the step (MCTS prior), null when the policy gave none. */
-  readonly prior: number | null;
-  /** PRM score of this step, null for the root and for unscored/failed nodes. */
-  readonly score: number | null;
-  /** Aggregated PRM value of the path root→node. */
-  readonly value: number | null;
-  readonly visits: number;
   /** Mean backed-up value (MCTS); null before the first visit. */
   readonly q: number | null;
-  readonly terminal: boolean;
-  readonly answer: string | null;
-  /** Creation order, 0 for the root. */
-  readonly order: number;
-  /** How many sampled proposals were merged into this node (majority vote weight). */
-  readonly count: number;
-  /** Proposals requested from the policy for this node so far (lets a continued search reuse them). */
-  readonly requested: number;
-  /** Created by an MCTS rollout rather than an expansion. */
-  readonly rollout: boolean;
-  readonly failed: string | null;
   readonly children: readonly string[];
 }
 
 /** Internal mutable record; the store hands out frozen snapshots only. */
-export interface NodeRec {
-  id: string;
+export type NodeRec = { -readonly [K in keyof NodeCore]: NodeCore[K] } & {
   parent: NodeRec | null;
-  depth: number;
-  text: string;
-  tokens: number;
-  prior: number | null;
-  score: number | null;
-  value: number | null;
-  visits: number;
+  /** Total backed-up value (MCTS): q = w / visits. */
   w: number;
-  terminal: boolean;
-  answer: string | null;
-  order: number;
-  count: number;
-  requested: number;
-  rollout: boolean;
-  failed: string | null;
   /** Read-only outside the store (a leaf shares one frozen empty array until its first child). */
   children: NodeRec[];
-}
+};
 
 const WIDE = 16;
 const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
@@ -102,6 +65,9 @@ export class TreeStore {
   /** `add` without the options object: the engine calls it once per node. */
   addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
     if (parent && parent !== this.prefixOf) ((this.prefixOf = parent), (this.prefix = parent.id + '.'));
+    // An object literal, not a class: V8 pretenures a literal's allocation site once its objects
+    // survive (a search's nodes do), so they skip the young generation; class instances (tried, with
+    // lazy ids and rare fields in a side object) were copied through it: 1.8x the bytes promoted.
     const n: NodeRec = {
       id: parent ? this.prefix + parent.children.length : '0',
       parent,

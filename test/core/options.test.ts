@@ -62,3 +62,14 @@ test('flags: names from option paths, values parsed by type, errors name the fla
 });
 
 test.run();
+
+test('infinite: Infinity is allowed as "no limit"; -Infinity, NaN and the range still fail', () => {
+  const f = opt.number({ above: 0, infinite: true, default: 5 });
+  assert.is(checkField('t.ms', Infinity, f), Infinity);
+  assert.is(checkField('t.ms', 2.5, f), 2.5);
+  throwsAt(() => checkField('t.ms', -Infinity, f), 't.ms', /a number > 0 or Infinity \(none\), got null/);
+  throwsAt(() => checkField('t.ms', 0, f), 't.ms', /> 0 or Infinity/);
+  throwsAt(() => checkField('t.ms', NaN, f), 't.ms', /or Infinity/);
+  // without the flag Infinity is not a number the kit accepts
+  throwsAt(() => checkField('t.n', Infinity, opt.number({ min: 0 })), 't.n', /a number ≥ 0/);
+});

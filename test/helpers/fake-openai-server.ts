@@ -42,6 +42,8 @@ export interface FakeServerOptions {
   readonly reportCached?: boolean;
   /** Answer 400 to any request with n > 1 (servers that refuse n rather than ignore it). */
   readonly rejectN?: boolean;
+  /** Keep every request in `requests` (default true); a benchmark's server counts them only. */
+  readonly record?: boolean;
 }
 
 export interface RecordedRequest {
@@ -88,8 +90,11 @@ export function defaultGenerate(depth = 4): FakeGenerate {
   };
 }
 
+/** A fixed logprob per (token, position) in [-2, 0]: FNV-1a, so a benchmark's server is not bound by sha256 per token. */
 function logprobOf(token: string, i: number): number {
-  return -(hash(`${token}/${i}`)[0]! / 255) * 2;
+  let h = 0x811c9dc5 ^ i;
+  for (let j = 0; j < token.length; j++) h = Math.imul(h ^ token.charCodeAt(j), 0x01000193);
+  return -((h >>> 24) / 255) * 2;
 }
 
 interface Sample {
@@ -186,10 +191,12 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     const fault = pickFault();
     stats.requests++;
     if (fault) stats.faults++;
-    requests.push({ path, headers: req.headers, body, fault });
+    if (o.record !== false) requests.push({ path, headers: req.headers, body, fault });
+    // with its length, as uvicorn (vLLM, SGLang) sends a JSON response, rather than chunked
     const send = (status: number, v: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(typeof v === 'string' ? v : JSON.stringify(v));
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+      res.end(text);
     };
     if (fault === 'hang') return; // never answers; the client's timeout must fire
     if (fault === 'stall') return void (res.writeHead(200, { 'content-type': 'application/json' }), res.write('{"id": "cmpl-x", ')); // headers, then nothing

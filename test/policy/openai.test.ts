@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { InvalidOptionError, PolicyError } from '../../src/core/errors.ts';
 import { ResponseCache } from '../../src/policy/cache.ts';
-import { OpenAIPolicy, type OpenAIPolicyOptions } from '../../src/policy/openai/index.ts';
+import { OpenAIPolicy, type OpenAIPolicyOptions, type Transport } from '../../src/policy/openai/index.ts';
 import { policyKinds } from '../../src/policy/registry.ts';
 import type { ProposeRequest } from '../../src/policy/types.ts';
 import { beam, search } from '../../src/search/index.ts';
@@ -335,6 +335,53 @@ test('a search over a server failing 30% of calls without retries finishes; fail
   assert.ok(info.failedCalls > 0);
   assert.is(r.stats.failures, info.failedCalls);
   assert.is(r.stats.policyCalls, info.calls);
+});
+
+test('wrapTransport sees every attempt (a retry resends the same body); transport is chosen through the registry; a non-function is named', async () => {
+  const s = await serve({ faults: ['500', null] });
+  const sent: string[] = [];
+  const p = await policyKinds.openai!.create({
+    seed: 1,
+    options: {
+      baseURL: s.url,
+      model: 'qwen',
+      transport: 'sdk',
+      retryBaseMs: 1,
+      wrapTransport: (t: Transport): Transport => ({ post: (path, body, o) => (sent.push(JSON.stringify(body)), t.post(path, body, o)) }),
+    },
+  });
+  assert.is((await p.propose(req())).length, 1);
+  assert.is(sent.length, 2);
+  assert.is(sent[0], sent[1]);
+  assert.is((p.info?.() as { transport: string }).transport, 'sdk');
+  const e = await rejects(policyKinds.openai!.create({ seed: 1, options: { baseURL: s.url, model: 'm', wrapTransport: 'log' } }));
+  assert.is((e as InvalidOptionError).option, 'policy.wrapTransport');
+});
+
+test('option values are checked by the one option kit; errors name the field', () => {
+  const base = { baseURL: 'http://127.0.0.1:1/v1', model: 'm', env: {} };
+  for (const [k, v, want] of [
+    ['temperature', -1, /policy\.temperature.*a number ≥ 0, got -1/],
+    ['topP', 0, /policy\.topP.*a number > 0 and ≤ 1, got 0/],
+    ['maxTokens', 1.5, /policy\.maxTokens.*a positive integer, got 1\.5/],
+    ['retries', -1, /policy\.retries.*a non-negative integer/],
+    ['concurrency', '8', /policy\.concurrency.*got "8"/],
+    ['logprobs', 'yes', /policy\.logprobs.*true or false/],
+    ['mode', 'stream', /policy\.mode.*one of completions, chat/],
+  ] as const) {
+    const e = (() => {
+      try {
+        new OpenAIPolicy({ ...base, [k]: v } as OpenAIPolicyOptions);
+      } catch (x) {
+        return x as Error;
+      }
+      throw new Error(`${k}: accepted ${JSON.stringify(v)}`);
+    })();
+    assert.instance(e, InvalidOptionError);
+    assert.is((e as InvalidOptionError).option, `policy.${k}`);
+    assert.match(e.message, want);
+  }
+  assert.is(new OpenAIPolicy({ ...base, topP: 1, temperature: 0, logprobs: false }).o.topP, 1);
 });
 
 test.run();

@@ -38,9 +38,9 @@ async function bothPaths(net: PRMNet): Promise<{ train: number[]; infer: number[
 test('the inference path (folded LayerNorms, fused kernels, host input tables) computes the training graph', async () => {
   for (const arch of [
     tinyArch,
-    { ...tinyArch, patch: 1, layers: 2, places: 3 },
-    { ...tinyArch, patch: 2, places: 4, numbers: 3 },
-    { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 },
+    { ...tinyArch, patch: 1, layers: 2, features: { digitSlots: { places: 3, numbers: 1, bind: false } } },
+    { ...tinyArch, patch: 2, features: { digitSlots: { places: 4, numbers: 3, bind: false } } },
+    { ...tinyArch, patch: 1, features: { digitSlots: { places: 3, numbers: 3, bind: true }, bagHead: { hidden: 16 }, localCheck: { hidden: 8 } } },
   ]) {
     const net = createNet({ seed: 5, arch });
     randomize(net, 'a');
@@ -67,8 +67,8 @@ test('the inference path (folded LayerNorms, fused kernels, host input tables) c
 test('the device-side input path (GPU backends: gather, patch kernel, positions) equals the host lookup', async () => {
   for (const arch of [
     tinyArch,
-    { ...tinyArch, patch: 1, places: 3, numbers: 2 },
-    { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, head: 16, check: 8 },
+    { ...tinyArch, patch: 1, features: { digitSlots: { places: 3, numbers: 2, bind: false } } },
+    { ...tinyArch, patch: 1, features: { digitSlots: { places: 3, numbers: 3, bind: true }, bagHead: { hidden: 16 }, localCheck: { hidden: 8 } } },
   ]) {
     const make = () => {
       const n = createNet({ seed: 9, arch });
@@ -120,15 +120,20 @@ test('digit places count from the right within each run of digits, and number sl
   const bound = digitPlaces(batch, 4, 3, true);
   assert.equal(Array.from(bound.subarray(0, 18)), [0, 0, 0, 102, 93, 81, 0, 0, 0, 48, 0, 0, 0, 32, 33, 24, 15, 6]);
   assert.throws(
-    () => createNet({ arch: { places: -1 } }),
-    (e: unknown) => e instanceof InvalidOptionError && /places/.test((e as Error).message),
+    () => createNet({ arch: { features: { digitSlots: { places: -1, numbers: 1, bind: false } } } }),
+    (e: unknown) => e instanceof InvalidOptionError && /arch\.features\.digitSlots\.places/.test((e as Error).message),
+  );
+  // a version 1 knob on the architecture itself is refused with a pointer to features
+  assert.throws(
+    () => createNet({ arch: { places: 3 } as never }),
+    (e: unknown) => e instanceof InvalidOptionError && /arch\.places.*features/.test((e as Error).message),
   );
 });
 
 test('the bag head starts as a no-op (zero output layer), so adding it leaves an untrained net unchanged', async () => {
-  const arch = { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true };
-  const plain = createNet({ seed: 4, arch }),
-    headed = createNet({ seed: 4, arch: { ...arch, head: 16 } });
+  const digitSlots = { places: 3, numbers: 3, bind: true };
+  const plain = createNet({ seed: 4, arch: { ...tinyArch, patch: 1, features: { digitSlots } } }),
+    headed = createNet({ seed: 4, arch: { ...tinyArch, patch: 1, features: { digitSlots, bagHead: { hidden: 16 } } } });
   const a = await plain.scoreTrajectory(problem, steps),
     b = await headed.scoreTrajectory(problem, steps);
   assert.ok(
@@ -146,12 +151,16 @@ test('the bag head starts as a no-op (zero output layer), so adding it leaves an
   plain.dispose();
   headed.dispose();
   assert.throws(
-    () => createNet({ arch: { bindDigits: 1 as never } }),
-    (e: unknown) => e instanceof InvalidOptionError && /bindDigits/.test((e as Error).message),
+    () => createNet({ arch: { features: { digitSlots: { places: 3, numbers: 1, bind: 1 as never } } } }),
+    (e: unknown) => e instanceof InvalidOptionError && /digitSlots\.bind/.test((e as Error).message),
   );
   assert.throws(
-    () => createNet({ arch: { bindDigits: true } }),
-    (e: unknown) => e instanceof InvalidOptionError && /bindDigits.*places/.test((e as Error).message),
+    () => createNet({ arch: { features: { bagHead: { hidden: 0 } } } }),
+    (e: unknown) => e instanceof InvalidOptionError && /bagHead\.hidden/.test((e as Error).message),
+  );
+  assert.throws(
+    () => createNet({ arch: { features: { bag: {} } as never } }),
+    (e: unknown) => e instanceof InvalidOptionError && /features\.bag`: unknown/.test((e as Error).message),
   );
 });
 
@@ -165,7 +174,7 @@ test('the local check counts a step\'s bound digits and symbols, not its spaces,
   // rows (slot·2 + place − 1)·10 + digit: 19 is slot 0 (9 units → 9, 1 tens → 11), 7 slot 1 (27), 12 slot 2 (42, 51)
   assert.equal(nonzero(0), ['9:1', '11:1', '27:1', '42:1', '51:1', `${60 + 43 + BYTE_OFFSET}:1`]); // + '+'
   assert.equal(nonzero(1), ['7:1']);
-  const arch = { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, check: 8 };
+  const arch = { ...tinyArch, patch: 1, features: { digitSlots: { places: 3, numbers: 3, bind: true }, localCheck: { hidden: 8 } } };
   const net = createNet({ seed: 4, arch });
   randomize(net, 'k');
   const logit = (p: number) => Math.log(p / (1 - p));
@@ -191,10 +200,11 @@ test('the local check counts a step\'s bound digits and symbols, not its spaces,
     `the GRU reads the check too: ${read}`,
   );
   net.dispose();
-  assert.throws(
-    () => createNet({ arch: { ...tinyArch, check: 8 } }),
-    (e: unknown) => e instanceof InvalidOptionError && /arch\.check.*bindDigits/.test((e as Error).message),
-  );
+  for (const digitSlots of [undefined, { places: 3, numbers: 3, bind: false }])
+    assert.throws(
+      () => createNet({ arch: { ...tinyArch, features: { digitSlots, localCheck: { hidden: 8 } } } }),
+      (e: unknown) => e instanceof InvalidOptionError && /arch\.features\.localCheck.*bind/.test((e as Error).message),
+    );
 });
 
 test.run();

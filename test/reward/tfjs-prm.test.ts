@@ -24,7 +24,7 @@ test('incremental scoring (one GRU step from the cached parent) equals full scor
   for (const arch of [
     tinyArch,
     { ...tinyArch, patch: 1, layers: 2, maxStepTokens: 30 },
-    { ...tinyArch, patch: 1, places: 3, numbers: 3, bindDigits: true, check: 8 },
+    { ...tinyArch, patch: 1, features: { digitSlots: { places: 3, numbers: 3, bind: true }, localCheck: { hidden: 8 } } },
     {},
   ]) {
     const net = createNet({ seed: 7, arch });

@@ -69,7 +69,7 @@ test('early stopping stops after `patience` epochs without improvement and resto
 
 test('the local check trains on its own loss, only on steps whose prefix is labelled right', async () => {
   // step 2 follows a wrong step 1, so its label (0 or 1) must not reach the check, while the GRU learns from it
-  const arch = { ...tinyArch, patch: 1, places: 2, numbers: 3, bindDigits: true, check: 8 };
+  const arch = { ...tinyArch, patch: 1, features: { digitSlots: { places: 2, numbers: 3, bind: true }, localCheck: { hidden: 8 } } };
   const run = async (later: number) => {
     const net = createNet({ seed: 2, arch });
     const exs = Array.from({ length: 16 }, (_, i) => ({

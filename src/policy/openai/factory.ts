@@ -9,6 +9,7 @@ const KEYS = [
   'model',
   'mode',
   'nMode',
+  'transport',
   'stepDelimiter',
   'system',
   'chatTemplate',
@@ -29,6 +30,7 @@ const KEYS = [
   'boxedEnds',
   'extraBody',
   'pricing',
+  'wrapTransport',
 ] as const;
 
 export function createOpenAI(ctx: PolicyContext): OpenAIPolicy {

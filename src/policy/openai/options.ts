@@ -1,7 +1,9 @@
 import { InvalidOptionError } from '../../core/errors.ts';
+import { checkField, opt, type Field } from '../../core/options.ts';
 import { ResponseCache } from '../cache.ts';
 import { ChatTemplate, DEFAULT_SYSTEM, QWEN25_MATH_TEMPLATE } from './template.ts';
 import type { RetryOptions } from './retry.ts';
+import type { Transport } from './transport.ts';
 
 export interface Pricing {
   /** US$ per million prompt tokens not served from the server's prefix cache. */
@@ -62,6 +64,8 @@ export interface OpenAIPolicyOptions {
   readonly pricing?: Pricing;
   /** Jitter source (tests). */
   readonly rng?: () => number;
+  /** Wraps the transport (an observer for tests and benchmarks: counting attempts, logging requests). */
+  readonly wrapTransport?: (t: Transport) => Transport;
 }
 
 export interface ResolvedOptions {
@@ -88,20 +92,19 @@ export interface ResolvedOptions {
   readonly boxedEnds: boolean;
   readonly extraBody: Readonly<Record<string, unknown>>;
   readonly pricing: Pricing | null;
+  readonly wrapTransport: ((t: Transport) => Transport) | null;
 }
 
-function num(name: string, v: unknown, dflt: number, ok: (x: number) => boolean, want: string): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new InvalidOptionError(`policy.${name}`, `expected ${want}, got ${JSON.stringify(v)}`);
-  return v;
-}
-const int = (name: string, v: unknown, dflt: number, min: number) => num(name, v, dflt, (x) => Number.isInteger(x) && x >= min, `an integer ≥ ${min}`);
-const nonneg = (name: string, v: unknown, dflt: number) => num(name, v, dflt, (x) => x >= 0, 'a number ≥ 0');
-
+// one validation kit (src/core/options.ts); errors name the field as `policy.NAME`
+const num = (name: string, v: unknown, f: Field<number>): number => checkField(`policy.${name}`, v, f);
 function oneOf<T extends string>(name: string, v: unknown, values: readonly T[], dflt: T): T {
-  if (v === undefined) return dflt;
-  if (!values.includes(v as T)) throw new InvalidOptionError(`policy.${name}`, `expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
-  return v as T;
+  return checkField(`policy.${name}`, v, opt.choice(values, { default: dflt }));
+}
+
+function fn<F>(name: string, v: F | undefined): F | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'function') throw new InvalidOptionError(`policy.${name}`, `expected a function, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** The key itself is read apart, so it never sits in an object that gets logged or serialised. */
@@ -128,26 +131,27 @@ export function resolveOptions(o: OpenAIPolicyOptions): ResolvedOptions {
     delimiters: delims,
     system: o.system ?? DEFAULT_SYSTEM,
     template: o.chatTemplate ? ChatTemplate.fromTokenizerConfig(o.chatTemplate) : new ChatTemplate(QWEN25_MATH_TEMPLATE),
-    temperature: nonneg('temperature', o.temperature, 0.7),
-    topP: num('topP', o.topP, 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
-    maxTokens: int('maxTokens', o.maxTokens, 1024, 1),
-    logprobs: o.logprobs ?? true,
-    sendSeed: o.sendSeed ?? true,
+    temperature: num('temperature', o.temperature, opt.number({ min: 0, default: 0.7 })),
+    topP: num('topP', o.topP, opt.number({ above: 0, max: 1, default: 1 })),
+    maxTokens: num('maxTokens', o.maxTokens, opt.int({ min: 1, default: 1024 })),
+    logprobs: checkField('policy.logprobs', o.logprobs, opt.boolean({ default: true })),
+    sendSeed: checkField('policy.sendSeed', o.sendSeed, opt.boolean({ default: true })),
     seed: String(o.seed ?? 0),
     apiKeyEnv,
-    timeoutMs: int('timeoutMs', o.timeoutMs, 120_000, 1),
+    timeoutMs: num('timeoutMs', o.timeoutMs, opt.int({ min: 1, default: 120_000 })),
     retry: {
-      retries: int('retries', o.retries, 4, 0),
-      baseDelayMs: nonneg('retryBaseMs', o.retryBaseMs, 250),
-      maxDelayMs: nonneg('retryMaxMs', o.retryMaxMs, 8000),
-      retryAfterCapMs: nonneg('retryAfterCapMs', o.retryAfterCapMs, 30_000),
+      retries: num('retries', o.retries, opt.int({ min: 0, default: 4 })),
+      baseDelayMs: num('retryBaseMs', o.retryBaseMs, opt.number({ min: 0, default: 250 })),
+      maxDelayMs: num('retryMaxMs', o.retryMaxMs, opt.number({ min: 0, default: 8000 })),
+      retryAfterCapMs: num('retryAfterCapMs', o.retryAfterCapMs, opt.number({ min: 0, default: 30_000 })),
       ...(o.rng ? { rng: o.rng } : {}),
     },
-    concurrency: int('concurrency', o.concurrency, 64, 1),
-    adaptiveConcurrency: o.adaptiveConcurrency ?? false,
+    concurrency: num('concurrency', o.concurrency, opt.int({ min: 1, default: 64 })),
+    adaptiveConcurrency: checkField('policy.adaptiveConcurrency', o.adaptiveConcurrency, opt.boolean({ default: false })),
     cache,
-    boxedEnds: o.boxedEnds ?? true,
+    boxedEnds: checkField('policy.boxedEnds', o.boxedEnds, opt.boolean({ default: true })),
     extraBody: o.extraBody ?? {},
     pricing: o.pricing ?? null,
+    wrapTransport: fn('wrapTransport', o.wrapTransport),
   };
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { APIConnectionTimeoutError } from 'openai';
 import { PolicyError } from '../../core/errors.ts';
 import { ResponseCache } from '../cache.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../types.ts';
-import { parseChoices, splitTokens, toProposal } from './choice.ts';
+import { parseChoices, splitTokens, toProposal, type ParsedChoice } from './choice.ts';
 import { limiterFor, type Limiter } from './limiter.ts';
 import { readApiKey, resolveOptions, type OpenAIPolicyOptions, type ResolvedOptions } from './options.ts';
 import { RetriesExhausted, withRetries, type Failure } from './retry.ts';
@@ -29,7 +28,10 @@ export interface OpenAIStats {
   probe: 'n' | 'fanout' | 'failed' | null;
 }
 
+const seen = new WeakSet<AbortSignal>();
 const tuned = new WeakSet<AbortSignal>();
+/** Choices parsed when a response arrived (a malformed one fails its attempt), reused by the call that asked. */
+const parsed = new WeakMap<object, ParsedChoice[]>();
 
 /** One request's steps, and how many choices the server sent (the probe compares it with n). */
 interface Answer {
@@ -77,7 +79,8 @@ export class OpenAIPolicy implements Policy {
   constructor(options: OpenAIPolicyOptions) {
     this.o = resolveOptions(options);
     this.#apiKey = readApiKey(options, this.o);
-    this.#transport = this.o.transport === 'sdk' ? sdkTransport(this.o.baseURL, this.#apiKey, this.o.timeoutMs) : nodeTransport(this.o.baseURL, this.#apiKey);
+    const t = this.o.transport === 'sdk' ? sdkTransport(this.o.baseURL, this.#apiKey, this.o.timeoutMs) : nodeTransport(this.o.baseURL, this.#apiKey);
+    this.#transport = this.o.wrapTransport ? this.o.wrapTransport(t) : t;
     this.limiter = limiterFor(this.o.baseURL, this.o.concurrency, this.o.adaptiveConcurrency);
     this.fanout = this.o.nMode === 'fanout';
   }
@@ -125,8 +128,13 @@ export class OpenAIPolicy implements Policy {
 
   async propose(req: ProposeRequest): Promise<StepProposal[]> {
     this.stats.calls++;
-    // a search shares one signal among its calls; each request, retry sleep and queue slot listens on it
-    if (req.signal && !tuned.has(req.signal)) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
+    // each request, retry sleep and queue slot listens on the signal (up to 2 per request): the limit is raised for a
+    // signal shared among calls (at its second call) or one call's fan-out of k > 4; not for every fresh signal the
+    // engine hands a call, since setMaxListeners is costly
+    if (req.signal && !tuned.has(req.signal)) {
+      if (seen.has(req.signal) || req.k > 4) (tuned.add(req.signal), setMaxListeners(1000, req.signal));
+      else seen.add(req.signal);
+    }
     try {
       return await this.sample(req, Math.max(0, req.k));
     } catch (e) {
@@ -197,10 +205,12 @@ export class OpenAIPolicy implements Policy {
     const steps = req.steps;
     const chat = this.o.mode === 'chat';
     const path: ApiPath = chat ? '/chat/completions' : '/completions';
-    const body = this.body(req, steps, n, sample);
+    const draw = this.seedFor(req, sample);
+    const body = this.body(req, steps, n, draw);
     // the draw (seed, node, sample) is in the key even when no seed is sent, so repeated draws never share an entry
-    const { json, cached } = await this.fetch(path, body, { sample, draw: this.seedFor(req, sample) }, req.signal);
-    const choices = parseChoices(json, chat, this.o.delimiters)
+    const { json, cached } = await this.fetch(path, body, { sample, draw }, req.signal);
+    const choices = (parsed.get(json as object) ?? parseChoices(json, chat, this.o.delimiters))
+      .slice()
       .sort((a, b) => a.index - b.index)
       .slice(0, n);
     const usage = ((json as { usage?: Usage }).usage ?? {}) as Usage;
@@ -260,23 +270,12 @@ export class OpenAIPolicy implements Policy {
   private async send(path: ApiPath, body: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
     this.stats.requests++;
     if (attempt > 0) this.stats.retries++;
-    // one deadline per attempt, covering a body that stalls after its headers (the SDK's own timeout stops at the headers)
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.o.timeoutMs);
-    const follow = () => deadline.abort(signal.reason);
-    signal.addEventListener('abort', follow, { once: true });
-    try {
-      const res = await this.#transport.post(path, body, { signal: deadline.signal, timeoutMs: this.o.timeoutMs });
-      parseChoices(res, path !== '/completions', this.o.delimiters); // a malformed body fails this attempt (and is retried)
-      this.limiter.onSuccess();
-      return res;
-    } catch (e) {
-      if (deadline.signal.aborted && !signal.aborted) throw new APIConnectionTimeoutError({ message: `no complete response within ${this.o.timeoutMs} ms` });
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', follow);
-    }
+    // the transport holds the per-attempt deadline (APIConnectionTimeoutError past it)
+    const res = await this.#transport.post(path, body, { signal, timeoutMs: this.o.timeoutMs });
+    // a malformed body fails this attempt (and is retried); the parse is kept for the caller
+    parsed.set(res as object, parseChoices(res, path !== '/completions', this.o.delimiters));
+    this.limiter.onSuccess();
+    return res;
   }
 
   private onFailure(f: Failure) {
@@ -284,12 +283,12 @@ export class OpenAIPolicy implements Policy {
     if (f.kind === 'timeout') this.stats.timeouts++;
   }
 
-  private body(req: ProposeRequest, steps: readonly string[], n: number, sample: number | 'n'): Record<string, unknown> {
+  private body(req: ProposeRequest, steps: readonly string[], n: number, draw: number): Record<string, unknown> {
     const o = this.o;
     const d = o.delimiters[0]!;
     const sofar = steps.map((s) => s + d).join('');
     const common: Record<string, unknown> = { model: o.model, n, stop: [...o.delimiters], max_tokens: o.maxTokens, temperature: o.temperature, top_p: o.topP };
-    if (o.sendSeed) common.seed = this.seedFor(req, sample);
+    if (o.sendSeed) common.seed = draw;
     if (o.mode === 'completions') {
       return { ...common, prompt: o.template.head(req.problem.text, o.system) + sofar, ...(o.logprobs ? { logprobs: 1 } : {}), ...o.extraBody };
     }

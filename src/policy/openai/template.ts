@@ -59,16 +59,24 @@ export class ChatTemplate {
     const key = `${system}\u0000${problem}`;
     let h = this.heads.get(key);
     if (h === undefined) {
-      h = this.render(
-        [
-          { role: 'system', content: system },
-          { role: 'user', content: problem },
-        ],
-        true,
-      );
+      // the built-in template written out (a jinja render costs ≈ 0.1 ms; a test checks both agree)
+      h =
+        this.source === QWEN25_MATH_TEMPLATE
+          ? chatmlHead(system, problem)
+          : this.render(
+              [
+                { role: 'system', content: system },
+                { role: 'user', content: problem },
+              ],
+              true,
+            );
       if (this.heads.size >= 4096) this.heads.delete(this.heads.keys().next().value!);
       this.heads.set(key, h);
     }
     return h;
   }
 }
+
+/** What QWEN25_MATH_TEMPLATE renders for a system and a user message with the generation prompt. */
+export const chatmlHead = (system: string, problem: string): string =>
+  `<|im_start|>system\n${system}<|im_end|>\n<|im_start|>user\n${problem}<|im_end|>\n<|im_start|>assistant\n`;

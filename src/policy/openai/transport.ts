@@ -1,10 +1,11 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { ConnectionError, Http1Client } from './http1.ts';
+import type { ParsedResponse } from './http1-parser.ts';
 
 /**
  * How a request body reaches the server. Both transports fail with the SDK's error classes (APIError with status
- * and headers, APIConnectionError, APIUserAbortError), so one retry classifier serves both.
+ * and headers, APIConnectionError, APIConnectionTimeoutError when no complete response came within `timeoutMs`,
+ * APIUserAbortError), so one retry classifier serves both.
  */
 export type ApiPath = '/completions' | '/chat/completions';
 
@@ -16,69 +17,52 @@ export interface Transport {
 export function sdkTransport(baseURL: string, apiKey: string | undefined, timeoutMs: number): Transport {
   const client = new OpenAI({ baseURL, apiKey: apiKey ?? 'EMPTY', maxRetries: 0, timeout: timeoutMs, logLevel: 'off' });
   return {
-    post: (path, body, o) =>
-      path === '/completions'
-        ? client.completions.create(body as never, { signal: o.signal, timeout: o.timeoutMs })
-        : client.chat.completions.create(body as never, { signal: o.signal, timeout: o.timeoutMs }),
+    post: async (path, body, o) => {
+      // our own deadline, covering a body that stalls after its headers (the SDK's timeout stops at the headers)
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), o.timeoutMs);
+      const follow = () => deadline.abort(o.signal.reason);
+      o.signal.addEventListener('abort', follow, { once: true });
+      const opts = { signal: deadline.signal, timeout: o.timeoutMs };
+      try {
+        return await (path === '/completions' ? client.completions.create(body as never, opts) : client.chat.completions.create(body as never, opts));
+      } catch (e) {
+        if (deadline.signal.aborted && !o.signal.aborted) throw new APIConnectionTimeoutError({ message: `no complete response within ${o.timeoutMs} ms` });
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        o.signal.removeEventListener('abort', follow);
+      }
+    },
   };
 }
 
 /**
- * node:http(s) with keep-alive sockets: about a tenth of the client CPU per request of the SDK over Node's fetch, which
- * is what a run with 64 problems in flight against a fast server is bound by (benchmarks/runner.ts).
+ * Our HTTP/1.1 client (`http1.ts`) on node:net / node:tls with keep-alive sockets: about half of node:http's client
+ * CPU per request, and an eighth of the SDK's over Node's fetch; a run with hundreds of requests in flight against a fast
+ * server is bound by that CPU (benchmarks/runner.ts).
  */
 export function nodeTransport(baseURL: string, apiKey: string | undefined): Transport {
   const url = new URL(baseURL);
-  const https = url.protocol === 'https:';
-  const agent = https ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
-  const send = https ? httpsRequest : httpRequest;
+  const client = new Http1Client(url);
   const base = url.pathname.replace(/\/+$/, '');
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  const head = `content-type: application/json\r\naccept: application/json\r\n${apiKey ? `authorization: Bearer ${apiKey}\r\n` : ''}`;
   return {
-    post: (path, body, o) =>
-      new Promise((resolve, reject) => {
-        if (o.signal.aborted) return reject(new APIUserAbortError());
-        const payload = Buffer.from(JSON.stringify(body));
-        const req = send(
-          { host: url.hostname, port: url.port, path: base + path, method: 'POST', agent, headers: { ...headers, 'content-length': String(payload.length) } },
-          (res) => void readBody(res).then((text) => settle(res, text), fail),
-        );
-        const onAbort = () => req.destroy(new APIUserAbortError());
-        o.signal.addEventListener('abort', onAbort, { once: true });
-        const done = () => o.signal.removeEventListener('abort', onAbort);
-        function fail(e: unknown) {
-          done();
-          reject(e instanceof APIUserAbortError || e instanceof APIError ? e : new APIConnectionError({ cause: e as Error }));
-        }
-        function settle(res: IncomingMessage, text: string) {
-          done();
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            try {
-              resolve(JSON.parse(text));
-            } catch (e) {
-              reject(e); // a SyntaxError: a malformed body, retried
-            }
-            return;
-          }
-          const error = safeJSON(text);
-          reject(APIError.generate(status, error, error ? undefined : text, toHeaders(res)));
-        }
-        req.on('error', fail);
-        req.end(payload);
-      }),
+    post: async (path, body, o) => {
+      let res: ParsedResponse;
+      try {
+        res = await client.request('POST', base + path, head, JSON.stringify(body), o.signal, o.timeoutMs);
+      } catch (e) {
+        if (o.signal.aborted) throw new APIUserAbortError();
+        if (e instanceof ConnectionError && e.code === 'ETIMEDOUT') throw new APIConnectionTimeoutError({ message: e.message });
+        throw new APIConnectionError({ cause: e as Error });
+      }
+      const text = res.body.toString('utf8');
+      if (res.status >= 200 && res.status < 300) return JSON.parse(text); // a SyntaxError: a malformed body, retried
+      const error = safeJSON(text);
+      throw APIError.generate(res.status, error, error ? undefined : text, toHeaders(res.headers));
+    },
   };
-}
-
-function readBody(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-    res.on('aborted', () => reject(new Error('response aborted')));
-  });
 }
 
 function safeJSON(text: string): Record<string, unknown> | undefined {
@@ -90,8 +74,8 @@ function safeJSON(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function toHeaders(res: IncomingMessage): Headers {
+function toHeaders(m: ReadonlyMap<string, string>): Headers {
   const h = new Headers();
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+  for (const [k, v] of m) h.set(k, v);
   return h;
 }

@@ -19,6 +19,7 @@ export const {
   checkCounts,
   digitPlaces,
   padBatch,
+  featuresFromKnobs,
   TfjsPRM,
   saveNet,
   loadNet,

@@ -14,12 +14,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ArchConfig } from './arch.ts';
+import { featureDense } from './features/index.ts';
 import type { TokenBatch } from './batch.ts';
 
 export interface HostInput {
   /** Per patch slot j: T_j = E·W_j (E itself when patch = 1), [vocab, d] row-major. */
   readonly slots: Float32Array[];
-  /** Per patch slot j: digit place table Place·W_j, [places, d]; null without places. */
+  /** Per patch slot j: digit slot table Place·W_j, [rows, d]; null without the digitSlots feature. */
   readonly places: Float32Array[] | null;
   /** pos + patch bias, [positions, d]. */
   readonly posBias: Float32Array;
@@ -45,13 +46,7 @@ export function buildInference(c: ArchConfig, p: (name: string) => tf.Tensor, wi
       out[wn] = as3(tf.mul(tf.mul(tf.reshape(p(`${ln}.g`), [-1, 1]), W), scale));
       out[bn] = tf.mul(tf.add(tf.squeeze(tf.matMul(tf.reshape(p(`${ln}.b`), [1, -1]), W as tf.Tensor2D), [0]), p(bn)), scale);
     };
-    const unfolded = [
-      'h0.w',
-      'out.w',
-      ...(c.patch > 1 ? ['patch.w'] : []),
-      ...(c.head ? ['head.w1', 'head.w2'] : []),
-      ...(c.check ? ['check.w1', 'check.w2'] : []),
-    ];
+    const unfolded = ['h0.w', 'out.w', ...(c.patch > 1 ? ['patch.w'] : []), ...featureDense(c.features)];
     for (let l = 0; l < c.layers; l++) {
       fold(`l${l}.ln1`, `l${l}.wq`, `l${l}.bq`, 1 / Math.sqrt(c.dModel / c.heads));
       fold(`l${l}.ln1`, `l${l}.wk`, `l${l}.bk`);
@@ -90,7 +85,7 @@ function hostInput(c: ArchConfig, p: (name: string) => tf.Tensor): HostInput {
       return Array.from({ length: P }, (_, j) => tf.matMul(table as tf.Tensor2D, tf.slice(W, [j * d, 0], [d, d]) as tf.Tensor2D).dataSync() as Float32Array); // a fresh tensor's data
     });
   const posBias = tf.tidy(() => (P > 1 ? tf.add(p('pos'), p('patch.b')) : p('pos')).dataSync() as Float32Array);
-  return { slots: perSlot(p('embed')), places: c.places ? perSlot(p('place')) : null, posBias: Float32Array.from(posBias) };
+  return { slots: perSlot(p('embed')), places: c.features.digitSlots ? perSlot(p('place')) : null, posBias: Float32Array.from(posBias) };
 }
 
 /** The encoder's input [B·L, d] flattened (L = positions after patching), computed in JS from the host tables. */

@@ -2,13 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigError, errorText } from '../../core/errors.ts';
 import { files, paths as path } from '../../core/files.ts';
 import { archProblems, paramShapes, type ArchConfig, type Params } from './arch.ts';
+import { upgradeKnobs } from './features/knobs.ts';
 import { PRMNet, type StepFormat } from './model.ts';
 import { ByteTokenizer, HFTokenizer, loadHFTokenizer, type TextTokenizer, type TokenizerSpec } from './tokenizer.ts';
 
 const { copyFile, mkdir, readFile, writeFile } = files; // node:fs/promises where there is one, fetch in browsers
 
-/** Bump when config.json or the weight layout changes incompatibly; the loader refuses other versions. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bump when config.json or the weight layout changes incompatibly. Version 2 moved the five flat knobs of the
+ * architecture (places, numbers, bindDigits, head, check) into `features`; version 1 files still load (same weights).
+ */
+export const FORMAT_VERSION = 2;
+const READS = [1, 2];
 export const FORMAT_NAME = 'steptree-tfjs-prm';
 
 export interface SavedConfig {
@@ -94,16 +99,19 @@ export async function loadNet(dir: string): Promise<PRMNet> {
   const cfg = await readJson(cfgPath);
   const bad = (detail: string) => new ModelConfigError(cfgPath, detail);
   if (cfg.format !== FORMAT_NAME) throw bad(`not a steptree tfjs PRM (format ${JSON.stringify(cfg.format)}, expected "${FORMAT_NAME}")`);
-  if (cfg.version !== FORMAT_VERSION) throw bad(`format version ${JSON.stringify(cfg.version)} is not supported (this build reads version ${FORMAT_VERSION})`);
-  const arch = cfg.architecture as Record<string, unknown> | undefined;
-  if (typeof arch !== 'object' || arch === null) throw bad('missing "architecture"');
+  if (!READS.includes(cfg.version as number))
+    throw bad(`format version ${JSON.stringify(cfg.version)} is not supported (this build reads versions ${READS.join(' and ')})`);
+  const saved = cfg.architecture as Record<string, unknown> | undefined;
+  if (typeof saved !== 'object' || saved === null) throw bad('missing "architecture"');
+  const arch = cfg.version === 1 ? fromVersion1(saved, bad) : { features: {}, ...saved };
   const problems = archProblems(arch);
   if (problems.length) throw bad(`architecture.${problems[0]!.field}: ${problems[0]!.detail}`);
   const sf = cfg.stepFormat as Record<string, unknown> | undefined;
   if (typeof sf !== 'object' || sf === null || typeof sf.trim !== 'boolean') throw bad('stepFormat: expected { "trim": boolean }');
   const tokenizer = await loadTokenizer(dir, cfg.tokenizer, cfgPath);
   if (tokenizer.vocabSize !== arch.vocabSize) throw bad(`architecture.vocabSize is ${arch.vocabSize} but the tokenizer has ${tokenizer.vocabSize} ids`);
-  if (arch.places && tokenizer.spec.type !== 'bytes') throw bad('architecture.places: digit place embeddings need the byte tokenizer');
+  if ((arch.features as ArchConfig['features']).digitSlots && tokenizer.spec.type !== 'bytes')
+    throw bad('architecture.features.digitSlots: digit place embeddings need the byte tokenizer');
   const config = arch as unknown as ArchConfig;
 
   const artifacts = await fileIOHandler(dir).load!();
@@ -133,6 +141,13 @@ export async function loadNet(dir: string): Promise<PRMNet> {
     t.dispose();
   }
   return new PRMNet(config, params, tokenizer, { trim: sf.trim });
+}
+
+/** A version 1 architecture: its flat knobs become features; a bad knob is named as the file spells it. */
+function fromVersion1(saved: Record<string, unknown>, bad: (detail: string) => Error): Record<string, unknown> {
+  const { arch, problems } = upgradeKnobs(saved);
+  if (problems.length) throw bad(`architecture.${problems[0]!.field}: ${problems[0]!.detail}`);
+  return arch;
 }
 
 async function loadTokenizer(dir: string, spec: unknown, cfgPath: string): Promise<TextTokenizer> {

@@ -7,7 +7,7 @@
  * and conditioned on the problem vector, and a causal GRU aggregates the step vectors. The GRU's hidden state is
  * the only per-node state: scoring a child is one GRU step from the parent's cached state, so nothing is ever
  * re-encoded. The initial state is a function of the problem. Output: sigmoid(linear(h)) = P(step correct), plus,
- * with `check` (arch.ts), a local check's logit computed from the step alone, which the GRU also reads.
+ * with the `localCheck` feature (features/local-check.ts), a check's logit computed from the step alone, which the GRU also reads.
  * `runChains` (full trajectories, used by training and by the prefix fallback) runs the very same step
  * encoder and GRU cell, so full and incremental scores agree to float rounding (tested within 1e-5).
  * Inference runs on weights derived for speed (infer.ts: folded LayerNorms, one kernel per dense layer, input
@@ -16,10 +16,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from '../../core/errors.ts';
 import { ByteTokenizer, type TextTokenizer } from './tokenizer.ts';
-import { checkCounts, digitPlaces, padBatch, type TokenBatch } from './batch.ts';
+import { padBatch, type TokenBatch } from './batch.ts';
+import { annotateBatch } from './features/index.ts';
+import { digitSlotEmbedding } from './features/digit-slots.ts';
+import { bagHeadTerm } from './features/bag-head.ts';
+import { localCheckLogit } from './features/local-check.ts';
 import { denseTrain, matMulFor, mm, normalize } from './layers.ts';
 import { buildInference, denseKernel, hostInputBackends, hostInputRows, normalizeRows, type InferenceWeights } from './infer.ts';
-import { checkRows, textWidth, defaultArch, initParams, placeRows, validateArch, type ArchConfig, type Params } from './arch.ts';
+import { checkRows, textWidth, defaultArch, initParams, validateArch, type ArchConfig, type Params } from './arch.ts';
 
 /** How step and problem text is normalised before tokenizing; saved with the model so scoring matches training. */
 export interface StepFormat {
@@ -88,8 +92,7 @@ export class PRMNet {
       texts.map((t) => this.tokenizer.encode(norm(t), maxTokens)),
       maxTokens,
     );
-    if (this.config.places) batch.places = digitPlaces(batch, this.config.places, this.config.numbers, this.config.bindDigits);
-    if (this.config.check) batch.check = checkCounts(batch, placeRows(this.config), this.config.vocabSize);
+    annotateBatch(batch, this.config.features, this.config.vocabSize);
     return batch;
   }
 
@@ -100,7 +103,7 @@ export class PRMNet {
   }
 
   /**
-   * The encoder's input: embeddings (+ digit places), patch projection and positions, [B, L, d] for L positions.
+   * The encoder's input: embeddings (+ digit slots), patch projection and positions, [B, L, d] for L positions.
    * wasm/cpu inference looks it all up in JS tables (infer.ts); training embeds by gather, or one-hot × table where
    * the backend has no gather gradient (wasm lacks UnsortedSegmentSum).
    */
@@ -118,21 +121,7 @@ export class PRMNet {
     const ids = tf.tensor1d(batch.ids, 'int32'),
       table = this.p('embed');
     let x = this.training && tf.getKernel('UnsortedSegmentSum', backend) === undefined ? mm(tf.oneHot(ids, c.vocabSize), table) : tf.gather(table, ids);
-    // place p selects row p − 1; oneHot of −1 (a non-digit) is a zero row
-    if (batch.places)
-      x = tf.add(
-        x,
-        matMulFor(this.training)(
-          tf.oneHot(
-            tf.tensor1d(
-              batch.places.map((p) => p - 1),
-              'int32',
-            ),
-            placeRows(c),
-          ),
-          this.p('place'),
-        ),
-      );
+    if (batch.places) x = tf.add(x, digitSlotEmbedding(batch, this.p('place'), matMulFor(this.training)));
     x = c.patch > 1 ? this.dense(tf.reshape(x, [B * L, c.patch * d]), 'patch.w', 'patch.b') : x;
     return { x: tf.add(tf.reshape(x, [B, L, d]), tf.slice(this.p('pos'), [0, 0], [L, d])), normed: null };
   }
@@ -163,7 +152,7 @@ export class PRMNet {
     // [1, B·L, d] in inference: a dense layer is then one kernel with no reshapes
     const input = this.input(batch);
     let x = input.x;
-    const bag = c.head ? meanPool(x, mask, lengths) : null; // the mean input embedding, for the head
+    const bag = c.features.bagHead ? meanPool(x, mask, lengths) : null; // the mean input embedding, for the head
     if (folded) x = tf.reshape(x, [1, B * L, d]);
     // [B, nh, L, dh]; keys as [B, nh, dh, L]: an explicit transpose, since wasm's transposed matmul is slow (see mm)
     const heads = (t: tf.Tensor, perm = [0, 2, 1, 3]) => tf.transpose(tf.reshape(t, [B, L, nh, dh]), perm);
@@ -183,15 +172,15 @@ export class PRMNet {
     // the final norm's gain and bias commute with mean pooling, so they apply to [B, d], not [B, L, d]
     const pooled = meanPool(tf.reshape(normalize(x, this.training), [B, L, d]), mask, lengths);
     const vec = tf.add(tf.mul(pooled, this.p('lnf.g')), this.p('lnf.b')) as tf.Tensor2D;
-    const feats = bag ? tf.add(vec, this.dense(this.dense(normalize(bag, this.training), 'head.w1', 'head.b1', 'relu'), 'head.w2', 'head.b2')) : vec;
-    if (!c.check) return feats as tf.Tensor2D;
-    const counts = tf.tensor2d(batch.check!, [B, checkRows(c)]);
-    return tf.concat([feats, this.dense(this.dense(counts, 'check.w1', 'check.b1', 'relu'), 'check.w2', 'check.b2')], 1) as tf.Tensor2D;
+    const dense = this.dense.bind(this);
+    const feats = bag ? tf.add(vec, bagHeadTerm(normalize(bag, this.training), dense)) : vec;
+    if (!c.features.localCheck) return feats as tf.Tensor2D;
+    return tf.concat([feats, localCheckLogit(batch, checkRows(c), dense)], 1) as tf.Tensor2D;
   }
 
   /** A text vector's features and check logit (null without a check). */
   private split(v: tf.Tensor): [tf.Tensor, tf.Tensor | null] {
-    if (!this.config.check) return [v, null];
+    if (!this.config.features.localCheck) return [v, null];
     return tf.split(v, [this.config.dModel, 1], -1) as [tf.Tensor, tf.Tensor];
   }
 
@@ -289,6 +278,7 @@ export function createNet(opts: CreateNetOptions = {}): PRMNet {
   const base = { ...defaultArch(tokenizer.vocabSize), ...(tokenizer.spec.type === 'bytes' ? {} : { patch: 1 }) };
   const config = { ...base, ...opts.arch, vocabSize: tokenizer.vocabSize };
   validateArch(config, 'arch');
-  if (config.places && tokenizer.spec.type !== 'bytes') throw new InvalidOptionError('arch.places', 'digit place embeddings need the byte tokenizer');
+  if (config.features.digitSlots && tokenizer.spec.type !== 'bytes')
+    throw new InvalidOptionError('arch.features.digitSlots', 'digit place embeddings need the byte tokenizer');
   return new PRMNet(config, initParams(config, opts.seed ?? 0), tokenizer, opts.stepFormat ?? defaultStepFormat);
 }

@@ -1,5 +1,5 @@
 /**
- * Train only a model's local check (ArchConfig.check) on isolated labelled steps. The check reads fixed counts of
+ * Train only a model's local check (features/local-check.ts) on isolated labelled steps. The check reads fixed counts of
  * the step's own tokens (batch.ts checkCounts) and learns from its own loss only (train.ts), so it is a standalone
  * MLP: it can be trained on many more slip examples than labelled trajectories give, in minutes, without touching
  * the encoder or the GRU. In the arith probes (benchmarks/README.md) this is what moved tens-digit slips.
@@ -10,6 +10,7 @@ import { InvalidOptionError } from '../../core/errors.ts';
 import { checkField, opt } from '../../core/options.ts';
 import { shuffle } from '../../core/shuffle.ts';
 import { checkRows } from './arch.ts';
+import { localCheckWeights } from './features/local-check.ts';
 import { denseTrain } from './layers.ts';
 import type { PRMNet } from './model.ts';
 import { ensureGradients, bceWithLogits } from './train.ts';
@@ -31,7 +32,7 @@ export interface TrainCheckOptions {
 /** Trains net's check.* weights in place on `examples`; returns the mean loss per epoch. Deterministic for a seed. */
 export async function trainCheck(net: PRMNet, examples: readonly LocalExample[], opts: TrainCheckOptions = {}): Promise<number[]> {
   const c = net.config;
-  if (!c.check) throw new InvalidOptionError('check', 'the model has no local check (arch.check)');
+  if (!c.features.localCheck) throw new InvalidOptionError('check', 'the model has no local check (architecture.features.localCheck)');
   if (!examples.length) throw new InvalidOptionError('examples', 'expected a non-empty array of local examples');
   const epochs = opts.epochs ?? 1,
     batchSize = opts.batchSize ?? 64,
@@ -41,8 +42,7 @@ export async function trainCheck(net: PRMNet, examples: readonly LocalExample[],
   checkField('batchSize', batchSize, opt.int({ min: 1 }));
   checkField('lr', lr, opt.number({ above: 0 }));
   ensureGradients();
-  const names = ['check.w1', 'check.b1', 'check.w2', 'check.b2'];
-  const vars = names.map((n) => net.params[n]!);
+  const vars = localCheckWeights.map((n) => net.params[n]!);
   const rows = checkRows(c);
   const optimizer = tf.train.adam(lr);
   const log: number[] = [];

@@ -172,7 +172,7 @@ function lossOf(net: PRMNet, b: Batch, o: Resolved): tf.Scalar {
   const z = tf.tensor2d(b.target, [b.N, b.T]),
     w = tf.tensor2d(b.weight, [b.N, b.T]);
   let loss = tf.div(tf.sum(tf.mul(bceWithLogits(logits, z), w)), Math.max(1, sumOf(b.weight))) as tf.Scalar;
-  if (net.config.check) {
+  if (net.config.features.localCheck) {
     // the local check's own loss, on steps whose prefix is labelled right: there a step's label is its local verdict
     const d = net.config.dModel,
       c = tf.reshape(tf.slice(slots, [0, d], [b.N * b.T, 1]), [b.N, b.T]);

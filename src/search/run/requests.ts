@@ -4,39 +4,52 @@ import type { ScoreRequest } from '../../reward/types.ts';
 import { whenAborted } from '../abort.ts';
 import type { NodeRec, TreeStore } from '../tree.ts';
 
+/** What every ProposeCall of one search shares (so a call carries one pointer for them). */
+export interface ProposeScope {
+  readonly store: TreeStore;
+  readonly problem: Problem;
+  /** The search's seed: a call's seed is it, the node id and the proposals requested before. */
+  readonly seed: string;
+  /** Aborts when the search stops. */
+  readonly signal: AbortSignal;
+}
+
 /**
  * One policy call. `steps`, `seed` and `signal` are built only if the policy reads them: a zero-cost
  * or in-process policy pays for none of them. The signal aborts when the search stops or the call
- * is given up (timeout), whichever comes first.
+ * is given up (timeout), whichever comes first. `at` is the call's expansion in its wave.
  */
 export class ProposeCall implements ProposeRequest {
   private ctl: AbortController | null = null;
   private gaveUp: unknown = undefined;
   private unlink: (() => void) | null = null;
   constructor(
-    private readonly store: TreeStore,
-    readonly problem: Problem,
-    private readonly node: NodeRec,
+    private readonly scope: ProposeScope,
+    readonly node: NodeRec,
     readonly k: number,
-    private readonly base: string,
-    private readonly requested: number,
-    private readonly search: AbortSignal,
+    /** Proposals requested at the node before this call. */
+    readonly requested: number,
+    readonly at: number,
   ) {}
+  get problem(): Problem {
+    return this.scope.problem;
+  }
   get nodeId(): string {
     return this.node.id;
   }
   get seed(): string {
-    return `${this.base}/${this.node.id}/${this.requested}`;
+    return `${this.scope.seed}/${this.node.id}/${this.requested}`;
   }
   get steps(): string[] {
-    return this.store.steps(this.node);
+    return this.scope.store.steps(this.node);
   }
   get signal(): AbortSignal {
     if (this.ctl) return this.ctl.signal;
     const ctl = (this.ctl = new AbortController());
+    const search = this.scope.signal;
     if (this.gaveUp !== undefined) ctl.abort(this.gaveUp);
-    else if (this.search.aborted) ctl.abort(this.search.reason);
-    else this.unlink = whenAborted(this.search, (r) => ctl.abort(r));
+    else if (search.aborted) ctl.abort(search.reason);
+    else this.unlink = whenAborted(search, (r) => ctl.abort(r));
     return ctl.signal;
   }
   /** The scheduler gave up on this call: abort the callee's signal (it may or may not listen). */
@@ -47,7 +60,8 @@ export class ProposeCall implements ProposeRequest {
   }
   /** The call is over: drop the link to the search signal (a long search must not collect listeners). */
   settle(): void {
-    this.unlink?.();
+    if (this.unlink === null) return;
+    this.unlink();
     this.unlink = null;
   }
 }

@@ -13,7 +13,8 @@ import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerTurn } from '../turn.ts';
 import { buildResult, endReason } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
-import { keyFor, ProposeCall, ScoreCall, type ScoreScope } from './requests.ts';
+import { Failure, Gather } from './gather.ts';
+import { keyFor, ProposeCall, ScoreCall, type ProposeScope, type ScoreScope } from './requests.ts';
 
 /** A planned wave, over the engine's own (mutable) node records. */
 type Wave = readonly Expansion<NodeRec>[];
@@ -43,9 +44,8 @@ export interface SearchConfig {
  */
 const SLICE_MS = 20;
 let searchSerial = 0;
-/** A planned expansion whose policy call went out this wave (`at`: its index in the wave). */
-type Sent = { readonly at: number; readonly node: NodeRec; readonly call: ProposeCall; readonly prev: number };
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** A wave's policy calls, in send order, and their outcomes. */
+type Sent = Gather<ProposeCall>;
 
 /** One search: waves of plan → propose → apply → score → observe, then finish. */
 export class Search {
@@ -55,16 +55,18 @@ export class Search {
   private readonly meter: BudgetMeter;
   private readonly keyOf = `s${++searchSerial}:`;
   private readonly ctl = new AbortController();
-  /** Wakes the wave waiting in `until` when the search stops. */
-  private wake: (() => void) | null = null;
+  /** What the wave is waiting on, woken when the search stops. */
+  private waiting: Gather | null = null;
   private readonly messages: string[] = [];
   private failures: number;
   private stop: StopReason | null = null;
   /** A budget axis reached inside a wave: the wave is applied, then the search stops. */
   private pending: StopReason | null = null;
-  private scoring: Promise<unknown> | null = null;
+  /** The last PRM batch sent (release waits for it). */
+  private scoring: Gather | null = null;
   private lastTurn = 0;
   private readonly scope: ScoreScope;
+  private readonly proposeScope: ProposeScope;
 
   constructor(
     private readonly c: SearchConfig,
@@ -76,24 +78,25 @@ export class Search {
     this.ctx = { tree: c.store, aggregation: c.aggregation, rng: seedrandom(`${c.seed}/strategy`), events: em };
     this.strategy = c.spec.create();
     this.scope = { store: c.store, problem: c.problem, keyOf: this.keyOf };
+    this.proposeScope = { store: c.store, problem: c.problem, seed: c.seed, signal: this.ctl.signal };
   }
 
   private halt(r: StopReason): void {
     this.stop ??= r;
     this.ctl.abort(r);
-    this.wake?.();
+    this.waiting?.stop();
   }
 
-  /** `p`'s value, or null as soon as the search stops (no long-lived promise collects a reaction per wave). */
-  private until<T>(p: Promise<T>): Promise<T | null> {
-    if (this.stop) return Promise.resolve(null);
-    return new Promise<T | null>((resolve, reject) => {
-      this.wake = () => resolve(null);
-      p.then(
-        (v) => ((this.wake = null), resolve(v)),
-        (e: unknown) => ((this.wake = null), reject(e)),
-      );
-    });
+  /** Waits for every call of `g`; false as soon as the search stops (no long-lived promise collects a reaction per wave). */
+  /**
+   * Waits for every call of `g`: false as soon as the search stops (no long-lived promise collects
+   * a reaction per wave). Callers check `stop` after it too: a stop aborts the calls, which may
+   * settle the gather before it is woken.
+   */
+  private until(g: Gather): boolean | Promise<boolean> {
+    if (this.stop) return false;
+    this.waiting = g;
+    return g.wait();
   }
 
   async run(): Promise<SearchResult> {
@@ -140,9 +143,9 @@ export class Search {
     if (!wave) return (this.halt('policyCalls'), 'stopped');
     if (this.em.listenerCount('select')) this.em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
     const sent = this.send(wave);
-    const outcomes = await this.settle(sent);
-    if (!outcomes) return (this.undo(sent), 'stopped');
-    const fresh = this.apply(wave, sent, outcomes);
+    const got = this.until(sent);
+    if (!(got === true || (got !== false && (await got))) || this.stop) return (this.undo(sent), 'stopped');
+    const fresh = this.apply(wave, sent);
     await this.score(fresh);
     if (this.stop) return 'stopped';
     const trimmed = wave.length < plan.length;
@@ -160,50 +163,26 @@ export class Search {
     return kept.length ? kept : null;
   }
 
-  private send(wave: Wave): { sent: Sent[]; calls: Promise<StepProposal[]>[] } {
-    const sent: Sent[] = [];
-    const calls: Promise<StepProposal[]>[] = [];
-    const { scheduler, policy, problem, timeouts, seed } = this.c;
+  private send(wave: Wave): Sent {
+    const sent: Sent = new Gather(wave.length, true);
+    const { scheduler, policy, timeouts } = this.c;
+    const limits = { timeoutMs: timeouts.policyMs, signal: this.ctl.signal };
     for (let i = 0; i < wave.length; i++) {
       const e = wave[i]!;
       const n = e.node;
       if (n.failed !== null || !needsCall(n, e.total)) continue;
-      const call = new ProposeCall(this.store, problem, n, e.total - n.requested, seed, n.requested, this.ctl.signal);
-      sent.push({ at: i, node: n, call, prev: n.requested });
+      const call = new ProposeCall(this.proposeScope, n, e.total - n.requested, n.requested, i);
       n.requested = e.total;
       this.meter.used.policyCalls++;
-      calls.push(scheduler.propose(policy, call, { timeoutMs: timeouts.policyMs, signal: this.ctl.signal, onGiveUp: call }));
+      scheduler.proposeTo(policy, call, { ...limits, onGiveUp: call }, sent, sent.add(call));
     }
-    return { sent, calls };
-  }
-
-  /** Every call's outcome, in send order; null if the search stopped first. */
-  private settle({ sent, calls }: { sent: Sent[]; calls: Promise<StepProposal[]>[] }): Promise<Outcome[] | null> {
-    if (!calls.length) return Promise.resolve([]);
-    const out: Outcome[] = new Array(calls.length);
-    let open = calls.length;
-    const all = new Promise<Outcome[]>((resolve) => {
-      for (let i = 0; i < calls.length; i++)
-        calls[i]!.then(
-          (value) => {
-            sent[i]!.call.settle();
-            out[i] = { ok: true, value };
-            if (--open === 0) resolve(out);
-          },
-          (error: unknown) => {
-            sent[i]!.call.settle();
-            out[i] = { ok: false, error };
-            if (--open === 0) resolve(out);
-          },
-        );
-    });
-    return this.until(all);
+    return sent;
   }
 
   /** The results of an interrupted wave are dropped whole, so the tree stays consistent. */
-  private undo({ sent }: { sent: Sent[] }): void {
-    for (const s of sent) s.node.requested = s.prev;
-    this.meter.used.policyCalls -= sent.length;
+  private undo(sent: Sent): void {
+    for (let j = 0; j < sent.size; j++) sent.calls[j]!.node.requested = sent.calls[j]!.requested;
+    this.meter.used.policyCalls -= sent.size;
   }
 
   private fail(n: NodeRec, err: Error): void {
@@ -214,17 +193,18 @@ export class Search {
   }
 
   /** Applies proposals in plan order, whatever order they arrived in: node ids and order stay deterministic. */
-  private apply(wave: Wave, { sent }: { sent: Sent[] }, outcomes: Outcome[]): NodeRec[] {
+  private apply(wave: Wave, sent: Sent): NodeRec[] {
     const fresh: NodeRec[] = [];
-    for (let j = 0; j < sent.length; j++) {
-      const { at, node } = sent[j]!;
-      const o = outcomes[j]!;
-      if (!o.ok) {
+    for (let j = 0; j < sent.size; j++) {
+      const { at, node } = sent.calls[j]!;
+      let value = sent.values[j];
+      if (value instanceof Failure) {
+        value = value.error;
         // a policy that already says which node failed is not wrapped twice
-        this.fail(node, o.error instanceof PolicyError && o.error.nodeId === node.id ? o.error : new PolicyError(node.id, o.error));
+        this.fail(node, value instanceof PolicyError && value.nodeId === node.id ? value : new PolicyError(node.id, value));
         continue;
       }
-      const checked = checkProposals(o.value);
+      const checked = checkProposals(value);
       if (typeof checked === 'string') {
         this.fail(node, new PolicyError(node.id, checked));
         continue;
@@ -248,24 +228,26 @@ export class Search {
     this.meter.used.prmCalls += toScore.length;
     const { prm, scheduler, timeouts } = this.c;
     const reqs = toScore.map((n) => new ScoreCall(this.scope, n));
-    let scores: number[] | null = null;
-    try {
-      const p = scheduler.score(prm, reqs, { timeoutMs: timeouts.prmMs, signal: this.ctl.signal });
-      this.scoring = p;
-      scores = await this.until(p);
-    } catch (e) {
-      if (this.stop) return;
+    const batch = new Gather(1, false);
+    this.scoring = batch;
+    scheduler.scoreTo(prm, reqs, { timeoutMs: timeouts.prmMs, signal: this.ctl.signal }, batch, batch.expect());
+    const got = this.until(batch);
+    if (!(got === true || (got !== false && (await got))) || this.stop) return;
+    let scores: unknown[] | null = null;
+    const out = batch.values[0];
+    if (!(out instanceof Failure)) scores = out as unknown[];
+    else {
       const err = new PRMError(
         toScore.map((n) => n.id),
-        e,
+        out.error,
       );
       for (const n of toScore) this.fail(n, err);
     }
     if (!scores || this.stop) return;
     const agg = this.c.aggregation;
     const listen = this.em.listenerCount('score') > 0;
-    const ids: string[] = [];
-    const vals: number[] = [];
+    const ids: string[] | null = listen ? [] : null;
+    const vals: number[] | null = listen ? [] : null;
     for (let i = 0; i < toScore.length; i++) {
       const n = toScore[i]!;
       const s = scores[i];
@@ -275,19 +257,19 @@ export class Search {
       }
       n.score = s;
       n.value = agg.extend ? agg.extend(n.parent!.value ?? 0, n.depth, s) : agg.of(this.store.scores(n));
-      if (listen) (ids.push(n.id), vals.push(s));
+      if (ids) (ids.push(n.id), vals!.push(s));
     }
-    if (listen) this.em.emit('score', { nodeIds: ids, scores: vals });
+    if (ids) this.em.emit('score', { nodeIds: ids, scores: vals! });
     if (this.em.listenerCount('terminal'))
       for (const n of toScore) if (n.terminal && usable(n)) this.em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
   }
 
   /** Hands the strategy the whole wave it planned; a trimmed wave ends the search unobserved. */
-  private observe(wave: Wave, { sent }: { sent: Sent[] }, fresh: NodeRec[], trimmed: boolean): void {
+  private observe(wave: Wave, sent: Sent, fresh: NodeRec[], trimmed: boolean): void {
     const expand = this.em.listenerCount('expand') > 0;
     if (trimmed && !expand) return;
     const isNew = expand ? new Set(fresh) : null;
-    const called = expand ? new Set(sent.map((s) => s.at)) : null;
+    const called = expand ? new Set(sent.calls.slice(0, sent.size).map((c) => c.at)) : null;
     const results: ExpansionResult[] = wave.map((e, i) => {
       const children = e.node.children.filter(usable);
       if (isNew)
@@ -307,7 +289,7 @@ export class Search {
     const prm = this.c.prm;
     if (!prm.release) return;
     const release = () => prm.release?.(this.store.nodes.map((n) => keyFor(this.keyOf, n)));
-    if (this.scoring) this.scoring.then(release, release);
+    if (this.scoring) this.scoring.whenDone(release);
     else release();
   }
 

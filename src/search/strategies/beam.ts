@@ -1,16 +1,7 @@
 import { InvalidOptionError } from '../../core/errors.ts';
 import { opt } from '../../core/options.ts';
-import {
-  byValue,
-  defineStrategy,
-  specOf,
-  type Expansion,
-  type ExpansionResult,
-  type SearchNode,
-  type Strategy,
-  type StrategyContext,
-  type StrategySpec,
-} from '../strategy.ts';
+import { byValue, defineStrategy, specOf } from '../strategy.ts';
+import type { Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -74,7 +65,7 @@ class Beam implements Strategy {
     if (this.cands) {
       const live = this.cands.filter((c) => !c.stopped);
       if (live.length) return live.map((c) => ({ node: c.tip, total: 1 }));
-      this.keep(ctx);
+      this.keepLookahead(ctx);
     }
     if (this.finished >= this.n) return null;
     const beams = this.beams.filter((b) => b.node.depth < this.maxDepth);
@@ -93,38 +84,51 @@ class Beam implements Strategy {
       });
       return;
     }
-    // one pass over the children (this runs once per node of the tree)
-    const cands: Cand[] = [];
-    let stopped = true;
+    // one pass over the children (this runs once per node of the tree); without lookahead a
+    // candidate is its node, ranked as it is (no record per node)
+    const nodes: SearchNode[] = [];
     for (const r of results)
       for (const node of r.children) {
-        if (node.terminal) {
-          this.finished++;
-          continue;
-        }
-        const stop = this.lookahead === 0 || node.depth >= this.maxDepth;
-        if (!stop) stopped = false;
-        cands.push({ node, tip: node, steps: 0, stopped: stop });
+        if (node.terminal) this.finished++;
+        else nodes.push(node);
       }
     this.beams = [];
+    if (this.lookahead === 0) return this.keep(ctx, nodes.sort(byValue));
+    const cands: Cand[] = [];
+    let stopped = true;
+    for (const node of nodes) {
+      const stop = node.depth >= this.maxDepth;
+      if (!stop) stopped = false;
+      cands.push({ node, tip: node, steps: 0, stopped: stop });
+    }
     this.cands = cands;
-    if (stopped) this.keep(ctx);
+    if (stopped) this.keepLookahead(ctx);
   }
 
-  /** Keep the N/M best candidates as beams; the rest are pruned. */
-  private keep(ctx: StrategyContext): void {
+  /** Ranks candidates by the value where their lookahead ended. */
+  private keepLookahead(ctx: StrategyContext): void {
     const ranked = this.cands!.sort((a, b) => byValue(a.tip, b.tip) || a.node.order - b.node.order);
+    this.cands = null;
+    this.keep(
+      ctx,
+      ranked.map((c) => c.node),
+    );
+  }
+
+  /** Keep the N/M best candidates (best first) as beams; the rest are pruned. */
+  private keep(ctx: StrategyContext, ranked: readonly SearchNode[]): void {
     let free = this.n / this.m;
     this.beams = [];
-    const pruned: string[] = [];
-    for (const c of ranked) {
-      const slots = Math.min(free, c.node.count);
-      if (slots > 0) this.beams.push({ node: c.node, slots });
-      else pruned.push(c.node.id);
+    // ids are made on first read: name the pruned only for a listener
+    const pruned: string[] | null = ctx.events.listenerCount('prune') ? [] : null;
+    for (const node of ranked) {
+      const slots = Math.min(free, node.count);
+      if (slots > 0) this.beams.push({ node, slots });
+      else if (pruned) pruned.push(node.id);
+      else break;
       free -= slots;
     }
-    if (pruned.length) ctx.events.emit('prune', { nodeIds: pruned });
-    this.cands = null;
+    if (pruned?.length) ctx.events.emit('prune', { nodeIds: pruned });
   }
 }
 
@@ -187,7 +191,7 @@ class Dvts implements Strategy {
     live.forEach((t, i) => {
       const kids = [...(results[i]?.children ?? [])].sort(byValue);
       if (kids[0]) next.push(kids[0]);
-      if (kids.length > 1) ctx.events.emit('prune', { nodeIds: kids.slice(1).map((c) => c.id) });
+      if (kids.length > 1 && ctx.events.listenerCount('prune')) ctx.events.emit('prune', { nodeIds: kids.slice(1).map((c) => c.id) });
     });
     this.tips = next;
   }

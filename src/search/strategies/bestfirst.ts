@@ -1,16 +1,7 @@
 import { BinaryHeap } from '../../core/heap.ts';
 import { opt, type Parsed } from '../../core/options.ts';
-import {
-  defineStrategy,
-  specOf,
-  type EndReason,
-  type Expansion,
-  type ExpansionResult,
-  type SearchNode,
-  type Strategy,
-  type StrategyContext,
-  type StrategySpec,
-} from '../strategy.ts';
+import { defineStrategy, specOf } from '../strategy.ts';
+import type { EndReason, Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**

@@ -1,17 +1,6 @@
 import { opt, type Parsed } from '../../core/options.ts';
-import {
-  byValue,
-  defineStrategy,
-  specOf,
-  usable,
-  type EndReason,
-  type Expansion,
-  type ExpansionResult,
-  type SearchNode,
-  type Strategy,
-  type StrategyContext,
-  type StrategySpec,
-} from '../strategy.ts';
+import { byValue, defineStrategy, specOf, usable } from '../strategy.ts';
+import type { EndReason, Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -102,7 +91,10 @@ class Mcts implements Strategy {
       }
       idle += this.c.parallel;
       const paths: SearchNode[][] = [];
-      for (let i = 0; i < this.c.parallel && this.sims < this.c.simulations; i++, this.sims++) paths.push(this.select(ctx.tree.root, true));
+      const wave = Math.min(this.c.parallel, this.c.simulations - this.sims);
+      this.sims += wave;
+      // virtual loss only steers the selections after it in the same wave (none after the last)
+      for (let i = 0; i < wave; i++) paths.push(this.select(ctx.tree.root, i < wave - 1));
       this.clearVirtualLoss(paths);
       // leaves that cannot grow are evaluated at once; the rest are expanded in one wave
       this.pending = [];
@@ -111,6 +103,7 @@ class Mcts implements Strategy {
         if (this.canGrow(leaf)) this.pending.push({ path, tip: leaf, before: leaf.children.length });
         else this.backup(ctx, path, leaf.value ?? 0);
       }
+      if (this.pending.length === 1) return [{ node: this.pending[0]!.tip, total: this.want(this.pending[0]!.tip) }];
       if (this.pending.length) {
         const seen = new Set<SearchNode>();
         return this.pending.filter((s) => !seen.has(s.tip) && seen.add(s.tip)).map((s) => ({ node: s.tip, total: this.want(s.tip) }));
@@ -140,11 +133,11 @@ class Mcts implements Strategy {
   }
 
   observe(ctx: StrategyContext, results: readonly ExpansionResult[]): void {
-    const byNode = new Map(results.map((r) => [r.node, r]));
+    const byNode = resultsOf(results);
     if (this.rollouts.length) {
       const ended = new Set<Sim>();
       for (const s of this.rollouts) {
-        const next = byNode.get(s.tip)?.children[0];
+        const next = byNode(s.tip)?.children[0];
         if (next) s.tip = next;
         if (!next || next.terminal || next.depth >= this.c.maxDepth) ended.add(s);
       }
@@ -153,21 +146,23 @@ class Mcts implements Strategy {
       return;
     }
     for (const s of this.pending) {
-      const r = byNode.get(s.tip);
+      const r = byNode(s.tip);
       const widening = this.expanded.has(s.tip);
       this.expanded.add(s.tip);
-      const kids = r ? [...r.children] : [];
       if (r && s.tip.children.length <= s.before!) {
         const m = (this.misses.get(s.tip) ?? 0) + 1;
         this.misses.set(s.tip, m);
         if (!widening || m >= 3 || r.failed) this.exhausted.add(s.tip); // the policy has nothing new to give
-      } else this.misses.delete(s.tip);
-      const best = kids.filter((k) => k.visits === 0).sort(byValue)[0] ?? kids.sort(byValue)[0];
+      } else if (this.misses.size) this.misses.delete(s.tip);
+      // the best unvisited new child, else the best child
+      const kids = r ? r.children : [];
+      const best = first(kids, (k) => k.visits === 0) ?? first(kids, () => true);
       if (!best) {
         this.backup(ctx, s.path, s.tip.value ?? 0);
         continue;
       }
-      const path = [...s.path, best];
+      const path = s.path; // this simulation's own path: extended in place
+      path.push(best);
       if (this.c.rollout && !best.terminal && best.depth < this.c.maxDepth) this.rollouts.push({ path, tip: best });
       else this.backup(ctx, path, best.value ?? 0);
     }
@@ -216,7 +211,7 @@ class Mcts implements Strategy {
       const kids = n.children;
       let count = 0,
         maxP = -Infinity,
-        fromLogprob = this.c.prior === 'logprob';
+        fromLogprob = this.c.prior === 'logprob' && this.c.formula === 'puct'; // UCT has no prior
       for (const k of kids) {
         if (k.failed !== null || k.score === null) continue;
         count++;
@@ -264,4 +259,22 @@ class Mcts implements Strategy {
       if (listen) ctx.events.emit('backup', { nodeId: n.id, value: v, visits: n.visits });
     }
   }
+}
+
+/** The first of `kids` under byValue that passes `ok` (a scan: byValue is a total order, so this is the sort's head). */
+function first(kids: readonly SearchNode[], ok: (k: SearchNode) => boolean): SearchNode | undefined {
+  let best: SearchNode | undefined;
+  for (const k of kids) if (ok(k) && (best === undefined || byValue(k, best) < 0)) best = k;
+  return best;
+}
+
+/** Each planned node's result: a scan for the usual handful, a map for a wide wave. */
+function resultsOf(results: readonly ExpansionResult[]): (n: SearchNode) => ExpansionResult | undefined {
+  if (results.length <= 8)
+    return (n) => {
+      for (const r of results) if (r.node === n) return r;
+      return undefined;
+    };
+  const m = new Map(results.map((r) => [r.node, r]));
+  return (n) => m.get(n);
 }

@@ -1,15 +1,6 @@
 import { opt } from '../../core/options.ts';
-import {
-  byValue,
-  defineStrategy,
-  specOf,
-  type Expansion,
-  type ExpansionResult,
-  type SearchNode,
-  type Strategy,
-  type StrategyContext,
-  type StrategySpec,
-} from '../strategy.ts';
+import { byValue, defineStrategy, specOf } from '../strategy.ts';
+import type { Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
 import { maxDepth } from './options.ts';
 
 export interface GreedyOptions {
