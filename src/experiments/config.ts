@@ -82,8 +82,8 @@ export const ConfigSchema = z.strictObject({
   /** Save the trees of the first `saveTrees` problems (first seed, largest budget) with links in the report. */
   saveTrees: int(0).default(0),
   /**
-   * Write a viewer page (≈ 150 KB, d3 inlined) beside each saved tree and link it from the report. The
-   * shipped experiments set false: their outputs are committed, the pages are not, so a link would be dead.
+   * Write a viewer page (d3 inlined, 27–39 KB for the shipped trees) beside each saved tree and link it
+   * from the report. The shipped experiments set false: their outputs are committed, the pages are not.
    */
   viewerPages: z.boolean().default(true),
   /** Searches run at once (their PRM calls batch together). */

@@ -44,8 +44,8 @@ export function curvesCsv(points: readonly Point[], frontier: readonly FrontierR
 
 /**
  * Writes summary.json, curves.csv, every figure as SVG and PNG, and report.html into `outDir`.
- * Saved trees get a viewer page beside their JSON, rewritten on every call (each inlines d3 and the
- * viewer, ≈ 150 KB, so they are build outputs: git-ignored, never stale).
+ * Saved trees get a viewer page beside their JSON when `viewerPages` (default), rewritten on every
+ * call (each inlines d3 and the viewer: build outputs, git-ignored, never stale).
  */
 export async function writeOutputs(
   outDir: string,
