@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import type { PRM } from '../src/reward/types.ts';
 import { TfjsPRM } from '../src/reward/tfjs/index.ts';
-import { beam, bestOfN, dvts, search, type StrategySpec } from '../src/search/index.ts';
+import { beam, bestOfN, dvts, search, type StrategySpec } from '../src/index.ts';
 import { applyOp, arithMeta, arithProblem, ArithPolicy, gradeArith, stepText, VerifierPRM } from '../src/tasks/arith.ts';
 import type { AggregationName, SelectionName } from '../src/core/aggregate.ts';
 

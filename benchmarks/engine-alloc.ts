@@ -7,13 +7,13 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import * as local from '../src/search/index.ts';
+import * as local from '../src/index.ts';
 import { chainModels, GENERATOR, loadGenerator } from './arith-chain.ts';
 
 type Engine = typeof local;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const baseDir = arg('baseline');
-const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/search/index.ts`).href)) as Engine) : null;
+const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/index.ts`).href)) as Engine) : null;
 const gc = (globalThis as { gc?: () => void }).gc;
 const lib = await loadGenerator();
 if (!gc || !lib) {

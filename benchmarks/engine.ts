@@ -13,7 +13,7 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Policy, ProposeRequest } from '../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
-import * as local from '../src/search/index.ts';
+import * as local from '../src/index.ts';
 import { chainModels, GENERATOR, loadGenerator } from './arith-chain.ts';
 
 type Engine = typeof local;
@@ -22,7 +22,7 @@ const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 const only = (arg('only') ?? 'chain,book,conc').split(',');
 const baseDir = arg('baseline');
-const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/search/index.ts`).href)) as Engine) : null;
+const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/index.ts`).href)) as Engine) : null;
 const problem = { id: 'bench', text: 'zero-cost problem' };
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -24,7 +24,7 @@ import { forward, type Decoder, type KvChunk } from '../src/reward/hf/forward.ts
 import { loadWeights, disposeWeights } from '../src/reward/hf/weights.ts';
 import { selectBackend } from '../src/reward/tfjs/backend.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
-import { beam, mcts, search } from '../src/search/index.ts';
+import { beam, mcts, search } from '../src/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
 const { values: flags } = parseArgs({

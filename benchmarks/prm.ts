@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { createNet, selectBackend, TfjsPRM, type BackendName, type PRMNet } from '../src/reward/tfjs/index.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
-import { beam, mcts, Scheduler, search, type StrategySpec } from '../src/search/index.ts';
+import { beam, mcts, Scheduler, search, type StrategySpec } from '../src/index.ts';
 import { arithProblem, ArithPolicy, stepText, type Op } from '../src/tasks/arith.ts';
 
 const json = process.argv.includes('--json');

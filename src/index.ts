@@ -12,6 +12,7 @@ export { greedy, bestOfN, type GreedyOptions, type BestOfNOptions } from './sear
 export { beam, dvts, type BeamOptions, type DvtsOptions } from './search/strategies/beam.ts';
 export { mcts, type MctsOptions } from './search/strategies/mcts.ts';
 export { bestFirst, type BestFirstOptions } from './search/strategies/bestfirst.ts';
+export { rebase, rebaseWidths, type RebaseOptions } from './search/strategies/rebase.ts';
 export { strategyByName, strategyDescriptor, strategyDescriptors, registerStrategy, builtinStrategies } from './search/strategies/index.ts';
 
 // Writing a strategy

@@ -9,7 +9,7 @@ import { ResponseCache } from '../../src/policy/cache.ts';
 import { OpenAIPolicy, type OpenAIPolicyOptions, type Transport } from '../../src/policy/openai/index.ts';
 import { policyKinds } from '../../src/policy/registry.ts';
 import type { ProposeRequest } from '../../src/policy/types.ts';
-import { beam, search } from '../../src/search/index.ts';
+import { beam, search } from '../../src/index.ts';
 import { defaultGenerate, startFakeOpenAIServer, type FakeServer, type FakeServerOptions } from '../helpers/fake-openai-server.ts';
 
 const servers: FakeServer[] = [];

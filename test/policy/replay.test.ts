@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { FormatError, InvalidOptionError, SteptreeError } from '../../src/core/errors.ts';
 import { policyKinds } from '../../src/policy/registry.ts';
 import { ReplayPolicy } from '../../src/policy/replay/index.ts';
-import { bestOfN, search } from '../../src/search/index.ts';
+import { bestOfN, search } from '../../src/index.ts';
 import { DATA, hasData } from './data.ts';
 
 const BON = resolve(DATA, 'bon/qwen25math_math_cot_100.jsonl');

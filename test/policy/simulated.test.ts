@@ -8,7 +8,7 @@ import { carry, evaluate, stripAnnotations } from '../../src/policy/simulated/nu
 import { lastBoxed, splitLines, splitProse } from '../../src/policy/steps.ts';
 import { loadPRM } from '../../src/reward/registry.ts';
 import { OraclePRM } from '../../src/reward/oracle.ts';
-import { beam, greedy, search, stringifyTree } from '../../src/search/index.ts';
+import { beam, greedy, search, stringifyTree } from '../../src/index.ts';
 import type { BenchItem } from '../../src/tasks/types.ts';
 import { gsm8kItems, hasData, lookup, math500Items } from './data.ts';
 

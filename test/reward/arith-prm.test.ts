@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_MODEL } from '../../src/cli/prm.ts';
 import { rocAuc } from '../../src/training/eval.ts';
 import { TfjsPRM } from '../../src/reward/tfjs/index.ts';
-import { beam, search } from '../../src/search/index.ts';
+import { beam, search } from '../../src/index.ts';
 import { applyOp, arithMeta, arithProblem, ArithPolicy, checkStep, gradeArith, stepText } from '../../src/tasks/arith.ts';
 
 // The shipped model is part of the package: its absence is a failure, not a skip.

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { BudgetMeter } from '../../src/core/budget.ts';
 import { FormatError } from '../../src/core/errors.ts';
 import { NODE_FIELDS, NODE_KEYS } from '../../src/search/fields.ts';
-import { beam, mcts, parseTree, search, stringifyTree } from '../../src/search/index.ts';
+import { beam, mcts, parseTree, search, stringifyTree } from '../../src/index.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { arithPolicy, verifier } from './helpers.ts';
 

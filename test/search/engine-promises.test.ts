@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { SearchFailedError } from '../../src/core/errors.ts';
 import type { Policy, ProposeRequest, StepProposal } from '../../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../../src/reward/types.ts';
-import { beam, bestFirst, greedy, mcts, parseTree, Scheduler, search, startSearch, stringifyTree } from '../../src/search/index.ts';
+import { beam, bestFirst, greedy, mcts, parseTree, Scheduler, search, startSearch, stringifyTree } from '../../src/index.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { arithPolicy, sleep, verifier } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidOptionError, SearchFailedError } from '../../src/core/errors.ts';
-import { beam, bestFirst, bestOfN, dvts, greedy, mcts, parseTree, Scheduler, search, startSearch, stringifyTree } from '../../src/search/index.ts';
+import { beam, bestFirst, bestOfN, dvts, greedy, mcts, parseTree, Scheduler, search, startSearch, stringifyTree } from '../../src/index.ts';
 import type { Policy } from '../../src/policy/types.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { arithPolicy, jittery, slow, spyPRM, verifier } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { beam, bestFirst, bestOfN, dvts, greedy, mcts, rebase, search, type StrategySpec } from '../../src/search/index.ts';
+import { beam, bestFirst, bestOfN, dvts, greedy, mcts, rebase, search, type StrategySpec } from '../../src/index.ts';
 import { stringifyTree } from '../../src/search/schema.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { arithPolicy, verifier } from './helpers.ts';

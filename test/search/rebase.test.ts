@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidOptionError } from '../../src/core/errors.ts';
-import { rebase, rebaseWidths, search } from '../../src/search/index.ts';
+import { rebase, rebaseWidths, search } from '../../src/index.ts';
 import { strategyByName } from '../../src/search/strategies/index.ts';
 import { arithProblem, gradeArith } from '../../src/tasks/arith.ts';
 import { arithPolicy, verifier } from './helpers.ts';

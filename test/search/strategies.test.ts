@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { beam, bestFirst, bestOfN, dvts, greedy, mcts, search, startSearch } from '../../src/search/index.ts';
+import { beam, bestFirst, bestOfN, dvts, greedy, mcts, search, startSearch } from '../../src/index.ts';
 import { arithProblem, gradeArith } from '../../src/tasks/arith.ts';
 import { arithPolicy, verifier } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidOptionError } from '../../src/core/errors.ts';
-import { beam, Scheduler, search } from '../../src/search/index.ts';
+import { beam, Scheduler, search } from '../../src/index.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { arithPolicy, verifier } from './helpers.ts';
 
