@@ -58,6 +58,7 @@ export { Scheduler, defaultScheduler, type SchedulerOptions } from './search/sch
 
 // The tree
 export { SearchTree, type TreeNode } from './search/tree.ts';
+export type { NodeCore } from './search/fields.ts';
 export { SCHEMA_VERSION, toTreeJSON, stringifyTree, parseTree, type TreeJSON, type NodeJSON, type LoadedTree } from './search/schema.ts';
 
 // Errors
