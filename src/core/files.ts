@@ -9,6 +9,7 @@ export interface Files {
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   mkdir(path: string, options?: { recursive?: boolean }): Promise<unknown>;
   copyFile(from: string, to: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
 }
 
 export interface Paths {
@@ -38,6 +39,7 @@ export const fetchFiles: Files = {
   writeFile: async () => noWrites(),
   mkdir: async () => noWrites(),
   copyFile: async () => noWrites(),
+  rename: async () => noWrites(),
 };
 
 export const files: Files = nodeFs ?? fetchFiles;
@@ -55,3 +57,10 @@ export const urlPaths: Paths = {
 };
 
 export const paths: Paths = nodePath ?? urlPaths;
+
+/** Writes `path` whole or not at all: into a sibling temporary file, then renamed over it (so overwriting a model in place never leaves a torn file). */
+export async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${Date.now().toString(36)}.tmp`;
+  await files.writeFile(tmp, data);
+  await files.rename(tmp, path);
+}

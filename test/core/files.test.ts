@@ -1,43 +1,31 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fetchFiles, files, paths, urlPaths } from '../../src/core/files.ts';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeWhole } from '../../src/core/files.ts';
 
-test('on Node, files and paths are node:fs/promises and node:path', async () => {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  assert.ok(files.readFile === fs.readFile && paths.join === path.join);
+test('writeWhole: writes and overwrites in place, leaving no temporary file behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steptree-files-'));
+  const f = join(dir, 'config.json');
+  await writeWhole(f, 'one');
+  assert.is(readFileSync(f, 'utf8'), 'one');
+  writeFileSync(join(dir, 'other'), 'x');
+  await writeWhole(f, new Uint8Array([116, 119, 111]));
+  assert.is(readFileSync(f, 'utf8'), 'two');
+  assert.equal(readdirSync(dir).sort(), ['config.json', 'other']);
 });
 
-test('urlPaths joins URL parts without doubling slashes (and keeps the scheme)', () => {
-  assert.equal(urlPaths.join('http://127.0.0.1:1/models/', 'arith-prm', 'config.json'), 'http://127.0.0.1:1/models/arith-prm/config.json');
-  assert.equal(urlPaths.join('models/arith-prm', 'weights.bin'), 'models/arith-prm/weights.bin');
-  assert.equal(urlPaths.dirname('a/b/c.json'), 'a/b');
-});
-
-test('fetchFiles reads text and bytes over HTTP; a 404 is ENOENT; writes say they need a file system', async () => {
-  const server = createServer((req, res) => {
-    if (req.url === '/a.txt') res.end('héllo');
-    else if (req.url === '/b.bin') res.end(Buffer.from([1, 2, 3]));
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    assert.equal(await fetchFiles.readFile(`${base}/a.txt`, 'utf8'), 'héllo');
-    assert.equal([...(await fetchFiles.readFile(`${base}/b.bin`))], [1, 2, 3]);
-    await fetchFiles.readFile(`${base}/missing`).then(
-      () => assert.unreachable(),
-      (e) => assert.equal(e.code, 'ENOENT'),
-    );
-    await fetchFiles.writeFile('x', 'y').then(
-      () => assert.unreachable(),
-      (e) => assert.match(e.message, /file system/),
-    );
-  } finally {
-    server.close();
-  }
+test('writeWhole: a failed write leaves the old file as it was', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steptree-files-'));
+  const f = join(dir, 'weights.bin');
+  await writeWhole(f, 'old');
+  // a non-string, non-buffer payload makes the temporary write throw before anything is renamed
+  await writeWhole(f, 42 as unknown as string).then(
+    () => assert.unreachable('should throw'),
+    () => {},
+  );
+  assert.is(readFileSync(f, 'utf8'), 'old');
 });
 
 test.run();

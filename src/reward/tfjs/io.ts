@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigError, errorText } from '../../core/errors.ts';
-import { files, paths as path } from '../../core/files.ts';
+import { files, paths as path, writeWhole } from '../../core/files.ts';
 import { archProblems, paramShapes, type ArchConfig, type Params } from './arch.ts';
 import { upgradeKnobs } from './features/knobs.ts';
 import { PRMNet, type StepFormat } from './model.ts';
 import { ByteTokenizer, HFTokenizer, loadHFTokenizer, type TextTokenizer, type TokenizerSpec } from './tokenizer.ts';
 
-const { copyFile, mkdir, readFile, writeFile } = files; // node:fs/promises where there is one, fetch in browsers
+const { copyFile, mkdir, readFile } = files; // node:fs/promises where there is one, fetch in browsers
 
 /**
  * Bump when config.json or the weight layout changes incompatibly. Version 2 moved the five flat knobs of the
@@ -43,8 +43,8 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
         modelTopology: artifacts.modelTopology ?? null,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeFile(binPath, new Uint8Array(data));
-      await writeFile(jsonPath, JSON.stringify(manifest, null, 1));
+      await writeWhole(binPath, new Uint8Array(data));
+      await writeWhole(jsonPath, JSON.stringify(manifest, null, 1));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightData: data }) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
@@ -90,7 +90,7 @@ export async function saveNet(net: PRMNet, dir: string, meta?: Record<string, un
     stepFormat: net.stepFormat,
     ...(meta ? { meta } : {}),
   };
-  await writeFile(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  await writeWhole(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n'); // last: a folder with a new config.json has all its new files
 }
 
 /** Load a directory written by saveNet onto the current backend. Any mismatch is a ModelConfigError naming the file. */
