@@ -71,40 +71,10 @@ export async function writeOutputs(
   for (const f of figs) (put(`${f.name}.svg`, f.svg), put(`${f.name}.png`, f.png));
   put('curves.csv', curvesCsv(o.points, o.frontier, tokenFrontier));
   const trees = await treeLinks(outDir, o.rows, o.viewerPages ?? true);
-  put(
-    'summary.json',
-    JSON.stringify(
-      {
-        name: o.name,
-        config: o.config,
-        points: o.points,
-        frontier: o.frontier,
-        tokenFrontier,
-        paired: o.paired ?? [],
-        bins: o.bins,
-        trees,
-        skipped: o.skipped,
-        notes: o.notes,
-      },
-      null,
-      1,
-    ) + '\n',
-  );
-  put(
-    'report.html',
-    reportHtml({
-      name: o.name,
-      config: o.config,
-      points: o.points,
-      frontier: o.frontier,
-      tokenFrontier,
-      paired: o.paired ?? [],
-      figures: figs,
-      trees,
-      skipped: o.skipped,
-      notes: o.notes,
-    }),
-  );
+  const head = { name: o.name, config: o.config, points: o.points, frontier: o.frontier, tokenFrontier, paired: o.paired ?? [] };
+  const tail = { trees, skipped: o.skipped, notes: o.notes };
+  put('summary.json', JSON.stringify({ ...head, bins: o.bins, ...tail }, null, 1) + '\n');
+  put('report.html', reportHtml({ ...head, figures: figs, ...tail }));
   return written;
 }
 
