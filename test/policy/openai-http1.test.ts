@@ -10,6 +10,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { AddressInfo } from 'node:net';
 import { ResponseParser } from '../../src/policy/openai/http1-parser.ts';
 import { ConnectionError, Http1Client } from '../../src/policy/openai/http1.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 /** Feeds a response in pieces of `step` bytes (1: every byte its own chunk). */
 function parse(raw: string, step = raw.length) {
@@ -90,14 +91,6 @@ async function listen<S extends Server | NetServer>(s: S): Promise<URL> {
   return new URL(`http://127.0.0.1:${(s.address() as AddressInfo).port}/v1`);
 }
 const signal = () => new AbortController().signal;
-async function rejects(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 test('client: one keep-alive socket serves sequential requests; chunked and fixed responses; request head and body arrive', async () => {
   const sockets = new Set<Socket>();

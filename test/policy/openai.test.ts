@@ -11,6 +11,7 @@ import { policyKinds } from '../../src/policy/registry.ts';
 import type { ProposeRequest } from '../../src/policy/types.ts';
 import { beam, search } from '../../src/index.ts';
 import { defaultGenerate, startFakeOpenAIServer, type FakeServer, type FakeServerOptions } from '../helpers/fake-openai-server.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 const servers: FakeServer[] = [];
 async function serve(o: FakeServerOptions = {}) {
@@ -34,14 +35,6 @@ const req = (steps: string[] = [], k = 1, extra: Partial<ProposeRequest> = {}): 
 });
 const policy = (s: FakeServer, o: Partial<OpenAIPolicyOptions> = {}) =>
   new OpenAIPolicy({ baseURL: s.url, model: 'qwen', retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 2000, env: {}, ...o });
-async function rejects(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 const bodies = (s: FakeServer) => s.requests.map((r) => r.body as Record<string, any>);
 
 test('completions: template head + steps, each re-followed by the delimiter; the next prompt extends the last byte for byte', async () => {

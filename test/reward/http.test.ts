@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { FormatError, HttpPRMError, InvalidOptionError } from '../../src/core/errors.ts';
 import { HttpPRM, httpStepFormats, renderPrompt, type HttpPRMOptions } from '../../src/reward/http/index.ts';
 import type { ScoreRequest } from '../../src/reward/types.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 // A fake vLLM on 127.0.0.1:<random port>; each test installs its own handler.
 type Handler = (req: { path: string; body: any }, res: ServerResponse) => void;
@@ -49,14 +50,6 @@ const req = (steps: string[], key = 'k'): ScoreRequest => ({
   key,
 });
 const prm = (o: Partial<HttpPRMOptions>) => new HttpPRM({ baseUrl: base, model: 'm', format: 'qwen2.5-math-prm', retryDelayMs: 5, ...o });
-async function rejects(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 test('prompts are rendered from the format table; tags inside texts are removed', () => {
   const f = httpStepFormats['math-shepherd'];
