@@ -1,30 +1,12 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { benchConfig } from '../../src/cli/bench.ts';
 import { runBench } from '../../src/runner/index.ts';
 import type { ResultRecord } from '../../src/runner/record.ts';
-import { records, tmp, withoutWall } from './helpers.ts';
+import { exited, records, resultLines as lines, sleep, spawnBench as bench, tmp, withoutWall } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-
-/** `steptree bench` as a child process (node --import tsx: one process, so kill -9 hits the runner itself). */
-function bench(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, 'bench', ...args, '--no-progress'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-const exited = (c: ReturnType<typeof bench>) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }>((res) => {
-    let err = '';
-    c.stderr!.on('data', (d) => (err += d));
-    c.on('exit', (code, signal) => res({ code, signal, err }));
-  });
-const lines = (dir: string) =>
-  existsSync(join(dir, 'results.jsonl')) ? readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stable = (r: ResultRecord) => ({ ...r, stats: { ...r.stats, wallMs: 0 } });
 
 test('kill -9 mid-run, then the same command: every (problem, seed) once, summary equal to an uninterrupted run', async () => {

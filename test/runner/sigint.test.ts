@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { records, tmp } from './helpers.ts';
+import { exited, records, resultLines as lines, sleep, spawnBench as bench, tmp } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-
-/** `steptree bench` as one child process (node --import tsx), so the signal reaches the runner itself. */
-function bench(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, 'bench', ...args, '--no-progress'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-const exited = (c: ReturnType<typeof bench>) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; ms: number }>((res) => {
-    const t0 = Date.now();
-    let err = '';
-    c.stderr!.on('data', (d) => (err += d));
-    c.on('exit', (code, signal) => res({ code, signal, err, ms: Date.now() - t0 }));
-  });
 const text = (dir: string) => (existsSync(join(dir, 'results.jsonl')) ? readFileSync(join(dir, 'results.jsonl'), 'utf8') : '');
-const lines = (dir: string) => text(dir).split('\n').filter(Boolean).length;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // an offline run with a simulated policy (arith-sim), slow enough to be interrupted (≈ 2.5 s, one problem at a time)
 const args = (out: string) => [

@@ -9,6 +9,7 @@ import { lastBoxed } from '../../src/grade/extract.ts';
 import { parseShard, subjectKey } from '../../src/tasks/filters.ts';
 import { datasetKind, datasetKinds } from '../../src/tasks/registry.ts';
 import type { BenchItem, DatasetFilters } from '../../src/tasks/types.ts';
+import { rejects as fails } from '../helpers/rejects.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'steptree-tasks-'));
 const file = (name: string, rows: unknown[], extra = '') => {
@@ -20,14 +21,6 @@ const load = async (kind: string, path: string, f?: DatasetFilters) => {
   const out: BenchItem[] = [];
   for await (const it of datasetKind(kind).load(path, f)) out.push(it);
   return out;
-};
-const fails = async (p: Promise<unknown>): Promise<Error> => {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
 };
 
 const gsm = file('gsm.jsonl', [
