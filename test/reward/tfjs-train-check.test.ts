@@ -8,12 +8,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MODEL } from '../../src/cli/prm.ts';
-import { InvalidOptionError } from '../../src/core/errors.ts';
 import { createNet, loadNet, saveNet, selectBackend, TfjsPRM, type PRMNet } from '../../src/reward/tfjs/index.ts';
 import { trainCheck, type LocalExample } from '../../src/reward/tfjs/train-check.ts';
 import { arithLocalExamples } from '../../src/training/arith-local.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { tinyArch } from './tfjs-helpers.ts';
+import { invalidOption } from '../helpers/rejects.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'steptree-train-check-'));
 const bin = new URL('../../bin/steptree.js', import.meta.url).pathname;
@@ -83,19 +83,10 @@ test('a model without a local check, no examples and bad options are errors nami
   const plain = createNet({ seed: 1, arch: tinyArch }),
     net = createNet({ seed: 1, arch });
   const ex = arithLocalExamples({ count: 4, seed: 1 });
-  const rejects = async (f: () => Promise<unknown>, option: string) => {
-    try {
-      await f();
-      assert.unreachable('should have thrown');
-    } catch (e) {
-      assert.instance(e, InvalidOptionError);
-      assert.is((e as InvalidOptionError).option, option);
-    }
-  };
-  await rejects(() => trainCheck(plain, ex), 'check');
-  await rejects(() => trainCheck(net, []), 'examples');
-  await rejects(() => trainCheck(net, ex, { epochs: 0 }), 'epochs');
-  await rejects(() => trainCheck(net, ex, { lr: 0 }), 'lr');
+  await invalidOption(() => trainCheck(plain, ex), 'check');
+  await invalidOption(() => trainCheck(net, []), 'examples');
+  await invalidOption(() => trainCheck(net, ex, { epochs: 0 }), 'epochs');
+  await invalidOption(() => trainCheck(net, ex, { lr: 0 }), 'lr');
   plain.dispose();
   net.dispose();
 });

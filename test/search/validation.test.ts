@@ -1,23 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvalidOptionError } from '../../src/core/errors.ts';
 import { beam, Scheduler, search } from '../../src/index.ts';
 import { arithProblem } from '../../src/tasks/arith.ts';
 import { arithPolicy, verifier } from './helpers.ts';
+import { invalidOption as at } from '../helpers/rejects.ts';
 
 // The scheduler's and the search's own options go through the option kit: errors name the field.
-const at = async (fn: () => unknown, option: string, detail: RegExp) => {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, InvalidOptionError);
-    assert.is((e as InvalidOptionError).option, option);
-    assert.match((e as Error).message, detail);
-    return;
-  }
-  assert.unreachable(`no error for ${option}`);
-};
-
 const base = { problem: arithProblem(1, { length: 3 }), policy: arithPolicy(), prm: verifier(), strategy: beam({ n: 4, beamWidth: 2 }) };
 
 test('scheduler options: integers ≥ 1, unknown keys named', async () => {
