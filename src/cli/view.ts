@@ -27,8 +27,7 @@ export async function view(argv: string[]): Promise<number> {
   }
   const out = (values.out as string | undefined) ?? file.replace(/\.json$/i, '') + '.html';
   const collapseDepth = number('collapse-depth', values['collapse-depth'], true);
-  const pageSize = number('page-size', values['page-size'], true);
-  if (pageSize !== undefined && pageSize < 1) throw new InvalidOptionError('--page-size', `expected an integer ≥ 1, got ${pageSize}`);
+  const pageSize = number('page-size', values['page-size'], true, { min: 1 });
   const { writeTreeViewer } = await import('../viewer/index.ts');
   writeTreeViewer(text, out, { where: file, ...(collapseDepth === undefined ? {} : { collapseDepth }), ...(pageSize === undefined ? {} : { pageSize }) });
   console.log(`viewer written to ${out}`);

@@ -54,6 +54,10 @@ test('steptree view writes TREE.html beside the tree; bad files are named', () =
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /bad\.json: problem/);
   assert.not.ok(existsSync(join(dir, 'bad.html')), 'nothing written for a bad tree');
+  const page = run('view', tree, '--out', join(dir, 'page.html'), '--page-size', '0');
+  assert.is(page.status, 2);
+  assert.match(page.stderr, /`--page-size`: expected a positive integer, got 0/);
+  assert.not.ok(existsSync(join(dir, 'page.html')), 'nothing written for a bad flag');
 });
 
 test.run();
