@@ -27,6 +27,7 @@ import { nodeTransport, sdkTransport } from '../src/policy/openai/transport.ts';
 import type { Policy } from '../src/policy/types.ts';
 import { loadPRM } from '../src/reward/registry.ts';
 import { runBench, type BenchConfigInput } from '../src/runner/index.ts';
+import { datasetKind } from '../src/tasks/registry.ts';
 import type { BenchItem } from '../src/tasks/types.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -191,10 +192,16 @@ async function paced(
     busyMs = 0,
     cpu0 = process.cpuUsage(),
     elu0 = perf.eventLoopUtilization();
+  const launched = new Map<string, number>();
+  const spans: Span[] = [];
   const r = await runBench(config, {
     ...hooks,
     onStart: () => ((first = performance.now()), (cpu0 = process.cpuUsage()), (elu0 = perf.eventLoopUtilization())),
-    onResult: (x) => ((last = performance.now()), (waves += x.stats.waves), (busyMs += x.stats.wallMs), n++),
+    onLaunch: (k) => void launched.set(k, performance.now()),
+    onResult: (x) => {
+      ((last = performance.now()), (waves += x.stats.waves), (busyMs += x.stats.wallMs), n++);
+      spans.push({ start: launched.get(x.key)!, ms: x.stats.wallMs, waves: x.stats.waves, id: x.id });
+    },
   });
   const cpu = process.cpuUsage(cpu0);
   // how busy the client's main thread was (cpuS also counts GC and libuv threads)
@@ -210,7 +217,18 @@ async function paced(
   // ratio = packing ÷ stretch: how full the IN_FLIGHT slots were, and how much longer than its critical path each problem took
   const packing = busyMs / 1000 / IN_FLIGHT / wallS;
   const stretch = busyMs / (waves * LATENCY_MS);
+  const steady = steadyState(spans, (s) => s.waves);
+  // the same window with each wave as long as its most-attempted call (the fault rows)
+  let steadyWithRetries: number | null = null;
+  if (counter) {
+    const texts = new Map<string, string>();
+    for await (const it of datasetKind('gsm8k').load(GSM8K, {})) texts.set(it.id, it.problem.text);
+    const attempts = counter.byQuestion();
+    steadyWithRetries = steadyState(spans, (s) => attempts.get(texts.get(s.id)!) ?? s.waves).steadyRatio;
+  }
   return {
+    ...steady,
+    steadyWithRetries,
     name,
     problems: r.summary.records,
     errors: r.summary.errors,
@@ -232,6 +250,30 @@ async function paced(
     retries: info.retries ?? 0,
     failedCalls: info.failedCalls ?? 0,
   };
+}
+
+interface Span {
+  /** When the search was launched (ms), how long it and its grading took, and its waves of policy calls. */
+  readonly start: number;
+  readonly ms: number;
+  readonly waves: number;
+  readonly id: string;
+}
+
+/**
+ * Throughput ÷ ideal while the runner had problems left to launch (from the first launch to the last): then 64 problems
+ * can be in flight, as the ideal assumes. After the last launch the run drains (fewer and fewer in flight, until its
+ * longest remaining problem ends), which no runner that cannot know problem lengths in advance avoids. Ratio = how full
+ * the slots were in that window ÷ how much longer than its critical path each problem that ended inside it took.
+ */
+function steadyState(spans: readonly Span[], waves: (s: Span) => number) {
+  const from = Math.min(...spans.map((s) => s.start));
+  const to = Math.max(...spans.map((s) => s.start));
+  const inside = spans.reduce((a, s) => a + Math.max(0, Math.min(to, s.start + s.ms) - Math.max(from, s.start)), 0);
+  const ended = spans.filter((s) => s.start + s.ms <= to);
+  const steadyPacking = inside / IN_FLIGHT / (to - from);
+  const steadyStretch = ended.reduce((a, s) => a + s.ms, 0) / ended.reduce((a, s) => a + waves(s) * LATENCY_MS, 0);
+  return { steadyS: (to - from) / 1000, steadyPacking, steadyStretch, steadyRatio: steadyPacking / steadyStretch };
 }
 
 const beam8: Pick<BenchConfigInput, 'strategy' | 'strategyOptions' | 'concurrency'> = {
@@ -266,11 +308,13 @@ async function delayedInProcess(problems: number) {
 function attemptCounter() {
   const perCall = new Map<string, number>();
   const perWave = new Map<string, number>();
+  const USER = '<|im_start|>user\n';
   const wrap = (t: Transport): Transport => ({
     post: (path, body, o) => {
       const prompt = String(body.prompt);
       const at = prompt.lastIndexOf('<|im_start|>assistant\n');
-      const wave = `${prompt.slice(0, at)}\u0000${prompt.slice(at).split('\n\n').length}`;
+      const question = prompt.slice(prompt.indexOf(USER) + USER.length, prompt.indexOf('<|im_end|>', prompt.indexOf(USER)));
+      const wave = `${question}\u0000${prompt.slice(at).split('\n\n').length}`;
       const call = `${prompt}\u0000${body.seed}\u0000${body.n}`;
       const a = (perCall.get(call) ?? 0) + 1;
       perCall.set(call, a);
@@ -278,7 +322,16 @@ function attemptCounter() {
       return t.post(path, body, o);
     },
   });
-  return { wrap, waves: () => perWave.size, attempts: () => [...perWave.values()].reduce((x, y) => x + y, 0) };
+  /** Per problem text: Σ over its waves of the most attempts any call of the wave took. */
+  const byQuestion = () => {
+    const m = new Map<string, number>();
+    for (const [k, a] of perWave) {
+      const q = k.slice(0, k.lastIndexOf('\u0000'));
+      m.set(q, (m.get(q) ?? 0) + a);
+    }
+    return m;
+  };
+  return { wrap, waves: () => perWave.size, attempts: () => [...perWave.values()].reduce((x, y) => x + y, 0), byQuestion };
 }
 
 /** The benchmark's retry settings (printed with the table): the server fails in 50 ms, so a short backoff fits. */
@@ -408,11 +461,11 @@ function printPaced(rows: Paced[]) {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const ms = (s: number | null, n: number) => (s === null ? '–' : ((1000 * s) / n).toFixed(3));
   console.log(
-    `| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | wall s | ideal s | throughput ÷ ideal | ideal with retried attempts s | ÷ that | slots busy | problem wall ÷ critical path | problems/s | client CPU ms/request | client main thread busy | server CPU ms/request | requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| GSM8K, beam 8×4, --prm none, 64 in flight | problems | errors | waves/problem | steady s | steady: slots busy | steady: problem wall ÷ critical path | steady: throughput ÷ ideal | steady, ideal with retried attempts | wall s | ideal s | whole run: throughput ÷ ideal | ideal with retried attempts s | ÷ that | slots busy | problem wall ÷ critical path | problems/s | client CPU ms/request | client main thread busy | server CPU ms/request | requests | retries | failed calls |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   );
   for (const x of rows)
     console.log(
-      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | **${x.ratio.toFixed(3)}** | ${x.idealWithRetriesS?.toFixed(2) ?? '–'} | ${x.idealWithRetriesS ? (x.idealWithRetriesS / x.wallS).toFixed(3) : '–'} | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${ms(x.cpuS, x.requests)} | ${pct(x.elu)} | ${ms(x.serverCpuS, x.requests)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
+      `| ${x.name} | ${x.problems} | ${x.errors} | ${x.meanWaves.toFixed(2)} | ${x.steadyS.toFixed(2)} | ${pct(x.steadyPacking)} | ${x.steadyStretch.toFixed(3)} | **${x.steadyRatio.toFixed(3)}** | ${x.steadyWithRetries?.toFixed(3) ?? '–'} | ${x.wallS.toFixed(2)} | ${x.idealS.toFixed(2)} | ${x.ratio.toFixed(3)} | ${x.idealWithRetriesS?.toFixed(2) ?? '–'} | ${x.idealWithRetriesS ? (x.idealWithRetriesS / x.wallS).toFixed(3) : '–'} | ${pct(x.packing)} | ${x.stretch.toFixed(2)} | ${x.problemsPerS.toFixed(1)} | ${ms(x.cpuS, x.requests)} | ${pct(x.elu)} | ${ms(x.serverCpuS, x.requests)} | ${x.requests} | ${x.retries} | ${x.failedCalls} |`,
     );
   console.log(
     `\nopenai policy retries in this benchmark: retryBaseMs ${RETRY.retryBaseMs}, retryMaxMs ${RETRY.retryMaxMs} (full jitter; defaults 250 / 8000); Retry-After 0 on 429.`,

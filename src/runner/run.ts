@@ -28,6 +28,8 @@ export interface BenchStart {
 
 export interface BenchHooks {
   onStart?(s: BenchStart): void;
+  /** Each (problem, seed) as its search is launched (its result key). */
+  onLaunch?(key: string): void;
   /** Each record right after it is fsynced. */
   onResult?(r: ResultRecord): void;
   /** Stop launching; searches in flight are dropped unrecorded, so a rerun resumes them. */
@@ -143,6 +145,7 @@ async function runAll(
     for (const seed of seeds) {
       while (running.size >= ctx.config.concurrency) await Promise.race(running);
       if (stop()) break;
+      hooks.onLaunch?.(resultKey(item.id, seed));
       const p: Promise<void> = runOne(ctx, item, seed)
         .then((rec) => {
           const e = inFlight.get(item.id);

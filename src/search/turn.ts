@@ -39,3 +39,19 @@ export function nextTurn(): Promise<void> {
 export function timerTurn(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
+
+let epoch = 0;
+let armed = false;
+
+/**
+ * A count of timer phases seen: a search that reads a larger count than at its last turn knows timers (and so
+ * abort events and wall-clock deadlines) have had their turn since, and need not yield for them. One shared 0 ms
+ * timer, armed only while read, serves every search.
+ */
+export function timerEpoch(): number {
+  if (!armed) {
+    armed = true;
+    setTimeout(() => ((armed = false), epoch++), 0);
+  }
+  return epoch;
+}

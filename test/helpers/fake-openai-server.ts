@@ -180,7 +180,11 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     return null;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+  /**
+   * What to send for one request, worked out when it arrives; the reply goes out `latencyMs` after arrival, so the
+   * server's own work is inside its latency, as a real server's is (not added to it).
+   */
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): (() => void) | null => {
     const path = (req.url ?? '').split('?')[0]!;
     let body: Record<string, unknown> | undefined;
     try {
@@ -195,12 +199,12 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     // with its length, as uvicorn (vLLM, SGLang) sends a JSON response, rather than chunked
     const send = (status: number, v: unknown, headers: Record<string, string> = {}) => {
       const text = typeof v === 'string' ? v : JSON.stringify(v);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
-      res.end(text);
+      const head = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers };
+      return () => (res.writeHead(status, head), res.end(text));
     };
-    if (fault === 'hang') return; // never answers; the client's timeout must fire
-    if (fault === 'stall') return void (res.writeHead(200, { 'content-type': 'application/json' }), res.write('{"id": "cmpl-x", ')); // headers, then nothing
-    if (fault === 'reset') return void req.socket.destroy();
+    if (fault === 'hang') return null; // never answers; the client's timeout must fire
+    if (fault === 'stall') return () => void (res.writeHead(200, { 'content-type': 'application/json' }), res.write('{"id": "cmpl-x", ')); // headers, then nothing
+    if (fault === 'reset') return () => void req.socket.destroy();
     if (fault === '500') return send(500, err('internal server error', 'InternalServerError', 500));
     if (fault === '429') return send(429, err('too many requests', 'RateLimitError', 429), { 'retry-after': String(o.retryAfterS ?? 0) });
     if (fault === 'malformed') return send(200, '{"id": "cmpl-x", "choices": [{"text": ');
@@ -217,7 +221,7 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
     } catch (e) {
       return send(500, err(`generate failed: ${e instanceof Error ? e.message : String(e)}`, 'InternalServerError', 500));
     }
-    send(200, out);
+    return send(200, out);
   };
 
   const server = createServer((req, res) => {
@@ -227,8 +231,12 @@ export async function startFakeOpenAIServer(o: FakeServerOptions = {}): Promise<
       stats.inFlight++;
       stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
       res.on('close', () => stats.inFlight--);
-      if (o.latencyMs) setTimeout(() => handle(req, res, raw), o.latencyMs);
-      else handle(req, res, raw);
+      const t0 = performance.now();
+      const reply = handle(req, res, raw);
+      const wait = (o.latencyMs ?? 0) - (performance.now() - t0);
+      if (!reply) return;
+      if (wait > 0) setTimeout(reply, wait);
+      else reply();
     });
   });
   server.keepAliveTimeout = o.keepAliveMs ?? 1000;

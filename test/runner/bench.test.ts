@@ -176,4 +176,16 @@ test('results are appended as each finishes (a reported record is already in the
   assert.match(e.message, /results\.jsonl:5/);
 });
 
+test('onLaunch: every (problem, seed) once, before its result', async () => {
+  const launched: string[] = [];
+  let results = 0;
+  await runBench(base(tmp('launch'), { data: '6:3', seeds: [1, 2], concurrency: 3 }), {
+    onLaunch: (k) => void launched.push(k),
+    onResult: (r) => (results++, assert.ok(launched.includes(r.key), `${r.key} reported before its launch`)),
+  });
+  assert.is(results, 12);
+  assert.equal([...launched].sort(), [...new Set(launched)].sort());
+  assert.is(launched.length, 12);
+});
+
 test.run();

@@ -10,7 +10,7 @@ import type { SearchResult } from '../result.ts';
 import type { Scheduler } from '../scheduler.ts';
 import { usable, type EndReason, type Expansion, type ExpansionResult, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
 import type { NodeRec, TreeStore } from '../tree.ts';
-import { timerTurn } from '../turn.ts';
+import { timerEpoch, timerTurn } from '../turn.ts';
 import { buildResult, endReason } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
 import { Failure, Gather } from './gather.ts';
@@ -65,6 +65,8 @@ export class Search {
   /** The last PRM batch sent (release waits for it). */
   private scoring: Gather | null = null;
   private lastTurn = 0;
+  /** timerEpoch() at the last turn: a later one means timers ran while the search waited on its models. */
+  private epoch = 0;
   private readonly scope: ScoreScope;
   private readonly proposeScope: ProposeScope;
 
@@ -110,6 +112,7 @@ export class Search {
     const timer = ms < Infinity ? setTimeout(() => this.halt('wallMs'), ms) : null;
     scheduler.enter();
     this.lastTurn = performance.now();
+    this.epoch = timerEpoch();
     let ended: EndReason | null = null;
     try {
       for (;;) {
@@ -130,8 +133,10 @@ export class Search {
   /** One wave. 'go': plan again; 'ended': the strategy has nothing more; 'stopped': a budget or abort. */
   private async wave(): Promise<'go' | 'ended' | 'stopped'> {
     if (performance.now() - this.lastTurn >= SLICE_MS) {
-      await timerTurn();
+      // a search that waited on slow models has let timers run already; only one that never waited yields
+      if (timerEpoch() === this.epoch) await timerTurn();
       this.lastTurn = performance.now();
+      this.epoch = timerEpoch();
     }
     if (this.stop) return 'stopped';
     const spent = this.meter.spent(this.store.size);
