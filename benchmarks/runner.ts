@@ -6,8 +6,9 @@
  *    or Node internals such as fsync waits and GC).
  * 2. The `openai` policy against a local OpenAI-compatible server (its own process) that answers after 50 ms,
  *    64 problems in flight, beam N = 8, M = 4 with `--prm none`: throughput ÷ ideal, where ideal packs 64
- *    problems in flight, each taking its critical path (its waves of policy calls × 50 ms); then the same
- *    with the server failing 5 % of calls (500, 429, reset, malformed JSON; retried by the policy).
+ *    problems in flight, each taking its critical path (its waves of policy calls × 50 ms), in the steady state (while
+ *    problems are left to launch; see `steadyState`) and over the whole run; then the same with the server failing
+ *    5 % of calls (500, 429, reset, malformed JSON; retried by the policy).
  * Run: npx tsx benchmarks/runner.ts [--json] [--problems N] (N problems for the openai rows; default 1319)
  *      npx tsx benchmarks/runner.ts --only-served [--fault-rate p] [--cpu-prof FILE] [--server-cpu-prof DIR]
  *      npx tsx benchmarks/runner.ts --only-transport   (the openai policy's transports alone: CPU per request)
