@@ -54,12 +54,19 @@ export interface RankedCandidate extends Candidate {
   readonly selectionScore: number;
 }
 
+/** Each candidate's selection score, in input order: value, votes, or weighted votes of its answer. */
+export const selectionScores = {
+  best: (c: readonly Candidate[]) => c.map((x) => x.value),
+  majority: (c: readonly Candidate[]) => tally(c, (x) => x.count),
+  weighted: (c: readonly Candidate[]) => tally(c, (x) => x.value * x.count),
+} satisfies Record<string, (c: readonly Candidate[]) => number[]>;
+
 /** Final selection over terminal candidates: best value, majority vote, or PRM-weighted vote. */
 export const selections = {
-  best: (c: readonly Candidate[]) => rank(c, (x) => x.value),
-  majority: (c: readonly Candidate[]) => vote(c, (x) => x.count),
-  weighted: (c: readonly Candidate[]) => vote(c, (x) => x.value * x.count),
-} satisfies Record<string, (c: readonly Candidate[]) => RankedCandidate[]>;
+  best: (c: readonly Candidate[]) => rank(c, selectionScores.best(c)),
+  majority: (c: readonly Candidate[]) => rank(c, selectionScores.majority(c)),
+  weighted: (c: readonly Candidate[]) => rank(c, selectionScores.weighted(c)),
+} satisfies Record<keyof typeof selectionScores, (c: readonly Candidate[]) => RankedCandidate[]>;
 
 export type SelectionName = keyof typeof selections;
 
@@ -85,12 +92,13 @@ export function answerKey(a: string | null): string {
 const byTie = (a: RankedCandidate, b: RankedCandidate) =>
   b.selectionScore - a.selectionScore || b.value - a.value || (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0);
 
-function rank(c: readonly Candidate[], f: (x: Candidate) => number): RankedCandidate[] {
-  return c.map((x) => ({ ...x, selectionScore: f(x) })).sort(byTie);
+function rank(c: readonly Candidate[], scores: readonly number[]): RankedCandidate[] {
+  return c.map((x, i) => ({ ...x, selectionScore: scores[i]! })).sort(byTie);
 }
 
-function vote(c: readonly Candidate[], w: (x: Candidate) => number): RankedCandidate[] {
-  const tally = new Map<string, number>();
-  for (const x of c) tally.set(answerKey(x.answer), (tally.get(answerKey(x.answer)) ?? 0) + w(x));
-  return rank(c, (x) => tally.get(answerKey(x.answer))!);
+function tally(c: readonly Candidate[], w: (x: Candidate) => number): number[] {
+  const keys = c.map((x) => answerKey(x.answer));
+  const sum = new Map<string, number>();
+  keys.forEach((k, i) => sum.set(k, (sum.get(k) ?? 0) + w(c[i]!)));
+  return keys.map((k) => sum.get(k)!);
 }

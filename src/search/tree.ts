@@ -111,9 +111,9 @@ export class TreeStore {
 
   /** Step texts root→node (root excluded). */
   steps(n: NodeRec): string[] {
-    const out: string[] = [];
-    for (let c: NodeRec | null = n; c && c.parent; c = c.parent) out.push(c.text);
-    return out.reverse();
+    const out = new Array<string>(n.depth);
+    for (let c = n, i = n.depth - 1; c.parent; c = c.parent) out[i--] = c.text;
+    return out;
   }
 
   /** PRM scores root→node (root excluded; unscored steps count as 0). */

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import type { Aggregation, Candidate, RankedCandidate } from '../../core/aggregate.ts';
+import type { Aggregation, Candidate } from '../../core/aggregate.ts';
 import type { BudgetMeter, StopReason } from '../../core/budget.ts';
 import { PolicyError, PRMError, SearchFailedError } from '../../core/errors.ts';
 import type { Problem } from '../../core/problem.ts';
@@ -31,7 +31,8 @@ export interface SearchConfig {
   readonly failures: number;
   readonly seed: string;
   readonly aggregation: Aggregation;
-  readonly select: (c: readonly Candidate[]) => RankedCandidate[];
+  /** The selection's score of each candidate (selectionScores). */
+  readonly select: (c: readonly Candidate[]) => readonly number[];
   readonly selection: string;
   readonly scheduler: Scheduler;
   readonly signal?: AbortSignal;
