@@ -8,7 +8,10 @@ export function endReason(strategy: Strategy, spec: StrategySpec, ctx: StrategyC
   if (strategy.ended) return strategy.ended(ctx);
   const cap = spec.config.maxDepth;
   let finished = false;
-  for (const n of store.nodes) {
+  const nodes = store.nodes;
+  // index loops over the tree: a for-of iterator allocates a result per node here
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (!usable(n)) continue;
     if (n.terminal) finished = true;
     else if (typeof cap === 'number' && n.depth >= cap && n.requested === 0) return 'maxDepth';
@@ -22,7 +25,9 @@ export function endReason(strategy: Strategy, spec: StrategySpec, ctx: StrategyC
  */
 export function bestPartial(store: TreeStore): NodeRec | null {
   let best: NodeRec | null = null;
-  for (const n of store.nodes) {
+  const nodes = store.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (!usable(n) || n.children.some(usable)) continue;
     if (!best) best = n;
     else {
@@ -51,11 +56,14 @@ export function buildResult(f: Finish): SearchResult {
   const { store } = f;
   const terminals: NodeRec[] = [];
   const cands: Candidate[] = [];
-  for (const n of store.nodes)
+  const nodes = store.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (n.terminal && usable(n)) {
       terminals.push(n);
       cands.push({ nodeId: n.id, answer: n.answer, value: n.value ?? 0, count: n.count });
     }
+  }
   // in creation order, as before: vote sums add up in the same order
   const scores = f.select(cands);
   const order = rankOrder(store, terminals, cands, scores);

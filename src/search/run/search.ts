@@ -301,7 +301,7 @@ export class Search {
   }
 
   private finish(stoppedBy: StopReason, wallMs: number): SearchResult {
-    if (!this.store.nodes.some(usable) && this.failures > 0) {
+    if (this.failures > 0 && !this.store.nodes.some(usable)) {
       const err = new SearchFailedError('no step could be generated and scored', this.messages);
       this.em.emit('error', { error: err });
       throw err;
