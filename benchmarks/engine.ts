@@ -1,7 +1,7 @@
 /**
  * Engine benchmark. Prints tables (or JSON with --json).
  * 1. Arith chain (the peer's work, ../shared/bench/arith-chain.mjs): beam B×K×L and MCTS (UCT, c = 1)
- *    with zero-cost models, µs per node / per simulation and heap bytes per node; the fastest of
+ *    with zero-cost models, µs per node / per simulation (with MCTS's mean path depth) and heap bytes per node; the fastest of
  *    ≥ 5 runs after warm-up (see `fastest`). With --baseline=DIR, the same cases also run on the engine in DIR/src (another
  *    checkout, e.g. the previous commit), interleaved case by case, so before/after share one run.
  * 2. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes.
@@ -88,6 +88,8 @@ const chain: {
   wallMs: number;
   usPerNode: number;
   usPerSim?: number;
+  /** MCTS: nodes below the root each simulation backs up (its selected path and the new child). */
+  simDepth?: number;
   heapBytesPerNode: number | null;
 }[] = [];
 if (only.includes('chain') && !lib) console.error(`arith chain skipped: ${GENERATOR.pathname} not found`);
@@ -137,17 +139,21 @@ if (lib) {
     }
   }
   const m = chainModels(lib, 16, 8);
-  for (const S of sims)
+  for (const S of sims) {
+    const opts = (e: Engine) => ({
+      ...m,
+      strategy: e.mcts({ simulations: S, formula: 'uct', cPuct: 1, expansionWidth: 8, maxDepth: 16 }),
+      aggregation: 'last' as const,
+      seed: 1,
+      scheduler: new e.Scheduler({ concurrency: 1 << 20 }),
+    });
+    // untimed: backups per simulation (a listener makes the engine emit them) less the root
+    const counted = local.startSearch(opts(local));
+    let backups = 0;
+    counted.on('backup', () => void backups++);
+    await counted.result;
     for (const [name, e] of engines) {
-      const r = await fastest(() =>
-        e.search({
-          ...m,
-          strategy: e.mcts({ simulations: S, formula: 'uct', cPuct: 1, expansionWidth: 8, maxDepth: 16 }),
-          aggregation: 'last',
-          seed: 1,
-          scheduler: new e.Scheduler({ concurrency: 1 << 20 }),
-        }),
-      );
+      const r = await fastest(() => e.search(opts(e)));
       chain.push({
         case: `mcts UCT c=1 L=16 K=8, ${S} sims`,
         engine: name,
@@ -157,9 +163,11 @@ if (lib) {
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
         usPerSim: r.us / S,
+        simDepth: backups / S - 1,
         heapBytesPerNode: gc ? r.bytes / r.nodes : null,
       });
     }
+  }
 }
 
 // ---- 2. bookkeeping (fastest run, as above) ----
@@ -277,10 +285,10 @@ else {
   console.log(`machine: ${machine}${gc ? '' : '  (run with --expose-gc for heap figures)'}\n`);
   const heap = (b: number | null) => (b === null ? '-' : b.toFixed(0));
   if (chain.length) {
-    console.log('| arith chain | engine | nodes | CPU ms | CPU µs/node | CPU µs/sim | heap B/node |\n|---|---|---:|---:|---:|---:|---:|');
+    console.log('| arith chain | engine | nodes | CPU ms | CPU µs/node | CPU µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|');
     for (const r of chain)
       console.log(
-        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
+        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
       );
   }
   if (book.length) {

@@ -1,6 +1,7 @@
 import { opt, type Parsed } from '../../core/options.ts';
 import { byValue, defineStrategy, specOf, usable } from '../strategy.ts';
 import type { EndReason, Expansion, ExpansionResult, SearchNode, Strategy, StrategyContext, StrategySpec } from '../strategy.ts';
+import { NodeFlags } from './node-flags.ts';
 import { maxDepth } from './options.ts';
 
 /**
@@ -62,14 +63,17 @@ export function mcts(o: MctsOptions = {}): StrategySpec {
 }
 
 type Config = Parsed<typeof options>;
+const EXPANDED = 1;
+/** The policy has nothing new to give here. */
+const EXHAUSTED = 2;
 /** Simulations one plan() call may evaluate without expanding anything before it hands back. */
 const IDLE_SIMS = 1024;
 /** `before`: the tip's child count when its expansion was planned, to tell whether widening found anything new. */
 type Sim = { path: SearchNode[]; tip: SearchNode; before?: number };
 
 class Mcts implements Strategy {
-  private expanded = new Set<SearchNode>();
-  private exhausted = new Set<SearchNode>();
+  /** EXPANDED and EXHAUSTED per node. */
+  private flags = new NodeFlags();
   /** Widening calls in a row that brought no new child (a sampled duplicate is normal; three in a row is not). */
   private misses = new Map<SearchNode, number>();
   private sims = 0;
@@ -121,12 +125,12 @@ class Mcts implements Strategy {
     let capped = false;
     for (const stack = [root]; stack.length;) {
       const n = stack.pop()!;
-      if (n.terminal || n.failed !== null || this.exhausted.has(n)) continue;
+      if (n.terminal || n.failed !== null || this.flags.has(n, EXHAUSTED)) continue;
       if (n.depth >= this.c.maxDepth) {
         capped = true;
         continue;
       }
-      if (!this.expanded.has(n) || this.c.widening) return null;
+      if (!this.flags.has(n, EXPANDED) || this.c.widening) return null;
       for (const k of n.children) if (usable(k)) stack.push(k);
     }
     return capped ? 'maxDepth' : 'exhausted';
@@ -147,12 +151,12 @@ class Mcts implements Strategy {
     }
     for (const s of this.pending) {
       const r = byNode(s.tip);
-      const widening = this.expanded.has(s.tip);
-      this.expanded.add(s.tip);
+      const widening = this.flags.has(s.tip, EXPANDED);
+      this.flags.set(s.tip, EXPANDED);
       if (r && s.tip.children.length <= s.before!) {
         const m = (this.misses.get(s.tip) ?? 0) + 1;
         this.misses.set(s.tip, m);
-        if (!widening || m >= 3 || r.failed) this.exhausted.add(s.tip); // the policy has nothing new to give
+        if (!widening || m >= 3 || r.failed) this.flags.set(s.tip, EXHAUSTED); // the policy has nothing new to give
       } else if (this.misses.size) this.misses.delete(s.tip);
       // the best unvisited new child, else the best child
       const kids = r ? r.children : [];
@@ -188,7 +192,7 @@ class Mcts implements Strategy {
 
   /** Proposals to have asked for at a leaf: its width, and under widening always one more than already asked. */
   private want(n: SearchNode): number {
-    return this.expanded.has(n) ? Math.max(this.width(n), n.requested + 1) : this.width(n);
+    return this.flags.has(n, EXPANDED) ? Math.max(this.width(n), n.requested + 1) : this.width(n);
   }
 
   private width(n: SearchNode): number {
@@ -197,8 +201,8 @@ class Mcts implements Strategy {
   }
 
   private canGrow(n: SearchNode): boolean {
-    if (n.terminal || n.failed !== null || n.depth >= this.c.maxDepth || this.exhausted.has(n)) return false;
-    if (!this.expanded.has(n)) return true;
+    if (n.terminal || n.failed !== null || n.depth >= this.c.maxDepth || this.flags.has(n, EXHAUSTED)) return false;
+    if (!this.flags.has(n, EXPANDED)) return true;
     return this.c.widening !== null && n.children.length < this.width(n);
   }
 
@@ -206,7 +210,7 @@ class Mcts implements Strategy {
   private select(root: SearchNode, virtual: boolean): SearchNode[] {
     const path = [root];
     let n = root;
-    while (this.expanded.has(n) && !this.canGrow(n)) {
+    while (this.flags.has(n, EXPANDED) && !this.canGrow(n)) {
       // one pass for the prior's softmax normaliser, one to pick: no arrays on this hot path
       const kids = n.children;
       let count = 0,
