@@ -93,18 +93,21 @@ export class Scheduler {
     return new Promise((resolve, reject) => this.proposeTo(policy, req, limits, new ToPromise(resolve, reject), 0));
   }
 
-  /** @internal `propose`, its outcome handed to `sink` as call `at`. */
-  proposeTo(policy: Policy, req: ProposeRequest, limits: CallLimits, sink: Sink, at: number): void {
+  /**
+   * @internal `propose`, its outcome handed to `sink` as call `at`; `onGiveUp` overrides the limits'
+   * (so a search shares one limits object between its calls).
+   */
+  proposeTo(policy: Policy, req: ProposeRequest, limits: CallLimits, sink: Sink, at: number, onGiveUp = limits.onGiveUp): void {
     if (this.active < this.concurrency) {
       this.active++;
-      return this.send(policy, req, limits, sink, at);
+      return this.send(policy, req, limits, sink, at, onGiveUp);
     }
     // a freed slot is handed straight to the next waiter, so the cap holds however calls interleave
-    this.waiting.push(() => this.send(policy, req, limits, sink, at));
+    this.waiting.push(() => this.send(policy, req, limits, sink, at, onGiveUp));
   }
 
   /** Holds one slot; frees it when the call settles or is given up, whichever comes first. */
-  private send(policy: Policy, req: ProposeRequest, limits: CallLimits, sink: Sink, at: number): void {
+  private send(policy: Policy, req: ProposeRequest, limits: CallLimits, sink: Sink, at: number, onGiveUp: CallLimits['onGiveUp']): void {
     this.stats.policyCalls++;
     if (this.active > this.stats.peakInFlight) this.stats.peakInFlight = this.active;
     if (limits.signal?.aborted) {
@@ -117,7 +120,7 @@ export class Scheduler {
     } catch (e) {
       p = Promise.reject(e);
     }
-    new Guard(this, limits, 'policy', policy.name, true, sink, at).run(p);
+    new Guard(this, limits, onGiveUp, 'policy', policy.name, true, sink, at).run(p);
   }
 
   private arming: { arm(): void }[] = [];
@@ -227,8 +230,7 @@ export class Scheduler {
       for (const p of batch) {
         const part = new Part(b, p, from);
         from += p.reqs.length;
-        const limits = { timeoutMs: p.limits.timeoutMs, signal: p.limits.signal, onGiveUp: part };
-        new Guard<number[]>(this, limits, 'PRM', prm.name, false, part, 0).run(shared);
+        new Guard<number[]>(this, p.limits, part, 'PRM', prm.name, false, part, 0).run(shared);
       }
     });
   }
@@ -307,6 +309,7 @@ class Guard<T> {
   constructor(
     private readonly s: Scheduler,
     readonly limits: CallLimits,
+    private readonly onGiveUp: CallLimits['onGiveUp'],
     private readonly role: 'policy' | 'PRM',
     private readonly name: string,
     private readonly slot: boolean,
@@ -349,7 +352,7 @@ class Guard<T> {
   private abortFn: ((reason: unknown) => void) | null = null;
   private giveUp(reason: unknown): void {
     if (!this.end()) return;
-    this.limits.onGiveUp?.giveUp(reason);
+    this.onGiveUp?.giveUp(reason);
     this.sink.settled(this.at, false, reason);
   }
   private timeout(): void {

@@ -7,7 +7,7 @@ import type { Policy, StepProposal } from '../../policy/types.ts';
 import type { PRM } from '../../reward/types.ts';
 import type { SearchEmitter } from '../events.ts';
 import type { SearchResult } from '../result.ts';
-import type { Scheduler } from '../scheduler.ts';
+import type { CallLimits, Scheduler } from '../scheduler.ts';
 import { usable, type EndReason, type Expansion, type ExpansionResult, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
 import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerEpoch, timerTurn } from '../turn.ts';
@@ -70,6 +70,8 @@ export class Search {
   private epoch = 0;
   private readonly scope: ScoreScope;
   private readonly proposeScope: ProposeScope;
+  /** Every policy call's limits (each call is its own onGiveUp). */
+  private readonly limits: CallLimits;
 
   constructor(
     private readonly c: SearchConfig,
@@ -82,6 +84,7 @@ export class Search {
     this.strategy = c.spec.create();
     this.scope = { store: c.store, problem: c.problem, keyOf: this.keyOf };
     this.proposeScope = { store: c.store, problem: c.problem, seed: c.seed, signal: this.ctl.signal };
+    this.limits = { timeoutMs: c.timeouts.policyMs, signal: this.ctl.signal };
   }
 
   private halt(r: StopReason): void {
@@ -171,9 +174,7 @@ export class Search {
 
   private send(wave: Wave): Sent {
     const sent: Sent = new Gather(wave.length, true);
-    const { scheduler, policy, timeouts } = this.c;
-    const timeoutMs = timeouts.policyMs;
-    const signal = this.ctl.signal;
+    const { scheduler, policy } = this.c;
     for (let i = 0; i < wave.length; i++) {
       const e = wave[i]!;
       const n = e.node;
@@ -181,7 +182,7 @@ export class Search {
       const call = new ProposeCall(this.proposeScope, n, e.total - n.requested, n.requested, i);
       n.requested = e.total;
       this.meter.used.policyCalls++;
-      scheduler.proposeTo(policy, call, { timeoutMs, signal, onGiveUp: call }, sent, sent.add(call));
+      scheduler.proposeTo(policy, call, this.limits, sent, sent.add(call), call);
     }
     return sent;
   }

@@ -86,12 +86,16 @@ class Beam implements Strategy {
     }
     // one pass over the children (this runs once per node of the tree); without lookahead a
     // candidate is its node, ranked as it is (no record per node)
-    const nodes: SearchNode[] = [];
+    let most = 0;
+    for (const r of results) most += r.children.length;
+    const nodes = new Array<SearchNode>(most); // sized once: a wave's candidates are most of the tree's nodes
+    let count = 0;
     for (const r of results)
       for (const node of r.children) {
         if (node.terminal) this.finished++;
-        else nodes.push(node);
+        else nodes[count++] = node;
       }
+    nodes.length = count;
     this.beams = [];
     if (this.lookahead === 0) return this.keep(ctx, nodes.sort(byValue));
     const cands: Cand[] = [];
