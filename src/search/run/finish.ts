@@ -28,14 +28,21 @@ export function bestPartial(store: TreeStore): NodeRec | null {
   const nodes = store.nodes;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    if (!usable(n) || n.children.some(usable)) continue;
-    if (!best) best = n;
-    else {
+    if (!usable(n)) continue;
+    if (best) {
       const d = (n.value ?? 0) - (best.value ?? 0);
-      if (d > 0 || (d === 0 && n.depth > best.depth)) best = n;
+      if (!(d > 0 || (d === 0 && n.depth > best.depth))) continue;
     }
+    // only a node that would win is checked for usable children (a read of each child)
+    if (!hasUsableChild(n)) best = n;
   }
   return best;
+}
+
+function hasUsableChild(n: NodeRec): boolean {
+  const kids = n.children;
+  for (let i = 0; i < kids.length; i++) if (usable(kids[i]!)) return true;
+  return false;
 }
 
 export interface Finish {
