@@ -8,10 +8,10 @@ import type { PRM } from '../../reward/types.ts';
 import type { SearchEmitter } from '../events.ts';
 import type { SearchResult } from '../result.ts';
 import type { CallLimits, Scheduler } from '../scheduler.ts';
-import { usable, type EndReason, type Expansion, type ExpansionResult, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
+import { usable, type Expansion, type ExpansionResult, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
 import type { NodeRec, TreeStore } from '../tree.ts';
 import { timerEpoch, timerTurn } from '../turn.ts';
-import { buildResult, endReason } from './finish.ts';
+import { buildResult } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
 import { Failure, Gather } from './gather.ts';
 import { keyFor, ProposeCall, ScoreCall, type ProposeScope, type ScoreScope } from './requests.ts';
@@ -117,12 +117,12 @@ export class Search {
     scheduler.enter();
     this.lastTurn = performance.now();
     this.epoch = timerEpoch();
-    let ended: EndReason | null = null;
+    let ended = false;
     try {
       for (;;) {
         const next = await this.wave();
         if (next === 'go') continue;
-        if (next === 'ended') ended = endReason(this.strategy, this.c.spec, this.ctx, this.store);
+        ended = next === 'ended';
         break;
       }
     } finally {
@@ -131,7 +131,8 @@ export class Search {
       signal?.removeEventListener('abort', onAbort);
       this.release();
     }
-    return this.finish(this.stop ?? ended ?? 'complete', performance.now() - t0);
+    // ended: the strategy's own reason, or the tree's (read in the result's walk)
+    return this.finish(this.stop ?? (ended ? null : 'complete'), performance.now() - t0);
   }
 
   /** One wave. 'go': plan again; 'ended': the strategy has nothing more; 'stopped': a budget or abort. */
@@ -301,7 +302,7 @@ export class Search {
     else release();
   }
 
-  private finish(stoppedBy: StopReason, wallMs: number): SearchResult {
+  private finish(stop: StopReason | null, wallMs: number): SearchResult {
     if (this.failures > 0 && !this.store.nodes.some(usable)) {
       const err = new SearchFailedError('no step could be generated and scored', this.messages);
       this.em.emit('error', { error: err });
@@ -314,7 +315,8 @@ export class Search {
       strategy: this.strategy,
       spec: this.c.spec,
       select: this.c.select,
-      stats: { policyCalls, tokens, prmCalls, failures: this.failures, wallMs, stoppedBy },
+      stop,
+      stats: { policyCalls, tokens, prmCalls, failures: this.failures, wallMs },
       ...(this.c.prm.info ? { prmInfo: this.c.prm.info() } : {}),
       seed: this.c.seed,
       aggregation: this.c.aggregation.name,
