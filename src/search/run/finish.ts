@@ -32,6 +32,14 @@ export function bestPartial(store: TreeStore): NodeRec | null {
   return best;
 }
 
+const NO_WALK: TreeWalk = { terminals: [], steps: [], byCreation: [], capped: false };
+
+function hasTerminal(store: TreeStore): boolean {
+  const nodes = store.nodes;
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.terminal) return true;
+  return false;
+}
+
 function hasUsableChild(n: NodeRec): boolean {
   const kids = n.children;
   for (let i = 0; i < kids.length; i++) if (usable(kids[i]!)) return true;
@@ -57,7 +65,9 @@ export interface Finish {
 export function buildResult(f: Finish): SearchResult {
   const { store } = f;
   const cap = f.spec.config.maxDepth;
-  const w = walkTree(store, typeof cap === 'number' ? cap : Infinity);
+  // the walk is skipped when it has nothing to find (an MCTS tree with no finished trajectory)
+  const w =
+    f.stop === null && !f.strategy.ended ? walkTree(store, typeof cap === 'number' ? cap : Infinity) : hasTerminal(store) ? walkTree(store, Infinity) : NO_WALK;
   const stoppedBy = f.stop ?? endReason(f, w);
   const terms = w.byCreation.map((i) => w.terminals[i]!);
   // offered in creation order: vote sums add up in the order they always did
