@@ -71,7 +71,12 @@ export const selections = {
 export type SelectionName = keyof typeof selections;
 
 export function getSelection(name: string, option = 'selection'): (c: readonly Candidate[]) => RankedCandidate[] {
-  if (Object.hasOwn(selections, name)) return selections[name as SelectionName];
+  return selections[selectionName(name, option)];
+}
+
+/** `name` as a SelectionName, or an InvalidOptionError naming `option`. */
+export function selectionName(name: string, option = 'selection'): SelectionName {
+  if (Object.hasOwn(selections, name)) return name as SelectionName;
   throw new InvalidOptionError(option, `expected one of ${Object.keys(selections).join(', ')}, got ${JSON.stringify(name)}`);
 }
 

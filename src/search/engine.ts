@@ -1,4 +1,4 @@
-import { getAggregation, getSelection, selectionScores, type AggregationSpec, type SelectionName } from '../core/aggregate.ts';
+import { getAggregation, selectionName, selectionScores, type AggregationSpec, type SelectionName } from '../core/aggregate.ts';
 import { BudgetMeter, validateBudget, type Budget } from '../core/budget.ts';
 import { InvalidOptionError } from '../core/errors.ts';
 import { opt, readOptions } from '../core/options.ts';
@@ -62,8 +62,7 @@ export function startSearch(o: SearchOptions): SearchRun {
   const timeouts = readOptions('timeouts', o.timeouts, timeoutOptions);
   const aggregation = getAggregation(o.aggregation ?? 'last');
   const selection = o.selection ?? 'best';
-  getSelection(selection); // validates the name
-  const select = selectionScores[selection];
+  const select = selectionScores[selectionName(selection)];
   if (o.seed !== undefined && typeof o.seed !== 'string' && !Number.isFinite(o.seed)) throw new InvalidOptionError('seed', 'expected a string or number');
   const seed = String(o.seed ?? 0);
   if (o.resume && (o.resume.tree.problem.id !== p.id || o.resume.tree.problem.text !== p.text))

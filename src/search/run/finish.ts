@@ -65,9 +65,12 @@ export interface Finish {
 export function buildResult(f: Finish): SearchResult {
   const { store } = f;
   const cap = f.spec.config.maxDepth;
-  // the walk is skipped when it has nothing to find (an MCTS tree with no finished trajectory)
-  const w =
-    f.stop === null && !f.strategy.ended ? walkTree(store, typeof cap === 'number' ? cap : Infinity) : hasTerminal(store) ? walkTree(store, Infinity) : NO_WALK;
+  // the walk reads the end reason only when nobody else gives one, and is skipped when it has nothing to find
+  // (an MCTS tree with no finished trajectory)
+  const needsReason = f.stop === null && !f.strategy.ended;
+  let w = NO_WALK;
+  if (needsReason) w = walkTree(store, typeof cap === 'number' ? cap : Infinity);
+  else if (hasTerminal(store)) w = walkTree(store, Infinity);
   const stoppedBy = f.stop ?? endReason(f, w);
   const terms = w.byCreation.map((i) => w.terminals[i]!);
   // offered in creation order: vote sums add up in the order they always did
