@@ -39,6 +39,12 @@ const arg = (name: string, d: number) => (args.includes(name) ? Number(args[args
 const LATENCY_MS = 50;
 const IN_FLIGHT = 64;
 
+/** The user turn of a ChatML prompt: the problem's text. */
+function questionOf(prompt: string): string {
+  const at = prompt.indexOf('<|im_start|>user\n') + '<|im_start|>user\n'.length;
+  return prompt.slice(at, prompt.indexOf('<|im_end|>', at));
+}
+
 /** The benchmark's server (run as a child process): GSM8K reference steps, one per call, after a fixed latency. */
 async function serve(latencyMs: number, faultRate: number): Promise<void> {
   const { startFakeOpenAIServer } = await import('../test/helpers/fake-openai-server.ts');
@@ -58,8 +64,7 @@ async function serve(latencyMs: number, faultRate: number): Promise<void> {
     record: false,
     keepAliveMs: 5000, // as Node's and uvicorn's default; undici drops a connection whose hint is under 2 s
     generate: (prompt, { index }) => {
-      const user = prompt.slice(prompt.indexOf('<|im_start|>user\n') + 17, prompt.indexOf('<|im_end|>', prompt.indexOf('<|im_start|>user\n')));
-      const steps = solutions.get(user) ?? ['The answer is $\\boxed{0}$.'];
+      const steps = solutions.get(questionOf(prompt)) ?? ['The answer is $\\boxed{0}$.'];
       const done = prompt.slice(prompt.lastIndexOf('<|im_start|>assistant\n')).split('\n\n').length - 1;
       const i = Math.min(done, steps.length - 1);
       // samples differ, so beam keeps N distinct candidates; the server cuts at the "\n\n" after a step
@@ -309,13 +314,11 @@ async function delayedInProcess(problems: number) {
 function attemptCounter() {
   const perCall = new Map<string, number>();
   const perWave = new Map<string, number>();
-  const USER = '<|im_start|>user\n';
   const wrap = (t: Transport): Transport => ({
     post: (path, body, o) => {
       const prompt = String(body.prompt);
       const at = prompt.lastIndexOf('<|im_start|>assistant\n');
-      const question = prompt.slice(prompt.indexOf(USER) + USER.length, prompt.indexOf('<|im_end|>', prompt.indexOf(USER)));
-      const wave = `${question}\u0000${prompt.slice(at).split('\n\n').length}`;
+      const wave = `${questionOf(prompt)}\u0000${prompt.slice(at).split('\n\n').length}`;
       const call = `${prompt}\u0000${body.seed}\u0000${body.n}`;
       const a = (perCall.get(call) ?? 0) + 1;
       perCall.set(call, a);
