@@ -1,4 +1,4 @@
-import type { NodeRec, TreeNode } from './tree.ts';
+import { idOf, type NodeRec, type TreeNode } from './tree.ts';
 
 /**
  * The fields every node has, documented once: the frozen view and the JSON (TreeNode), what a
@@ -61,8 +61,8 @@ const intFrom = (min: number) => (v: unknown) => Number.isInteger(v) && (v as nu
  * its views build TreeNode. The mapped type makes the compiler insist on every TreeNode field.
  */
 export const NODE_FIELDS: { readonly [K in keyof NodeJSON]-?: Field<K> } = {
-  id: { ok: (v) => typeof v === 'string' && /^0(\.\d+)*$/.test(v), want: 'a path tag like 0.2.1', view: (n) => n.id },
-  parent: { ok: strOrNull, want: 'a node id or null', view: (n) => (n.parent ? n.parent.id : null) },
+  id: { ok: (v) => typeof v === 'string' && /^0(\.\d+)*$/.test(v), want: 'a path tag like 0.2.1', view: idOf },
+  parent: { ok: strOrNull, want: 'a node id or null', view: (n) => (n.parent ? idOf(n.parent) : null) },
   depth: { ok: intFrom(0), want: 'an integer ≥ 0', view: (n) => n.depth },
   text: { ok: (v) => typeof v === 'string', want: 'a string', view: (n) => n.text },
   tokens: { ok: num, want: 'a number', view: (n) => n.tokens },

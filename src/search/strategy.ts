@@ -36,8 +36,12 @@ import type { NodeCore } from './fields.ts';
  * reproduces the tree byte for byte.
  */
 
-/** A node as a strategy sees it (fields: NodeCore, in fields.ts), read-only but for its own statistics. */
-export interface SearchNode extends Omit<NodeCore, 'visits'> {
+/**
+ * A node as a strategy sees it (fields: NodeCore, in fields.ts), read-only but for its own
+ * statistics. Its id (path tag) is `ctx.tree.idOf(node)`, made when asked for: most nodes' ids are
+ * never read during a search.
+ */
+export interface SearchNode extends Omit<NodeCore, 'visits' | 'id'> {
   readonly parent: SearchNode | null;
   readonly children: readonly SearchNode[];
   /** Strategy statistics: visit count and total backed-up value (the tree JSON writes `visits` and q = w / visits). */
@@ -51,6 +55,8 @@ export interface TreeView {
   readonly root: SearchNode;
   readonly size: number;
   get(id: string): SearchNode | undefined;
+  /** The node's id (path tag: `0` is the root, `0.2` its third child), as events, the JSON and `get` use. */
+  idOf(n: SearchNode): string;
   /** Step texts root→node (root excluded). */
   steps(n: SearchNode): string[];
   /** PRM scores root→node (root excluded; unscored steps count as 0). */

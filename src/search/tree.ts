@@ -10,14 +10,36 @@ export interface TreeNode extends NodeCore {
   readonly children: readonly string[];
 }
 
-/** Internal mutable record; the store hands out frozen snapshots only. */
-export type NodeRec = { -readonly [K in keyof NodeCore]: NodeCore[K] } & {
+/** Internal mutable record; the store hands out frozen snapshots only. Its id: `idOf`. */
+export type NodeRec = { -readonly [K in Exclude<keyof NodeCore, 'id'>]: NodeCore[K] } & {
   parent: NodeRec | null;
   /** Total backed-up value (MCTS): q = w / visits. */
   w: number;
   /** Read-only outside the store (a leaf shares one frozen empty array until its first child). */
   children: NodeRec[];
+  /** Index among the parent's children: the last part of the path tag. */
+  slot: number;
+  /** The path tag once made (idOf). */
+  tag: string | null;
 };
+
+/**
+ * A record's id (path tag), made on first read and kept. A record holds no id string from the
+ * start: a string per node would be a young object that every (pretenured) record points to, which
+ * the scavenger walks and copies, and most ids are never read during a search. (A prototype getter
+ * would keep `node.id`, but a literal with `__proto__` costs a runtime call per record: measured
+ * slower, benchmarks/README.md.)
+ */
+export function idOf(n: NodeRec): string {
+  if (n.tag !== null) return n.tag;
+  let top: NodeRec = n;
+  while (top.parent && top.parent.tag === null) top = top.parent;
+  const path: NodeRec[] = [];
+  for (let c: NodeRec = n; c !== top; c = c.parent!) path.push(c);
+  let tag = (top.tag = top.parent ? `${top.parent.tag}.${top.slot}` : '0');
+  for (let i = path.length - 1; i >= 0; i--) tag = path[i]!.tag = `${tag}.${path[i]!.slot}`;
+  return tag;
+}
 
 const WIDE = 16;
 const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
@@ -28,9 +50,6 @@ export class TreeStore {
   readonly root: NodeRec;
   /** text → child for wide nodes, to merge duplicate proposals (a scan is cheaper below WIDE children). */
   private readonly byText = new Map<NodeRec, Map<string, NodeRec>>();
-  /** `parent.id + '.'` for the parent children were last added to (siblings come in a row): one string per child id, not two. */
-  private prefixOf: NodeRec | null = null;
-  private prefix = '';
 
   constructor(readonly problem: Problem) {
     this.root = this.add(null, { text: '', tokens: 0, terminal: false });
@@ -38,6 +57,10 @@ export class TreeStore {
 
   get size(): number {
     return this.nodes.length;
+  }
+
+  idOf(n: NodeRec): string {
+    return idOf(n);
   }
 
   get(id: string): NodeRec | undefined {
@@ -64,12 +87,12 @@ export class TreeStore {
 
   /** `add` without the options object: the engine calls it once per node. */
   addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
-    if (parent && parent !== this.prefixOf) ((this.prefixOf = parent), (this.prefix = parent.id + '.'));
     // An object literal, not a class: V8 pretenures a literal's allocation site once its objects
     // survive (a search's nodes do), so they skip the young generation; class instances (tried, with
     // lazy ids and rare fields in a side object) were copied through it: 1.8x the bytes promoted.
     const n: NodeRec = {
-      id: parent ? this.prefix + parent.children.length : '0',
+      slot: parent ? parent.children.length : 0,
+      tag: parent ? null : '0',
       parent,
       depth: parent ? parent.depth + 1 : 0,
       text,
@@ -132,7 +155,7 @@ export class TreeStore {
 
 export function toView(n: NodeRec): TreeNode {
   const v = nodeFields(n) as TreeNode & { children: readonly string[] };
-  v.children = freeze(n.children.map((c) => c.id));
+  v.children = freeze(n.children.map(idOf));
   return freeze(v);
 }
 

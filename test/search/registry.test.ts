@@ -47,8 +47,8 @@ class WidestFirst implements Strategy {
     while (wave.length < this.c.width && this.frontier.size) wave.push({ node: this.frontier.pop()!, total: this.c.proposals });
     return wave.length ? wave : null;
   }
-  observe(_ctx: StrategyContext, results: readonly ExpansionResult[]) {
-    this.observed.push(results.map((r) => r.node.id));
+  observe(ctx: StrategyContext, results: readonly ExpansionResult[]) {
+    this.observed.push(results.map((r) => ctx.tree.idOf(r.node)));
     for (const r of results) for (const c of r.children) if (usable(c) && !c.terminal) this.frontier.push(c);
   }
 }

@@ -2,7 +2,7 @@ import type { Candidate } from '../../core/aggregate.ts';
 import type { StopReason } from '../../core/budget.ts';
 import type { SearchResult, SearchStats, Trajectory } from '../result.ts';
 import { usable, type EndReason, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
-import type { NodeRec, TreeStore } from '../tree.ts';
+import { idOf, type NodeRec, type TreeStore } from '../tree.ts';
 import { walkTree, type TreeWalk } from './walk.ts';
 
 /** Why a strategy's plan() returned null: its own answer, or read off the tree. */
@@ -74,13 +74,13 @@ export function buildResult(f: Finish): SearchResult {
   const stoppedBy = f.stop ?? endReason(f, w);
   const terms = w.byCreation.map((i) => w.terminals[i]!);
   // offered in creation order: vote sums add up in the order they always did
-  const cands: Candidate[] = terms.map((n) => ({ nodeId: n.id, answer: n.answer, value: n.value ?? 0, count: n.count }));
+  const cands: Candidate[] = terms.map((n) => ({ nodeId: idOf(n), answer: n.answer, value: n.value ?? 0, count: n.count }));
   const scores = f.select(cands);
   // as `selections` rank: score, value, then id (its place in the walk, a number)
   const order = cands.map((_, j) => j).sort((a, b) => scores[b]! - scores[a]! || cands[b]!.value - cands[a]!.value || w.byCreation[a]! - w.byCreation[b]!);
   const pick = f.strategy.pick?.(f.ctx) as NodeRec | null | undefined;
   const bestNode = pick ?? (order.length ? terms[order[0]!]! : null) ?? bestPartial(store);
-  const traj = (n: NodeRec): Trajectory => ({ nodeId: n.id, steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
+  const traj = (n: NodeRec): Trajectory => ({ nodeId: idOf(n), steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
   return {
     best: bestNode ? traj(bestNode) : null,
     candidates: order.map((j) => {

@@ -2,7 +2,7 @@ import type { Problem } from '../../core/problem.ts';
 import type { ProposeRequest } from '../../policy/types.ts';
 import type { ScoreRequest } from '../../reward/types.ts';
 import { whenAborted } from '../abort.ts';
-import type { NodeRec, TreeStore } from '../tree.ts';
+import { idOf, type NodeRec, type TreeStore } from '../tree.ts';
 
 /** What every ProposeCall of one search shares (so a call carries one pointer for them). */
 export interface ProposeScope {
@@ -35,10 +35,10 @@ export class ProposeCall implements ProposeRequest {
     return this.scope.problem;
   }
   get nodeId(): string {
-    return this.node.id;
+    return idOf(this.node);
   }
   get seed(): string {
-    return `${this.scope.seed}/${this.node.id}/${this.requested}`;
+    return `${this.scope.seed}/${idOf(this.node)}/${this.requested}`;
   }
   get steps(): string[] {
     return this.scope.store.steps(this.node);

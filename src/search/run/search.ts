@@ -9,7 +9,7 @@ import type { SearchEmitter } from '../events.ts';
 import type { SearchResult } from '../result.ts';
 import type { CallLimits, Scheduler } from '../scheduler.ts';
 import { usable, type Expansion, type ExpansionResult, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
-import type { NodeRec, TreeStore } from '../tree.ts';
+import { idOf, type NodeRec, type TreeStore } from '../tree.ts';
 import { timerEpoch, timerTurn } from '../turn.ts';
 import { buildResult } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
@@ -151,7 +151,7 @@ export class Search {
     if (plan.length === 0) return 'go'; // the strategy handed back: the slice check above yields when due
     const wave = this.trim(plan);
     if (!wave) return (this.halt('policyCalls'), 'stopped');
-    if (this.em.listenerCount('select')) this.em.emit('select', { nodeIds: wave.map((e) => e.node.id) });
+    if (this.em.listenerCount('select')) this.em.emit('select', { nodeIds: wave.map((e) => idOf(e.node)) });
     const sent = this.send(wave);
     const got = this.until(sent);
     if (!(got === true || (got !== false && (await got))) || this.stop) return (this.undo(sent), 'stopped');
@@ -198,7 +198,7 @@ export class Search {
     n.failed = err.message;
     this.failures++;
     if (this.messages.length < 100) this.messages.push(err.message);
-    this.em.emit('fail', { nodeId: n.id, error: err.message });
+    this.em.emit('fail', { nodeId: idOf(n), error: err.message });
   }
 
   /** Applies proposals in plan order, whatever order they arrived in: node ids and order stay deterministic. */
@@ -210,12 +210,12 @@ export class Search {
       if (value instanceof Failure) {
         value = value.error;
         // a policy that already says which node failed is not wrapped twice
-        this.fail(node, value instanceof PolicyError && value.nodeId === node.id ? value : new PolicyError(node.id, value));
+        this.fail(node, value instanceof PolicyError && value.nodeId === idOf(node) ? value : new PolicyError(idOf(node), value));
         continue;
       }
       const checked = checkProposals(value);
       if (typeof checked === 'string') {
-        this.fail(node, new PolicyError(node.id, checked));
+        this.fail(node, new PolicyError(idOf(node), checked));
         continue;
       }
       // a trimmed wave ('policyCalls') still keeps what its calls brought; tokens or nodes running out drops the rest
@@ -246,10 +246,7 @@ export class Search {
     const out = batch.values[0];
     if (!(out instanceof Failure)) scores = out as unknown[];
     else {
-      const err = new PRMError(
-        toScore.map((n) => n.id),
-        out.error,
-      );
+      const err = new PRMError(toScore.map(idOf), out.error);
       for (const n of toScore) this.fail(n, err);
     }
     if (!scores || this.stop) return;
@@ -261,16 +258,16 @@ export class Search {
       const n = toScore[i]!;
       const s = scores[i];
       if (!(typeof s === 'number' && s >= 0 && s <= 1)) {
-        this.fail(n, new PRMError([n.id], `score ${s} is not a probability in [0, 1]`));
+        this.fail(n, new PRMError([idOf(n)], `score ${s} is not a probability in [0, 1]`));
         continue;
       }
       n.score = s;
       n.value = agg.extend ? agg.extend(n.parent!.value ?? 0, n.depth, s) : agg.of(this.store.scores(n));
-      if (ids) (ids.push(n.id), vals!.push(s));
+      if (ids) (ids.push(idOf(n)), vals!.push(s));
     }
     if (ids) this.em.emit('score', { nodeIds: ids, scores: vals! });
     if (this.em.listenerCount('terminal'))
-      for (const n of toScore) if (n.terminal && usable(n)) this.em.emit('terminal', { nodeId: n.id, answer: n.answer, value: n.value });
+      for (const n of toScore) if (n.terminal && usable(n)) this.em.emit('terminal', { nodeId: idOf(n), answer: n.answer, value: n.value });
   }
 
   /** Hands the strategy the whole wave it planned; a trimmed wave ends the search unobserved. */
@@ -283,9 +280,9 @@ export class Search {
       const children = e.node.children.filter(usable);
       if (isNew)
         this.em.emit('expand', {
-          nodeId: e.node.id,
-          childIds: children.map((c) => c.id),
-          newIds: children.filter((c) => isNew.has(c)).map((c) => c.id),
+          nodeId: idOf(e.node),
+          childIds: children.map(idOf),
+          newIds: children.filter((c) => isNew.has(c)).map(idOf),
           reused: !called!.has(i),
         });
       return { node: e.node, children, failed: e.node.failed !== null };

@@ -128,7 +128,7 @@ class Beam implements Strategy {
     for (const node of ranked) {
       const slots = Math.min(free, node.count);
       if (slots > 0) this.beams.push({ node, slots });
-      else if (pruned) pruned.push(node.id);
+      else if (pruned) pruned.push(ctx.tree.idOf(node));
       else break;
       free -= slots;
     }
@@ -195,7 +195,7 @@ class Dvts implements Strategy {
     live.forEach((t, i) => {
       const kids = [...(results[i]?.children ?? [])].sort(byValue);
       if (kids[0]) next.push(kids[0]);
-      if (kids.length > 1 && ctx.events.listenerCount('prune')) ctx.events.emit('prune', { nodeIds: kids.slice(1).map((c) => c.id) });
+      if (kids.length > 1 && ctx.events.listenerCount('prune')) ctx.events.emit('prune', { nodeIds: kids.slice(1).map((c) => ctx.tree.idOf(c)) });
     });
     this.tips = next;
   }

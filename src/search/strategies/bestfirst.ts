@@ -77,7 +77,7 @@ class BestFirst implements Strategy {
         else this.capped = true;
       }
     const pruned = this.heap.truncate(this.c.frontierCap);
-    if (pruned.length) ctx.events.emit('prune', { nodeIds: pruned.map((n) => n.id) });
+    if (pruned.length) ctx.events.emit('prune', { nodeIds: pruned.map((n) => ctx.tree.idOf(n)) });
   }
 
   ended(): EndReason {

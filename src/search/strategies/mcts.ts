@@ -260,7 +260,7 @@ class Mcts implements Strategy {
     for (const n of path) {
       n.visits++;
       n.w += v;
-      if (listen) ctx.events.emit('backup', { nodeId: n.id, value: v, visits: n.visits });
+      if (listen) ctx.events.emit('backup', { nodeId: ctx.tree.idOf(n), value: v, visits: n.visits });
     }
   }
 }

@@ -102,9 +102,9 @@ class Rebase implements Strategy {
       this.c.rounding,
     );
     const out: Expansion[] = [];
-    const dropped: string[] = [];
-    this.frontier.forEach((node, i) => (widths[i]! > 0 ? out.push({ node, total: widths[i]! }) : dropped.push(node.id)));
-    if (dropped.length) ctx.events.emit('prune', { nodeIds: dropped });
+    const dropped: SearchNode[] = [];
+    this.frontier.forEach((node, i) => (widths[i]! > 0 ? out.push({ node, total: widths[i]! }) : dropped.push(node)));
+    if (dropped.length) ctx.events.emit('prune', { nodeIds: dropped.map((n) => ctx.tree.idOf(n)) });
     return out;
   }
 
