@@ -75,6 +75,10 @@ test('a strategy made from the public API registers and runs by name', async () 
   // waves after the first take the two best open nodes, in value order
   assert.ok(last!.observed.length > 2);
   assert.ok(last!.observed.slice(1).every((w) => w.length <= 2));
+  // the ids a strategy reads (ctx.tree.idOf) are the result tree's: the root first, then expanded depth-1 nodes
+  assert.equal(last!.observed[0], ['0']);
+  for (const id of last!.observed.flat()) assert.is(r.tree.get(id)?.id, id);
+  assert.ok(last!.observed[1]!.every((id) => r.tree.get(id)!.depth === 1));
   // options are validated by the descriptor's table, naming the strategy
   assert.throws(
     () => strategyByName('widest-first-test', { proposals: 0 }),
