@@ -32,11 +32,11 @@ export type NodeRec = { -readonly [K in Exclude<keyof NodeCore, 'id'>]: NodeCore
  */
 export function idOf(n: NodeRec): string {
   if (n.tag !== null) return n.tag;
-  let top: NodeRec = n;
-  while (top.parent && top.parent.tag === null) top = top.parent;
+  // up to the nearest ancestor with its id (the root has '0' from the start), then down, keeping each
   const path: NodeRec[] = [];
-  for (let c: NodeRec = n; c !== top; c = c.parent!) path.push(c);
-  let tag = (top.tag = top.parent ? `${top.parent.tag}.${top.slot}` : '0');
+  let c = n;
+  for (; c.tag === null; c = c.parent!) path.push(c);
+  let tag = c.tag;
   for (let i = path.length - 1; i >= 0; i--) tag = path[i]!.tag = `${tag}.${path[i]!.slot}`;
   return tag;
 }
