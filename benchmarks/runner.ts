@@ -39,9 +39,10 @@ const arg = (name: string, d: number) => (args.includes(name) ? Number(args[args
 const LATENCY_MS = 50;
 const IN_FLIGHT = 64;
 
+const USER_TURN = '<|im_start|>user\n';
 /** The user turn of a ChatML prompt: the problem's text. */
 function questionOf(prompt: string): string {
-  const at = prompt.indexOf('<|im_start|>user\n') + '<|im_start|>user\n'.length;
+  const at = prompt.indexOf(USER_TURN) + USER_TURN.length;
   return prompt.slice(at, prompt.indexOf('<|im_end|>', at));
 }
 
