@@ -6,8 +6,9 @@
  *    checkout, e.g. the previous commit), interleaved case by case, so before/after share one run.
  * 2. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes.
  * 3. Concurrency: a policy that answers after 50 ms; wall time ÷ the ideal (waves × 50 ms).
- * Times are CPU time of the process (see `measure`); heap is bytes retained per node.
- * Run: npx tsx --expose-gc benchmarks/engine.ts [--json] [--quick] [--only=chain,book,conc] [--baseline=DIR]
+ * Times are CPU time of the process, each case in fresh processes of its own; heap is bytes retained
+ * per node (timing.ts).
+ * Run: npx tsx --expose-gc benchmarks/engine.ts [--json] [--quick] [--only=chain,book,conc] [--baseline=DIR] [--forks=3]
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +16,7 @@ import type { Policy, ProposeRequest } from '../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
 import * as local from '../src/index.ts';
 import { chainModels, GENERATOR, loadGenerator } from './arith-chain.ts';
+import { childCase, fastest } from './timing.ts';
 
 type Engine = typeof local;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -25,63 +27,6 @@ const baseDir = arg('baseline');
 const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/index.ts`).href)) as Engine) : null;
 const problem = { id: 'bench', text: 'zero-cost problem' };
 const gc = (globalThis as { gc?: () => void }).gc;
-
-/**
- * Timing: warms up (at least 5 runs and 1 s: the JIT needs them), then runs at least 5 times and
- * 1 s (1 and 0 with --quick; a case whose run takes over 2 s: 1 warm-up and 2 runs), keeping the
- * fastest run (on a shared machine other jobs only ever add time). Then two more runs, between full
- * GCs, for the heap figure (the larger reading).
- */
-async function fastest(run: () => Promise<Ran>): Promise<{ us: number; ms: number; nodes: number; bytes: number }> {
-  const once = async () => {
-    const t = await timed(run);
-    t.r = null; // keep no tree alive between runs
-    return t;
-  };
-  const first = await once();
-  const slow = first.cpuUs > 2e6;
-  for (let i = 1, t0 = performance.now(); !slow && !quick && (i < 5 || performance.now() - t0 < 1000); i++) await once();
-  let best = first;
-  for (let i = 0, t0 = performance.now(); i < (quick ? 1 : slow ? 2 : 5) || performance.now() - t0 < (quick || slow ? 0 : 1000); i++) {
-    const r = await once();
-    if (r.cpuUs < best.cpuUs) best = r;
-  }
-  // two heap readings, the larger kept: a collection of older garbage can only lower one
-  const h = [await measure(run), await measure(run)];
-  return { us: best.cpuUs, ms: best.ms, nodes: h[0]!.nodes, bytes: Math.max(h[0]!.bytes, h[1]!.bytes) };
-}
-
-type Ran = { stats: { nodes: number } };
-/**
- * One search's CPU time (this process: the search and GC threads; on a shared 2-core box the wall
- * clock mostly measures the other jobs) and wall time. Awaited in a frame of its own, so no stale
- * register keeps the result alive.
- */
-async function timed(run: () => Promise<Ran>): Promise<{ r: Ran | null; ms: number; cpuUs: number }> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const r = await run();
-  const c = process.cpuUsage(c0);
-  return { r, ms: performance.now() - t0, cpuUs: c.user + c.system };
-}
-
-/** Lets timers the search left (its last 0 ms turn) fire: until then they hold the search, and a GC frees nothing. */
-const settle = () => new Promise((r) => setTimeout(r, 5));
-
-/** Retained heap of one search: heap with its result alive minus heap once it is dropped. */
-async function measure(run: () => Promise<Ran>) {
-  await settle();
-  gc?.();
-  const box = await timed(run);
-  await settle();
-  gc?.();
-  const h1 = process.memoryUsage().heapUsed;
-  const nodes = box.r!.stats.nodes;
-  box.r = null;
-  await settle();
-  gc?.();
-  return { nodes, bytes: h1 - process.memoryUsage().heapUsed };
-}
 
 // ---- 1. arith chain ----
 const lib = only.includes('chain') ? await loadGenerator() : null;
@@ -154,10 +99,12 @@ if (lib) {
       scheduler: new e.Scheduler({ concurrency: 1 << 20 }),
     });
     // untimed: backups per simulation (a listener makes the engine emit them) less the root
-    const counted = local.startSearch(opts(local));
     let backups = 0;
-    counted.on('backup', () => void backups++);
-    await counted.result;
+    if (childCase === null) {
+      const counted = local.startSearch(opts(local));
+      counted.on('backup', () => void backups++);
+      await counted.result;
+    }
     for (const [name, e] of engines) {
       const r = await fastest(() => e.search(opts(e)));
       chain.push({
