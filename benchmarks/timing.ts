@@ -16,6 +16,7 @@ const caseArg = arg('case');
 export const childCase = caseArg === undefined ? null : Number(caseArg);
 let caseCount = 0;
 const forks = Number(arg('forks') ?? (quick ? 1 : 3));
+if (!(Number.isInteger(forks) && forks >= 1)) throw new Error(`--forks: expected an integer ≥ 1, got ${arg('forks')}`);
 
 /**
  * Times the script's next case. Every case runs in fresh processes of its own (this script again,
@@ -39,7 +40,9 @@ function inChild(k: number): Timing {
   for (let f = 0; f < forks; f++) {
     const out = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 });
     if (out.status !== 0) throw new Error(`case ${k}: the child process exited with ${out.status ?? out.signal}`);
-    runs.push(JSON.parse(out.stdout.trim().split('\n').pop()!) as Timing);
+    const last = out.stdout.trim().split('\n').pop()!;
+    if (!last.startsWith('{')) throw new Error(`case ${k}: the child process printed no timing (last line: ${last.slice(0, 200)})`);
+    runs.push(JSON.parse(last) as Timing);
   }
   const best = runs.reduce((a, b) => (b.us < a.us ? b : a));
   // a process's own one-off allocations (code, feedback) only ever add to its reading
