@@ -16,17 +16,14 @@ import type { Policy, ProposeRequest } from '../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
 import * as local from '../src/index.ts';
 import { chainModels, GENERATOR, loadGenerator } from './arith-chain.ts';
-import { childCase, fastest } from './timing.ts';
+import { arg, childCase, fastest, gc, quick } from './timing.ts';
 
 type Engine = typeof local;
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const json = process.argv.includes('--json');
-const quick = process.argv.includes('--quick');
 const only = (arg('only') ?? 'chain,book,conc').split(',');
 const baseDir = arg('baseline');
 const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/index.ts`).href)) as Engine) : null;
 const problem = { id: 'bench', text: 'zero-cost problem' };
-const gc = (globalThis as { gc?: () => void }).gc;
 
 // ---- 1. arith chain ----
 const lib = only.includes('chain') ? await loadGenerator() : null;

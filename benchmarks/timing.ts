@@ -4,9 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const quick = process.argv.includes('--quick');
-const gc = (globalThis as { gc?: () => void }).gc;
+/** The value of a `--name=value` flag. */
+export const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+export const quick = process.argv.includes('--quick');
+export const gc = (globalThis as { gc?: () => void }).gc;
 
 export type Ran = { stats: { nodes: number } };
 export type Timing = { us: number; ms: number; nodes: number; bytes: number };
