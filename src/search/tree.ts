@@ -42,6 +42,24 @@ export function idOf(n: NodeRec): string {
 }
 
 const WIDE = 16;
+
+/**
+ * A children array holding `n`, with room for `width` children (up to 8). A pushed array that
+ * outgrows its store gets a new, young one, which survives the search and is copied twice by the
+ * scavenger even when the array itself was pretenured; this one is made at its size by a literal
+ * (V8 may pretenure it with its store), and truncating keeps the store. Beam B=1024: 24 % fewer bytes
+ * survived scavenges (benchmarks/README.md, round 7).
+ */
+function firstChildren(n: NodeRec, width: number): NodeRec[] {
+  let kids: NodeRec[];
+  if (width <= 1) return [n];
+  if (width <= 2) kids = [n, n];
+  else if (width <= 4) kids = [n, n, n, n];
+  else if (width <= 8) kids = [n, n, n, n, n, n, n, n];
+  else return [n];
+  kids.length = 1;
+  return kids;
+}
 const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
 
 /** The mutable tree the engine and strategies work on during one search. */
@@ -85,11 +103,25 @@ export class TreeStore {
     return this.addStep(parent, p.text, p.tokens, p.terminal, p.answer ?? null, p.prior ?? null, p.rollout ?? false);
   }
 
-  /** `add` without the options object: the engine calls it once per node. */
-  addStep(parent: NodeRec | null, text: string, tokens: number, terminal: boolean, answer: string | null, prior: number | null, rollout: boolean): NodeRec {
-    // An object literal, not a class: V8 pretenures a literal's allocation site once its objects
-    // survive (a search's nodes do), so they skip the young generation; class instances (tried, with
-    // lazy ids and rare fields in a side object) were copied through it: 1.8x the bytes promoted.
+  /**
+   * `add` without the options object: the engine calls it once per node. `width`: the proposals of
+   * the expansion adding it, so a parent's first child makes its children array at that size.
+   */
+  addStep(
+    parent: NodeRec | null,
+    text: string,
+    tokens: number,
+    terminal: boolean,
+    answer: string | null,
+    prior: number | null,
+    rollout: boolean,
+    width = 1,
+  ): NodeRec {
+    // An object literal, not a class: V8 may pretenure a literal's allocation site (a search's nodes
+    // all survive it), so they skip the young generation; a class's instances are copied through it.
+    // Class records, with lazy ids and rare fields in a side object or (round 7) with every number
+    // in column arrays, promoted 1.8x and 3.3x the bytes. The decision is V8's and can go either way
+    // in a process: a scavenge that finds most recent nodes dead (a search just dropped) vetoes it.
     const n: NodeRec = {
       slot: parent ? parent.children.length : 0,
       tag: parent ? null : '0',
@@ -113,7 +145,7 @@ export class TreeStore {
     };
     if (parent) {
       const kids = parent.children;
-      if (kids === NO_CHILDREN) parent.children = [n];
+      if (kids === NO_CHILDREN) parent.children = firstChildren(n, width);
       else {
         kids.push(n);
         const index = this.byText.get(parent);

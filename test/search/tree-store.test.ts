@@ -57,3 +57,22 @@ test('a path far deeper than the call stack gets its id without recursion', () =
 });
 
 test.run();
+
+test('a children array made at its expansion width holds only the children added, in order', () => {
+  for (const width of [1, 2, 3, 4, 5, 8, 9, 20]) {
+    for (const added of [1, 2, width - 1, width, width + 1, 2 * width + 3]) {
+      if (added < 1) continue;
+      const s = new TreeStore(problem);
+      const kids = Array.from({ length: added }, (_, i) => s.addStep(s.root, `c${i}`, 1, false, null, null, false, width));
+      const seen = s.root.children;
+      assert.is(seen.length, added, `width ${width}, ${added} added`);
+      assert.equal([...seen], kids);
+      assert.equal(
+        seen.map((k) => s.idOf(k)),
+        kids.map((_, i) => `0.${i}`),
+      );
+      assert.is(s.childByText(s.root, `c${added - 1}`), kids[added - 1]);
+      assert.is(s.snapshot().root.children.length, added);
+    }
+  }
+});

@@ -41,7 +41,7 @@ export function addProposals(
       continue;
     }
     if (!meter.roomForNode(store.size)) return 'nodes';
-    fresh.push(store.addStep(node, p.text, p.tokens, p.terminal, p.terminal ? (p.answer ?? null) : null, p.logprob ?? null, rollout));
+    fresh.push(store.addStep(node, p.text, p.tokens, p.terminal, p.terminal ? (p.answer ?? null) : null, p.logprob ?? null, rollout, props.length));
   }
   return null;
 }
