@@ -47,7 +47,7 @@ const WIDE = 16;
  * A children array holding `n`, with room for `width` children (up to 8). A pushed array that
  * outgrows its store gets a new, young one, which survives the search and is copied twice by the
  * scavenger even when the array itself was pretenured; this one is made at its size by a literal
- * (V8 may pretenure it with its store), and truncating keeps the store. Beam B=1024: 24 % fewer bytes
+ * (V8 may pretenure it with its store), and truncating keeps the store. Beam B=1024: 25–30 % fewer bytes
  * survived scavenges (benchmarks/README.md, round 7).
  */
 function firstChildren(n: NodeRec, width: number): NodeRec[] {
