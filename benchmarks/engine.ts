@@ -35,6 +35,8 @@ const chain: {
   us: number;
   wallMs: number;
   usPerNode: number;
+  /** µs/node in the slowest of the case's processes. */
+  slowestPerNode: number;
   usPerSim?: number;
   /** MCTS: nodes below the root each simulation backs up (its selected path and the new child). */
   simDepth?: number;
@@ -82,6 +84,7 @@ if (lib) {
         us: r.us,
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
+        slowestPerNode: r.slowestUs / r.nodes,
         heapBytesPerNode: gc ? r.bytes / r.nodes : null,
       });
     }
@@ -112,6 +115,7 @@ if (lib) {
         us: r.us,
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
+        slowestPerNode: r.slowestUs / r.nodes,
         usPerSim: r.us / S,
         simDepth: backups / S - 1,
         heapBytesPerNode: gc ? r.bytes / r.nodes : null,
@@ -235,10 +239,12 @@ else {
   console.log(`machine: ${machine}${gc ? '' : '  (run with --expose-gc for heap figures)'}\n`);
   const heap = (b: number | null) => (b === null ? '-' : b.toFixed(0));
   if (chain.length) {
-    console.log('| arith chain | engine | nodes | CPU ms | CPU µs/node | CPU µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|');
+    console.log(
+      '| arith chain | engine | nodes | CPU ms | CPU µs/node | slowest process µs/node | CPU µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const r of chain)
       console.log(
-        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
+        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.slowestPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
       );
   }
   if (book.length) {
