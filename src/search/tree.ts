@@ -42,13 +42,14 @@ export function idOf(n: NodeRec): string {
 }
 
 const WIDE = 16;
+const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
 
 /**
  * A children array holding `n`, with room for `width` children (up to 8). A pushed array that
  * outgrows its store gets a new, young one, which survives the search and is copied twice by the
  * scavenger even when the array itself was pretenured; this one is made at its size by a literal
- * (V8 may pretenure it with its store), and truncating keeps the store. Beam B=1024: 25–30 % fewer bytes
- * survived scavenges (benchmarks/README.md, round 7).
+ * (V8 may pretenure it with its store), and truncating keeps the store. Beam B=1024: 25–30 %
+ * fewer bytes survived scavenges (benchmarks/README.md, round 7).
  */
 function firstChildren(n: NodeRec, width: number): NodeRec[] {
   let kids: NodeRec[];
@@ -60,7 +61,6 @@ function firstChildren(n: NodeRec, width: number): NodeRec[] {
   kids.length = 1;
   return kids;
 }
-const NO_CHILDREN: NodeRec[] = Object.freeze([]) as unknown as NodeRec[];
 
 /** The mutable tree the engine and strategies work on during one search. */
 export class TreeStore {

@@ -56,8 +56,6 @@ test('a path far deeper than the call stack gets its id without recursion', () =
   assert.is(s.nodes[25_000]!.tag, '0' + '.0'.repeat(25_000));
 });
 
-test.run();
-
 test('a children array made at its expansion width holds only the children added, in order', () => {
   for (const width of [1, 2, 3, 4, 5, 8, 9, 20]) {
     for (const added of [1, 2, width - 1, width, width + 1, 2 * width + 3]) {
@@ -76,3 +74,5 @@ test('a children array made at its expansion width holds only the children added
     }
   }
 });
+
+test.run();
