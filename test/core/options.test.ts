@@ -49,8 +49,6 @@ test('flags: names from option paths, values parsed by type, errors name the fla
   assert.is(numberProblem('int', 6, { min: 0, max: 5 }), 'expected an integer in [0, 5], got 6');
 });
 
-test.run();
-
 test('infinite: Infinity is allowed as "no limit"; -Infinity, NaN and the range still fail', async () => {
   const f = opt.number({ above: 0, infinite: true, default: 5 });
   assert.is(checkField('t.ms', Infinity, f), Infinity);
@@ -61,3 +59,5 @@ test('infinite: Infinity is allowed as "no limit"; -Infinity, NaN and the range 
   // without the flag Infinity is not a number the kit accepts
   await invalidOption(() => checkField('t.n', Infinity, opt.number({ min: 0 })), 't.n', /a number ≥ 0/);
 });
+
+test.run();
