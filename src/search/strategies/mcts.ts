@@ -209,40 +209,60 @@ class Mcts implements Strategy {
   /** Descends from the root, adding virtual loss along the way so parallel simulations spread out. */
   private select(root: SearchNode, virtual: boolean): SearchNode[] {
     const path = [root];
+    const puct = this.c.formula === 'puct';
     let n = root;
     while (this.flags.has(n, EXPANDED) && !this.canGrow(n)) {
-      // one pass for the prior's softmax normaliser, one to pick: no arrays on this hot path
-      const kids = n.children;
-      let count = 0,
-        maxP = -Infinity,
-        fromLogprob = this.c.prior === 'logprob' && this.c.formula === 'puct'; // UCT has no prior
-      for (const k of kids) {
-        if (k.failed !== null || k.score === null) continue;
-        count++;
-        if (k.prior === null) fromLogprob = false;
-        else if (k.prior > maxP) maxP = k.prior;
-      }
-      if (!count) break;
-      let z = 0;
-      if (fromLogprob) for (const k of kids) if (k.failed === null && k.score !== null) z += Math.exp(k.prior! - maxP);
-      const nv = this.visits(n);
-      const sqrtN = Math.sqrt(Math.max(1, nv));
-      const lnN = Math.log(nv + 1);
-      let best = n,
-        bestU = -Infinity;
-      for (const k of kids) {
-        if (k.failed !== null || k.score === null) continue;
-        const kv = this.visits(k);
-        const q = kv > 0 ? k.w / kv : (k.value ?? 0);
-        const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
-        const u = this.c.formula === 'puct' ? q + (this.c.cPuct * p * sqrtN) / (1 + kv) : q + this.c.cPuct * Math.sqrt(lnN / (1 + kv));
-        if (u > bestU) ((bestU = u), (best = k));
-      }
-      n = best;
+      const next = puct ? this.bestPuct(n) : this.bestUct(n);
+      if (next === null) break;
+      n = next;
       path.push(n);
     }
     if (virtual && this.c.virtualLoss > 0) for (const p of path) this.inflight.set(p, (this.inflight.get(p) ?? 0) + 1);
     return path;
+  }
+
+  /** The child with the highest Q + c·√(ln N / (1 + n)); one pass, no prior (most of a large tree's selection time). */
+  private bestUct(n: SearchNode): SearchNode | null {
+    const c = this.c.cPuct;
+    const lnN = Math.log(this.visits(n) + 1);
+    let best: SearchNode | null = null,
+      bestU = -Infinity;
+    for (const k of n.children) {
+      if (k.failed !== null || k.score === null) continue;
+      const kv = this.visits(k);
+      const u = (kv > 0 ? k.w / kv : (k.value ?? 0)) + c * Math.sqrt(lnN / (1 + kv));
+      if (u > bestU || best === null) ((bestU = u), (best = k));
+    }
+    return best;
+  }
+
+  /** The child with the highest Q + c_puct·P·√N / (1 + n): one pass for the prior's softmax normaliser, one to pick. */
+  private bestPuct(n: SearchNode): SearchNode | null {
+    const kids = n.children;
+    let count = 0,
+      maxP = -Infinity,
+      fromLogprob = this.c.prior === 'logprob';
+    for (const k of kids) {
+      if (k.failed !== null || k.score === null) continue;
+      count++;
+      if (k.prior === null) fromLogprob = false;
+      else if (k.prior > maxP) maxP = k.prior;
+    }
+    if (!count) return null;
+    let z = 0;
+    if (fromLogprob) for (const k of kids) if (k.failed === null && k.score !== null) z += Math.exp(k.prior! - maxP);
+    const sqrtN = Math.sqrt(Math.max(1, this.visits(n)));
+    let best: SearchNode | null = null,
+      bestU = -Infinity;
+    for (const k of kids) {
+      if (k.failed !== null || k.score === null) continue;
+      const kv = this.visits(k);
+      const q = kv > 0 ? k.w / kv : (k.value ?? 0);
+      const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
+      const u = q + (this.c.cPuct * p * sqrtN) / (1 + kv);
+      if (u > bestU || best === null) ((bestU = u), (best = k));
+    }
+    return best;
   }
 
   /** Visits plus virtual loss for the paths selected so far this wave. */
