@@ -2,7 +2,7 @@
  * Engine benchmark. Prints tables (or JSON with --json).
  * 1. Arith chain (the peer's work, ../shared/bench/arith-chain.mjs): beam B×K×L and MCTS (UCT, c = 1)
  *    with zero-cost models, µs per node / per simulation (with MCTS's mean path depth) and heap bytes per node; the fastest of
- *    ≥ 5 runs after warm-up (see `fastest`). With --baseline=DIR, the same cases also run on the engine in DIR/src (another
+ *    ≥ 5 runs after warm-up (see `fastest`), and the mean of those runs (with the GC their garbage causes). With --baseline=DIR, the same cases also run on the engine in DIR/src (another
  *    checkout, e.g. the previous commit), interleaved case by case, so before/after share one run.
  * 2. Bookkeeping per node with zero-cost models: µs/node and heap bytes/node at 1e3, 1e4, 1e5 nodes.
  * 3. Concurrency: a policy that answers after 50 ms; wall time ÷ the ideal (waves × 50 ms).
@@ -37,7 +37,10 @@ const chain: {
   usPerNode: number;
   /** µs/node in the slowest of the case's processes. */
   slowestPerNode: number;
+  /** µs/node of the mean timed run (Timing.meanUs). */
+  meanPerNode: number;
   usPerSim?: number;
+  meanPerSim?: number;
   /** MCTS: nodes below the root each simulation backs up (its selected path and the new child). */
   simDepth?: number;
   heapBytesPerNode: number | null;
@@ -85,6 +88,7 @@ if (lib) {
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
         slowestPerNode: r.slowestUs / r.nodes,
+        meanPerNode: r.meanUs / r.nodes,
         heapBytesPerNode: gc ? r.bytes / r.nodes : null,
       });
     }
@@ -116,7 +120,9 @@ if (lib) {
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
         slowestPerNode: r.slowestUs / r.nodes,
+        meanPerNode: r.meanUs / r.nodes,
         usPerSim: r.us / S,
+        meanPerSim: r.meanUs / S,
         simDepth: backups / S - 1,
         heapBytesPerNode: gc ? r.bytes / r.nodes : null,
       });
@@ -240,11 +246,11 @@ else {
   const heap = (b: number | null) => (b === null ? '-' : b.toFixed(0));
   if (chain.length) {
     console.log(
-      '| arith chain | engine | nodes | CPU ms | CPU µs/node | slowest process µs/node | CPU µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| arith chain | engine | nodes | CPU ms | CPU µs/node | slowest process µs/node | mean run µs/node | CPU µs/sim | mean run µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of chain)
       console.log(
-        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.slowestPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
+        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.slowestPerNode.toFixed(2)} | ${r.meanPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.meanPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
       );
   }
   if (book.length) {
