@@ -99,7 +99,7 @@ class Mcts implements Strategy {
       this.sims += wave;
       // virtual loss only steers the selections after it in the same wave (none after the last)
       for (let i = 0; i < wave; i++) paths.push(this.select(ctx.tree.root, i < wave - 1));
-      this.clearVirtualLoss(paths);
+      this.clearVirtualLoss();
       // leaves that cannot grow are evaluated at once; the rest are expanded in one wave
       this.pending = [];
       for (const path of paths) {
@@ -271,8 +271,9 @@ class Mcts implements Strategy {
     return f === undefined ? n.visits : n.visits + this.c.virtualLoss * f;
   }
 
-  private clearVirtualLoss(_paths: SearchNode[][]): void {
-    this.inflight.clear();
+  /** Only a map with entries is cleared: V8's Map.clear makes a new table even for an empty map (about 100 B a wave). */
+  private clearVirtualLoss(): void {
+    if (this.inflight.size) this.inflight.clear();
   }
 
   private backup(ctx: StrategyContext, path: SearchNode[], v: number): void {
