@@ -174,7 +174,7 @@ export class Scheduler {
   scoreTo(prm: PRM, reqs: readonly ScoreRequest[], limits: CallLimits, sink: Sink, at: number): void {
     const p = new Pending(reqs, limits, sink, at);
     // a lone search with the PRM idle: nothing to wait for, send at once
-    if (this.searches <= 1 && !this.busy.has(prm) && !this.queues.has(prm)) return void this.runAll(prm, [[p]]);
+    if (this.searches <= 1 && !this.busy.has(prm) && !this.queues.has(prm)) return this.runAll(prm, [[p]]);
     let q = this.queues.get(prm);
     if (!q) {
       this.queues.set(prm, (q = []));
@@ -210,17 +210,18 @@ export class Scheduler {
       size += p.reqs.length;
     }
     if (batch.length) batches.push(batch);
-    if (batches.length) void this.runAll(prm, batches);
+    if (batches.length) this.runAll(prm, batches);
   }
 
-  /** Runs batches of one PRM in order, then whatever queued meanwhile. */
-  private async runAll(prm: PRM, batches: Pending[][]): Promise<void> {
-    this.busy.add(prm);
-    try {
-      for (const b of batches) await this.run(prm, b);
-    } finally {
-      this.busy.delete(prm);
-    }
+  /**
+   * Runs batches of one PRM in order, then whatever queued meanwhile. Each next step is a microtask
+   * after a batch ends, as an awaiting loop would run it; callbacks rather than an async function
+   * and a promise per batch, since a lone search sends one batch a wave.
+   */
+  private runAll(prm: PRM, batches: Pending[][], i = 0): void {
+    if (i === 0) this.busy.add(prm);
+    if (i < batches.length) return this.run(prm, batches[i]!, () => microtask(() => this.runAll(prm, batches, i + 1)));
+    this.busy.delete(prm);
     this.flush(prm);
   }
 
@@ -228,7 +229,7 @@ export class Scheduler {
    * One batch. Each caller keeps its own timeout and signal; the batch's signal (passed to the PRM)
    * aborts once every caller has given up. Settles when every caller is answered or gone.
    */
-  private run(prm: PRM, batch: Pending[]): Promise<void> {
+  private run(prm: PRM, batch: Pending[], done: () => void): void {
     const all = batch.length === 1 ? batch[0]!.reqs : batch.flatMap((p) => p.reqs);
     this.stats.prmBatches++;
     this.stats.prmSteps += all.length;
@@ -242,15 +243,13 @@ export class Scheduler {
     } catch (e) {
       shared = Promise.reject(e);
     }
-    return new Promise<void>((done) => {
-      const b = new Batch(this, prm.name, all.length, batch.length, ctl, done);
-      let from = 0;
-      for (const p of batch) {
-        const part = new Part(b, p, from);
-        from += p.reqs.length;
-        new Guard<number[]>(this, p.limits, part, 'PRM', prm.name, false, part, 0).run(shared);
-      }
-    });
+    const b = new Batch(this, prm.name, all.length, batch.length, ctl, done);
+    let from = 0;
+    for (const p of batch) {
+      const part = new Part(b, p, from);
+      from += p.reqs.length;
+      new Guard<number[]>(this, p.limits, part, 'PRM', prm.name, false, part, 0).run(shared);
+    }
   }
 
   /** @internal A batch is over: its controller is reused unless it was aborted. */
