@@ -72,6 +72,8 @@ export class Search {
   private readonly proposeScope: ProposeScope;
   /** Every policy call's limits (each call is its own onGiveUp). */
   private readonly limits: CallLimits;
+  /** Every PRM batch's limits. */
+  private readonly scoreLimits: CallLimits;
 
   constructor(
     private readonly c: SearchConfig,
@@ -85,6 +87,7 @@ export class Search {
     this.scope = { store: c.store, problem: c.problem, keyOf: this.keyOf };
     this.proposeScope = { store: c.store, problem: c.problem, seed: c.seed, signal: this.ctl.signal };
     this.limits = { timeoutMs: c.timeouts.policyMs, signal: this.ctl.signal };
+    this.scoreLimits = { timeoutMs: c.timeouts.prmMs, signal: this.ctl.signal };
   }
 
   private halt(r: StopReason): void {
@@ -235,11 +238,11 @@ export class Search {
     }
     if (!toScore.length) return;
     this.meter.used.prmCalls += toScore.length;
-    const { prm, scheduler, timeouts } = this.c;
+    const { prm, scheduler } = this.c;
     const reqs = toScore.map((n) => new ScoreCall(this.scope, n));
     const batch = new Gather(1, false);
     this.scoring = batch;
-    scheduler.scoreTo(prm, reqs, { timeoutMs: timeouts.prmMs, signal: this.ctl.signal }, batch, batch.expect());
+    scheduler.scoreTo(prm, reqs, this.scoreLimits, batch, batch.expect());
     const got = this.until(batch);
     if (!(got === true || (got !== false && (await got))) || this.stop) return;
     let scores: unknown[] | null = null;
