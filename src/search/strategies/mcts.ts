@@ -221,7 +221,7 @@ class Mcts implements Strategy {
     return path;
   }
 
-  /** The child with the highest Q + c·√(ln N / (1 + n)); one pass, no prior (most of a large tree's selection time). */
+  /** The child with the highest Q + c·√(ln N / (1 + n)); one pass, as UCT has no prior (selection is the part of a simulation that grows with the tree). */
   private bestUct(n: SearchNode): SearchNode | null {
     const c = this.c.cPuct;
     const lnN = Math.log(this.visits(n) + 1);
