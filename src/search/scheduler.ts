@@ -131,7 +131,7 @@ export class Scheduler {
     }
     let p: Promise<StepProposal[]>;
     try {
-      p = policy.propose(req);
+      p = Promise.resolve(policy.propose(req)); // a plain array is an answer too
     } catch (e) {
       p = Promise.reject(e);
     }
@@ -239,7 +239,7 @@ export class Scheduler {
     this.spare = null;
     let shared: Promise<number[]>;
     try {
-      shared = prm.score(all, ctl.signal);
+      shared = Promise.resolve(prm.score(all, ctl.signal));
     } catch (e) {
       shared = Promise.reject(e);
     }
