@@ -1,4 +1,4 @@
-import type { Sink } from '../scheduler.ts';
+import type { Sink } from '../calls.ts';
 
 /** A failed call's error, as `Gather.values` holds it (apart from any value a call may return). */
 export class Failure {
