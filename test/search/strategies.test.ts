@@ -117,6 +117,23 @@ test('MCTS variants: UCT, uniform prior, widening, rollouts, parallel with virtu
   }
 });
 
+test('PUCT descends when every logprob is -Infinity (each prior is NaN): the first usable child stands in', async () => {
+  const flat = {
+    name: 'flat',
+    propose: async (r: { k: number }) => Array.from({ length: r.k }, (_, i) => ({ text: `s${i}`, tokens: 1, logprob: -Infinity, terminal: false })),
+  };
+  const r = await search({
+    problem: arithProblem(1, { length: 10 }),
+    policy: flat,
+    prm: verifier(0),
+    strategy: mcts({ simulations: 30, expansionWidth: 3, maxDepth: 6 }),
+    seed: 1,
+  });
+  const depth = Math.max(...r.tree.nodes.map((n) => n.depth));
+  assert.ok(depth >= 3, `deepest node at depth ${depth}`);
+  assert.is(r.tree.root.visits, 30);
+});
+
 test('MCTS progressive widening keeps adding children to a node as its visits grow', async () => {
   const problem = arithProblem(7, { length: 6 });
   // a policy that errs often proposes varied steps, so widening has new children to find

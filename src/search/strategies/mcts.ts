@@ -231,7 +231,8 @@ class Mcts implements Strategy {
       if (k.failed !== null || k.score === null) continue;
       const kv = this.visits(k);
       const u = (kv > 0 ? k.w / kv : (k.value ?? 0)) + c * Math.sqrt(lnN / (1 + kv));
-      if (u > bestU || best === null) ((bestU = u), (best = k));
+      if (u > bestU) ((bestU = u), (best = k));
+      else best ??= k; // see bestPuct
     }
     return best;
   }
@@ -260,7 +261,8 @@ class Mcts implements Strategy {
       const q = kv > 0 ? k.w / kv : (k.value ?? 0);
       const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
       const u = q + (this.c.cPuct * p * sqrtN) / (1 + kv);
-      if (u > bestU || best === null) ((bestU = u), (best = k));
+      if (u > bestU) ((bestU = u), (best = k));
+      else best ??= k; // a NaN score (every logprob -Infinity) never compares: the first usable child stands in until one does
     }
     return best;
   }
