@@ -17,10 +17,11 @@ export type NodeRec = { -readonly [K in Exclude<keyof NodeCore, 'id'>]: NodeCore
   w: number;
   /** Read-only outside the store (a leaf shares one frozen empty array until its first child). */
   children: NodeRec[];
-  /** Index among the parent's children: the last part of the path tag. */
-  slot: number;
-  /** The path tag once made (idOf). */
-  tag: string | null;
+  /**
+   * The path tag once made (idOf); until then the node's index among its parent's children, the
+   * tag's last part (one field for both: a field is 8 bytes of every record).
+   */
+  tag: string | number;
 };
 
 /**
@@ -31,13 +32,13 @@ export type NodeRec = { -readonly [K in Exclude<keyof NodeCore, 'id'>]: NodeCore
  * slower, benchmarks/README.md.)
  */
 export function idOf(n: NodeRec): string {
-  if (n.tag !== null) return n.tag;
+  if (typeof n.tag === 'string') return n.tag;
   // up to the nearest ancestor with its id (the root has '0' from the start), then down, keeping each
   const path: NodeRec[] = [];
   let c = n;
-  for (; c.tag === null; c = c.parent!) path.push(c);
-  let tag = c.tag;
-  for (let i = path.length - 1; i >= 0; i--) tag = path[i]!.tag = `${tag}.${path[i]!.slot}`;
+  for (; typeof c.tag !== 'string'; c = c.parent!) path.push(c);
+  let tag: string = c.tag;
+  for (let i = path.length - 1; i >= 0; i--) tag = path[i]!.tag = `${tag}.${path[i]!.tag}`;
   return tag;
 }
 
@@ -123,8 +124,7 @@ export class TreeStore {
     // in column arrays, promoted 1.8x and 3.3x the bytes. The decision is V8's and can go either way
     // in a process: a scavenge that finds most recent nodes dead (a search just dropped) vetoes it.
     const n: NodeRec = {
-      slot: parent ? parent.children.length : 0,
-      tag: parent ? null : '0',
+      tag: parent ? parent.children.length : '0',
       parent,
       depth: parent ? parent.depth + 1 : 0,
       text,

@@ -12,15 +12,15 @@ test('ids are path tags, made on first read, whatever order they are read in', (
   const b0 = add(s, b, 'b0');
   const b1 = add(s, b, 'b1');
   const b10 = add(s, b1, 'b10');
-  // a fresh record carries no id string: most are never read during a search
+  // a fresh record carries no id string (most are never read during a search), only its index
   assert.equal(
     s.nodes.map((n) => n.tag),
-    ['0', null, null, null, null, null],
+    ['0', 0, 1, 0, 1, 0],
   );
   assert.is(idOf(b10), '0.1.1.0'); // the deepest first: its ancestors' ids are made on the way
   assert.equal(
     s.nodes.map((n) => n.tag),
-    ['0', null, '0.1', null, '0.1.1', '0.1.1.0'],
+    ['0', 0, '0.1', 0, '0.1.1', '0.1.1.0'],
   );
   assert.is(idOf(b0), '0.1.0');
   assert.is(idOf(a), '0.0');
