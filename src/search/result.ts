@@ -31,7 +31,7 @@ export interface Trajectory {
 export interface SearchResult {
   /** Best trajectory; a non-terminal one when the search stopped before any finished (anytime). */
   readonly best: Trajectory | null;
-  /** Terminal candidates ranked by the final selection. */
+  /** Terminal candidates ranked by the final selection (made on first read, then kept). */
   readonly candidates: readonly (RankedCandidate & { readonly steps: readonly string[] })[];
   readonly tree: SearchTree;
   readonly stats: SearchStats;

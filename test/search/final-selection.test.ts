@@ -56,4 +56,16 @@ test('ties really fall to the id: creation order would rank differently', async 
   );
 });
 
+test('candidates are made on first read, once: the same on every read, in JSON, spreads and clones', async () => {
+  const r = await search({ problem: { id: 'p', text: 'wide' }, policy: wide, prm: coarse, strategy: specs[0]![1], selection: 'weighted', seed: 1 });
+  assert.type(Object.getOwnPropertyDescriptor(r, 'candidates')?.get, 'function');
+  const first = r.candidates;
+  assert.is(r.candidates, first);
+  assert.equal(first, expected(r, 'weighted'));
+  assert.equal(JSON.parse(JSON.stringify(r)).candidates, JSON.parse(JSON.stringify(first)));
+  assert.equal(Object.keys(r), ['best', 'candidates', 'tree', 'stats', 'strategy', 'seed', 'aggregation', 'selection']);
+  assert.is({ ...r }.candidates, first);
+  assert.equal(structuredClone({ candidates: r.candidates }).candidates, first);
+});
+
 test.run();

@@ -3,10 +3,10 @@ import type { StopReason } from '../../core/budget.ts';
 import type { SearchResult, SearchStats, Trajectory } from '../result.ts';
 import { usable, type EndReason, type Strategy, type StrategyContext, type StrategySpec } from '../strategy.ts';
 import { idOf, type NodeRec, type TreeStore } from '../tree.ts';
-import { walkTree, type TreeWalk } from './walk.ts';
+import { idRanks, type TreeScan } from './walk.ts';
 
 /** Why a strategy's plan() returned null: its own answer, or read off the tree. */
-function endReason(f: Finish, w: TreeWalk): EndReason {
+function endReason(f: Finish, w: TreeScan): EndReason {
   if (f.strategy.ended) return f.strategy.ended(f.ctx);
   if (w.capped) return 'maxDepth';
   return w.terminals.length ? 'complete' : 'exhausted';
@@ -32,14 +32,6 @@ export function bestPartial(store: TreeStore): NodeRec | null {
   return best;
 }
 
-const NO_WALK: TreeWalk = { terminals: [], steps: [], byCreation: [], capped: false };
-
-function hasTerminal(store: TreeStore): boolean {
-  const nodes = store.nodes;
-  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.terminal) return true;
-  return false;
-}
-
 function hasUsableChild(n: NodeRec): boolean {
   const kids = n.children;
   for (let i = 0; i < kids.length; i++) if (usable(kids[i]!)) return true;
@@ -48,6 +40,8 @@ function hasUsableChild(n: NodeRec): boolean {
 
 export interface Finish {
   readonly store: TreeStore;
+  /** The tree's usable terminals and whether nodes wait at the depth cap (EndScan). */
+  readonly scan: TreeScan;
   readonly ctx: StrategyContext;
   readonly strategy: Strategy;
   readonly spec: StrategySpec;
@@ -63,31 +57,23 @@ export interface Finish {
 }
 
 export function buildResult(f: Finish): SearchResult {
-  const { store } = f;
-  const cap = f.spec.config.maxDepth;
-  // the walk reads the end reason only when nobody else gives one, and is skipped when it has nothing to find
-  // (an MCTS tree with no finished trajectory)
-  const needsReason = f.stop === null && !f.strategy.ended;
-  let w = NO_WALK;
-  if (needsReason) w = walkTree(store, typeof cap === 'number' ? cap : Infinity);
-  else if (hasTerminal(store)) w = walkTree(store, Infinity);
-  const stoppedBy = f.stop ?? endReason(f, w);
-  const terms = w.byCreation.map((i) => w.terminals[i]!);
+  const { store, scan } = f;
+  const stoppedBy = f.stop ?? endReason(f, scan);
   // offered in creation order: vote sums add up in the order they always did
-  const cands: Candidate[] = terms.map((n) => ({ nodeId: idOf(n), answer: n.answer, value: n.value ?? 0, count: n.count }));
+  const terms = scan.terminals;
+  const cands = terms.map((n) => new Offer(n));
   const scores = f.select(cands);
-  // as `selections` rank: score, value, then id (its place in the walk, a number)
-  const order = cands.map((_, j) => j).sort((a, b) => scores[b]! - scores[a]! || cands[b]!.value - cands[a]!.value || w.byCreation[a]! - w.byCreation[b]!);
   const pick = f.strategy.pick?.(f.ctx) as NodeRec | null | undefined;
-  const bestNode = pick ?? (order.length ? terms[order[0]!]! : null) ?? bestPartial(store);
+  const bestNode = pick ?? (terms.length ? terms[top(store, cands, scores)]! : null) ?? bestPartial(store);
   const traj = (n: NodeRec): Trajectory => ({ nodeId: idOf(n), steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
+  let ranked: SearchResult['candidates'] | null = null;
   return {
     best: bestNode ? traj(bestNode) : null,
-    candidates: order.map((j) => {
-      const c = cands[j]!;
-      // the key order of RankedCandidate, then steps
-      return { nodeId: c.nodeId, answer: c.answer, value: c.value, count: c.count, selectionScore: scores[j]!, steps: w.steps[w.byCreation[j]!]! };
-    }),
+    // made on first read: a caller that reads only `best` does not pay for ranking thousands of
+    // candidates, their ids and their step lists (beam B=1024: 8192 of them; benchmarks/README.md)
+    get candidates() {
+      return (ranked ??= rankedCandidates(store, cands, scores));
+    },
     tree: store.snapshot(),
     stats: { ...f.stats, stoppedBy, nodes: store.size, ...(f.prmInfo ? { prm: f.prmInfo } : {}) },
     strategy: { name: f.spec.name, config: f.spec.config },
@@ -95,4 +81,54 @@ export function buildResult(f: Finish): SearchResult {
     aggregation: f.aggregation,
     selection: f.selection,
   };
+}
+
+/** Ranks as `selections` do: score, then value (both descending); what remains tied goes by id. */
+const beats = (scores: readonly number[], cands: readonly Offer[], a: number, b: number): number =>
+  scores[b]! - scores[a]! || cands[b]!.value - cands[a]!.value;
+
+/** The first candidate as `selections` rank them, in one pass; only a tie at the top reads ids. */
+function top(store: TreeStore, cands: readonly Offer[], scores: readonly number[]): number {
+  let tied = [0];
+  for (let j = 1; j < cands.length; j++) {
+    const d = beats(scores, cands, j, tied[0]!);
+    if (d < 0) tied = [j];
+    else if (d === 0) tied.push(j);
+  }
+  if (tied.length === 1) return tied[0]!;
+  const ranks = idRanks(
+    store,
+    tied.map((j) => cands[j]!.n),
+  );
+  let at = 0;
+  for (let i = 1; i < tied.length; i++) if (ranks[i]! < ranks[at]!) at = i;
+  return tied[at]!;
+}
+
+/** Every candidate, ranked, in the key order of RankedCandidate, then steps. */
+function rankedCandidates(store: TreeStore, cands: readonly Offer[], scores: readonly number[]): SearchResult['candidates'] {
+  const ranks = idRanks(
+    store,
+    cands.map((c) => c.n),
+  );
+  const order = cands.map((_, j) => j).sort((a, b) => beats(scores, cands, a, b) || ranks[a]! - ranks[b]!);
+  return order.map((j) => {
+    const { n, answer, value, count } = cands[j]!;
+    return { nodeId: idOf(n), answer, value, count, selectionScore: scores[j]!, steps: store.steps(n) };
+  });
+}
+
+/** A terminal offered to final selection; its id is made only if the selection reads it. */
+class Offer implements Candidate {
+  readonly answer: string | null;
+  readonly value: number;
+  readonly count: number;
+  constructor(readonly n: NodeRec) {
+    this.answer = n.answer;
+    this.value = n.value ?? 0;
+    this.count = n.count;
+  }
+  get nodeId(): string {
+    return idOf(this.n);
+  }
 }

@@ -15,6 +15,7 @@ import { timerEpoch, timerTurn } from '../turn.ts';
 import { buildResult } from './finish.ts';
 import { addProposals, checkProposals } from './apply.ts';
 import { Failure, Gather } from './gather.ts';
+import { EndScan } from './walk.ts';
 import { keyFor, ProposeCall, ScoreCall, type ProposeScope, type ScoreScope } from './requests.ts';
 
 /** A planned wave, over the engine's own (mutable) node records. */
@@ -75,6 +76,7 @@ export class Search {
   private readonly limits: CallLimits;
   /** Every PRM batch's limits. */
   private readonly scoreLimits: CallLimits;
+  private readonly ends: EndScan;
 
   constructor(
     private readonly c: SearchConfig,
@@ -89,6 +91,8 @@ export class Search {
     this.proposeScope = { store: c.store, problem: c.problem, seed: c.seed, signal: this.ctl.signal };
     this.limits = { timeoutMs: c.timeouts.policyMs, signal: this.ctl.signal };
     this.scoreLimits = { timeoutMs: c.timeouts.prmMs, signal: this.ctl.signal };
+    const cap = c.spec.config.maxDepth;
+    this.ends = new EndScan(c.store, typeof cap === 'number' ? cap : Infinity);
   }
 
   private halt(r: StopReason): void {
@@ -97,7 +101,6 @@ export class Search {
     this.waiting?.stop();
   }
 
-  /** Waits for every call of `g`; false as soon as the search stops (no long-lived promise collects a reaction per wave). */
   /**
    * Waits for every call of `g`: false as soon as the search stops (no long-lived promise collects
    * a reaction per wave). Callers check `stop` after it too: a stop aborts the calls, which may
@@ -267,6 +270,7 @@ export class Search {
       }
       n.score = s;
       n.value = agg.extend ? agg.extend(n.parent!.value ?? 0, n.depth, s) : agg.of(this.store.scores(n));
+      this.ends.scored(n);
       if (ids) (ids.push(idOf(n)), vals!.push(s));
     }
     if (ids) this.em.emit('score', { nodeIds: ids, scores: vals! });
@@ -312,6 +316,7 @@ export class Search {
     const { policyCalls, tokens, prmCalls } = this.meter.used;
     const result = buildResult({
       store: this.store,
+      scan: this.ends.scan(),
       ctx: this.ctx,
       strategy: this.strategy,
       spec: this.c.spec,

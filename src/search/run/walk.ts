@@ -1,45 +1,74 @@
 import { usable } from '../strategy.ts';
 import type { NodeRec, TreeStore } from '../tree.ts';
 
-/**
- * What a search's end reads off its tree, from one walk. The walk is the tree's pre-order with
- * siblings in the string order of their indices ('10' before '2'), which is the string order of
- * the ids: final selection breaks ties by a terminal's place in it, a number, not a path tag.
- */
-export interface TreeWalk {
-  /** Usable terminals, in the string order of their ids. */
+/** What a search's end reads off its tree. */
+export interface TreeScan {
+  /** Usable terminals, in creation order. */
   readonly terminals: readonly NodeRec[];
-  /** Each terminal's step texts, root excluded (read off the walk's path, not walked up per node). */
-  readonly steps: readonly string[][];
-  /** Positions in `terminals`, in creation order. */
-  readonly byCreation: readonly number[];
   /** A usable open node at the depth cap was never expanded (EndReason `maxDepth`). */
   readonly capped: boolean;
 }
 
-export function walkTree(store: TreeStore, cap: number): TreeWalk {
-  const terminals: NodeRec[] = [];
-  const steps: string[][] = [];
-  const at = new Int32Array(store.size); // 1 + position in terminals, by creation order
-  let capped = false;
-  const path: string[] = [];
+/**
+ * Builds the TreeScan as nodes are scored, so the end of a search reads no node twice (a pass over
+ * the whole tree at the end was 3 % of beam B=1024; benchmarks/README.md). Nodes are told in
+ * creation order; a resumed tree's are read once, up front.
+ */
+export class EndScan {
+  private readonly terminals: NodeRec[] = [];
+  /** Open nodes at the cap, usable when scored (a later wave may expand them, or fail them). */
+  private readonly deep: NodeRec[] = [];
+
+  constructor(
+    store: TreeStore,
+    private readonly cap: number,
+  ) {
+    const nodes = store.nodes;
+    for (let i = 1; i < nodes.length; i++) if (usable(nodes[i]!)) this.scored(nodes[i]!);
+  }
+
+  /** `n` was just scored. */
+  scored(n: NodeRec): void {
+    if (n.terminal) this.terminals.push(n);
+    else if (n.depth >= this.cap) this.deep.push(n);
+  }
+
+  scan(): TreeScan {
+    return { terminals: this.terminals.filter(usable), capped: this.deep.some((n) => n.requested === 0 && usable(n)) };
+  }
+}
+
+const ON_PATH = -1;
+
+/**
+ * Each of `nodes`' place in the string order of their ids ('0.10' before '0.2'), as numbers: the
+ * tree's pre-order with siblings in the string order of their indices. The walk enters only the
+ * paths that lead to one of `nodes` (beam B=1024's 8192 terminals: about a fifth of the tree), and
+ * makes no id.
+ */
+export function idRanks(store: TreeStore, nodes: readonly NodeRec[]): Int32Array {
+  // mark[order]: 0 off every path, ON_PATH on one, k + 1 for nodes[k]
+  const mark = new Int32Array(store.size);
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k]!;
+    mark[n.order] = k + 1;
+    for (let c = n.parent; c !== null && mark[c.order] === 0; c = c.parent) mark[c.order] = ON_PATH;
+  }
+  const ranks = new Int32Array(nodes.length);
+  let next = 0;
   const stack: NodeRec[] = [store.root];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.depth > 0) path[n.depth - 1] = n.text; // its ancestors' texts are still below (pre-order)
-    if (usable(n)) {
-      if (n.terminal) {
-        at[n.order] = terminals.push(n);
-        steps.push(path.slice(0, n.depth));
-      } else if (n.depth >= cap && n.requested === 0) capped = true;
-    }
+    const k = mark[n.order]!;
+    if (k > 0) ranks[k - 1] = next++;
     const kids = n.children;
     const perm = kids.length > 10 ? stringOrder(kids.length) : null;
-    for (let j = kids.length - 1; j >= 0; j--) stack.push(kids[perm ? perm[j]! : j]!); // the first child pops next
+    for (let j = kids.length - 1; j >= 0; j--) {
+      const c = kids[perm ? perm[j]! : j]!;
+      if (mark[c.order] !== 0) stack.push(c); // the first child pops next
+    }
   }
-  const byCreation: number[] = [];
-  for (let o = 0; o < at.length; o++) if (at[o]) byCreation.push(at[o]! - 1);
-  return { terminals, steps, byCreation, capped };
+  return ranks;
 }
 
 /** 0 … n−1 in the string order of their decimal forms, as sibling ids compare. */
