@@ -59,12 +59,17 @@ export interface Finish {
 export function buildResult(f: Finish): SearchResult {
   const { store, scan } = f;
   const stoppedBy = f.stop ?? endReason(f, scan);
-  // offered in creation order: vote sums add up in the order they always did
   const terms = scan.terminals;
-  const cands = terms.map((n) => new Offer(n));
-  const scores = f.select(cands);
+  // final selection runs when first needed: a strategy's own pick (MCTS) needs none of it
+  let sel: Selected | null = null;
+  const selected = (): Selected => {
+    if (sel) return sel;
+    // offered in creation order: vote sums add up in the order they always did
+    const cands = terms.map((n) => new Offer(n));
+    return (sel = { cands, scores: f.select(cands) });
+  };
   const pick = f.strategy.pick?.(f.ctx) as NodeRec | null | undefined;
-  const bestNode = pick ?? (terms.length ? terms[top(store, cands, scores)]! : null) ?? bestPartial(store);
+  const bestNode = pick ?? (terms.length ? terms[top(store, selected())]! : null) ?? bestPartial(store);
   const traj = (n: NodeRec): Trajectory => ({ nodeId: idOf(n), steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
   let ranked: SearchResult['candidates'] | null = null;
   return {
@@ -72,7 +77,7 @@ export function buildResult(f: Finish): SearchResult {
     // made on first read: a caller that reads only `best` does not pay for ranking thousands of
     // candidates, their ids and their step lists (beam B=1024: 8192 of them; benchmarks/README.md)
     get candidates() {
-      return (ranked ??= rankedCandidates(store, cands, scores));
+      return (ranked ??= rankedCandidates(store, selected()));
     },
     tree: store.snapshot(),
     stats: { ...f.stats, stoppedBy, nodes: store.size, ...(f.prmInfo ? { prm: f.prmInfo } : {}) },
@@ -83,12 +88,15 @@ export function buildResult(f: Finish): SearchResult {
   };
 }
 
+/** The terminals as final selection was offered them, and its score of each. */
+type Selected = { readonly cands: readonly Offer[]; readonly scores: readonly number[] };
+
 /** Ranks as `selections` do: score, then value (both descending); what remains tied goes by id. */
 const beats = (scores: readonly number[], cands: readonly Offer[], a: number, b: number): number =>
   scores[b]! - scores[a]! || cands[b]!.value - cands[a]!.value;
 
 /** The first candidate as `selections` rank them, in one pass; only a tie at the top reads ids. */
-function top(store: TreeStore, cands: readonly Offer[], scores: readonly number[]): number {
+function top(store: TreeStore, { cands, scores }: Selected): number {
   let tied = [0];
   for (let j = 1; j < cands.length; j++) {
     const d = beats(scores, cands, j, tied[0]!);
@@ -106,7 +114,7 @@ function top(store: TreeStore, cands: readonly Offer[], scores: readonly number[
 }
 
 /** Every candidate, ranked, in the key order of RankedCandidate, then steps. */
-function rankedCandidates(store: TreeStore, cands: readonly Offer[], scores: readonly number[]): SearchResult['candidates'] {
+function rankedCandidates(store: TreeStore, { cands, scores }: Selected): SearchResult['candidates'] {
   const ranks = idRanks(
     store,
     cands.map((c) => c.n),
