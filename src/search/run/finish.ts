@@ -59,26 +59,11 @@ export interface Finish {
 export function buildResult(f: Finish): SearchResult {
   const { store, scan } = f;
   const stoppedBy = f.stop ?? endReason(f, scan);
-  const terms = scan.terminals;
   // final selection runs when first needed: a strategy's own pick (MCTS) needs none of it
-  let sel: Selected | null = null;
-  const selected = (): Selected => {
-    if (sel) return sel;
-    // offered in creation order: vote sums add up in the order they always did
-    const cands = terms.map((n) => new Offer(n));
-    return (sel = { cands, scores: f.select(cands) });
-  };
+  const final = new FinalSelection(store, scan.terminals, f.select);
   const pick = f.strategy.pick?.(f.ctx) as NodeRec | null | undefined;
-  const bestNode = pick ?? (terms.length ? terms[top(store, selected())]! : null) ?? bestPartial(store);
-  const traj = (n: NodeRec): Trajectory => ({ nodeId: idOf(n), steps: store.steps(n), answer: n.answer, score: n.value, terminal: n.terminal });
-  let ranked: SearchResult['candidates'] | null = null;
-  return {
-    best: bestNode ? traj(bestNode) : null,
-    // made on first read: a caller that reads only `best` does not pay for ranking thousands of
-    // candidates, their ids and their step lists (beam B=1024: 8192 of them; benchmarks/README.md)
-    get candidates() {
-      return (ranked ??= rankedCandidates(store, selected()));
-    },
+  const bestNode = pick ?? final.top() ?? bestPartial(store);
+  const rest: Omit<SearchResult, 'best' | 'candidates'> = {
     tree: store.snapshot(),
     stats: { ...f.stats, stoppedBy, nodes: store.size, ...(f.prmInfo ? { prm: f.prmInfo } : {}) },
     strategy: { name: f.spec.name, config: f.spec.config },
@@ -86,6 +71,62 @@ export function buildResult(f: Finish): SearchResult {
     aggregation: f.aggregation,
     selection: f.selection,
   };
+  // keys in SearchResult's order, the getter second (an accessor put in place of a data key turned
+  // every result into a dictionary)
+  const r = { best: bestNode ? trajectory(store, bestNode) : null };
+  Object.defineProperty(r, 'candidates', CANDIDATES);
+  Object.defineProperty(r, FINAL, { value: final });
+  return Object.assign(r, rest) as typeof rest & Pick<SearchResult, 'best' | 'candidates'>;
+}
+
+const FINAL = Symbol('finalSelection');
+/**
+ * `candidates` is made on first read: a caller that reads only `best` does not pay for ranking
+ * thousands of candidates, their ids and their step lists (beam B=1024: 8192 of them;
+ * benchmarks/README.md). One getter for every result: a getter written in the literal made a
+ * closure and an accessor pair per result, and a stream of MCTS 100-sim searches ran 25 % slower.
+ */
+const CANDIDATES: PropertyDescriptor = {
+  get(this: { [FINAL]: FinalSelection }) {
+    return this[FINAL].candidates();
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+const trajectory = (store: TreeStore, n: NodeRec): Trajectory => ({
+  nodeId: idOf(n),
+  steps: store.steps(n),
+  answer: n.answer,
+  score: n.value,
+  terminal: n.terminal,
+});
+
+/** Final selection over a finished search's terminals: made when first needed, then kept. */
+class FinalSelection {
+  private sel: Selected | null = null;
+  private ranked: SearchResult['candidates'] | null = null;
+  constructor(
+    private readonly store: TreeStore,
+    private readonly terms: readonly NodeRec[],
+    private readonly select: Finish['select'],
+  ) {}
+
+  /** The terminals offered in creation order (vote sums add up in the order they always did), and their scores. */
+  private selected(): Selected {
+    if (this.sel) return this.sel;
+    const cands = this.terms.map((n) => new Offer(n));
+    return (this.sel = { cands, scores: this.select(cands) });
+  }
+
+  /** The first candidate's node, or null without terminals. */
+  top(): NodeRec | null {
+    return this.terms.length ? this.terms[top(this.store, this.selected())]! : null;
+  }
+
+  candidates(): SearchResult['candidates'] {
+    return (this.ranked ??= rankedCandidates(this.store, this.selected()));
+  }
 }
 
 /** The terminals as final selection was offered them, and its score of each. */
