@@ -228,7 +228,7 @@ class Mcts implements Strategy {
     let best: SearchNode | null = null,
       bestU = -Infinity;
     for (const k of n.children) {
-      if (k.failed !== null || k.score === null) continue;
+      if (!usable(k)) continue;
       const kv = this.visits(k);
       const u = (kv > 0 ? k.w / kv : (k.value ?? 0)) + c * Math.sqrt(lnN / (1 + kv));
       if (u > bestU) ((bestU = u), (best = k));
@@ -244,19 +244,19 @@ class Mcts implements Strategy {
       maxP = -Infinity,
       fromLogprob = this.c.prior === 'logprob';
     for (const k of kids) {
-      if (k.failed !== null || k.score === null) continue;
+      if (!usable(k)) continue;
       count++;
       if (k.prior === null) fromLogprob = false;
       else if (k.prior > maxP) maxP = k.prior;
     }
     if (!count) return null;
     let z = 0;
-    if (fromLogprob) for (const k of kids) if (k.failed === null && k.score !== null) z += Math.exp(k.prior! - maxP);
+    if (fromLogprob) for (const k of kids) if (usable(k)) z += Math.exp(k.prior! - maxP);
     const sqrtN = Math.sqrt(Math.max(1, this.visits(n)));
     let best: SearchNode | null = null,
       bestU = -Infinity;
     for (const k of kids) {
-      if (k.failed !== null || k.score === null) continue;
+      if (!usable(k)) continue;
       const kv = this.visits(k);
       const q = kv > 0 ? k.w / kv : (k.value ?? 0);
       const p = fromLogprob ? Math.exp(k.prior! - maxP) / z : 1 / count;
