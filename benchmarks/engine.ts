@@ -16,7 +16,7 @@ import type { Policy, ProposeRequest } from '../src/policy/types.ts';
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
 import * as local from '../src/index.ts';
 import { chainModels, GENERATOR, loadGenerator } from './arith-chain.ts';
-import { arg, childCase, fastest, gc, quick } from './timing.ts';
+import { arg, childCase, fastest, gc, quick, stealMark } from './timing.ts';
 
 type Engine = typeof local;
 const json = process.argv.includes('--json');
@@ -24,6 +24,7 @@ const only = (arg('only') ?? 'chain,book,conc').split(',');
 const baseDir = arg('baseline');
 const base: Engine | null = baseDir ? ((await import(pathToFileURL(`${baseDir}/src/index.ts`).href)) as Engine) : null;
 const problem = { id: 'bench', text: 'zero-cost problem' };
+const steal = stealMark();
 
 // ---- 1. arith chain ----
 const lib = only.includes('chain') ? await loadGenerator() : null;
@@ -35,7 +36,8 @@ const chain: {
   us: number;
   wallMs: number;
   usPerNode: number;
-  /** µs/node in the slowest of the case's processes. */
+  /** µs/node of the fastest run in the median and in the slowest of the case's processes. */
+  medianPerNode: number;
   slowestPerNode: number;
   /** µs/node of the mean timed run (Timing.meanUs). */
   meanPerNode: number;
@@ -87,6 +89,7 @@ if (lib) {
         us: r.us,
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
+        medianPerNode: r.medianUs / r.nodes,
         slowestPerNode: r.slowestUs / r.nodes,
         meanPerNode: r.meanUs / r.nodes,
         heapBytesPerNode: gc ? r.bytes / r.nodes : null,
@@ -119,6 +122,7 @@ if (lib) {
         us: r.us,
         wallMs: r.ms,
         usPerNode: r.us / r.nodes,
+        medianPerNode: r.medianUs / r.nodes,
         slowestPerNode: r.slowestUs / r.nodes,
         meanPerNode: r.meanUs / r.nodes,
         usPerSim: r.us / S,
@@ -239,18 +243,19 @@ if (only.includes('conc')) {
   });
 }
 
-const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`;
+const stolen = (s = steal()) => (s === null ? '' : `, steal ${(100 * s).toFixed(1)} %`);
+const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}${stolen()}`;
 if (json) console.log(JSON.stringify({ machine, chain, bookkeeping: book, concurrency: conc }));
 else {
   console.log(`machine: ${machine}${gc ? '' : '  (run with --expose-gc for heap figures)'}\n`);
   const heap = (b: number | null) => (b === null ? '-' : b.toFixed(0));
   if (chain.length) {
     console.log(
-      '| arith chain | engine | nodes | CPU ms | CPU µs/node | slowest process µs/node | mean run µs/node | CPU µs/sim | mean run µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| arith chain | engine | nodes | CPU ms | CPU µs/node | median process µs/node | slowest process µs/node | mean run µs/node | CPU µs/sim | mean run µs/sim | sim depth | heap B/node |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of chain)
       console.log(
-        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.slowestPerNode.toFixed(2)} | ${r.meanPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.meanPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
+        `| ${r.case} | ${r.engine} | ${r.nodes} | ${(r.us / 1000).toFixed(1)} | ${r.usPerNode.toFixed(2)} | ${r.medianPerNode.toFixed(2)} | ${r.slowestPerNode.toFixed(2)} | ${r.meanPerNode.toFixed(2)} | ${r.usPerSim?.toFixed(2) ?? ''} | ${r.meanPerSim?.toFixed(2) ?? ''} | ${r.simDepth?.toFixed(2) ?? ''} | ${heap(r.heapBytesPerNode)} |`,
       );
   }
   if (book.length) {

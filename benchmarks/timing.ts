@@ -3,6 +3,7 @@
  * of each after warm-up, CPU time, and the heap a search keeps.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** The value of a `--name=value` flag. */
 export const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -11,12 +12,12 @@ export const gc = (globalThis as { gc?: () => void }).gc;
 
 export type Ran = { stats: { nodes: number } };
 /**
- * `us`: the fastest run's CPU µs; `slowestUs`: the same in the slowest process (whether V8 pretenured a
- * process's nodes moves it 1.5x, round 7); `meanUs`: the mean timed run, over every process: what a
- * stream of such searches costs each, with the collections their garbage causes (a short search's
- * fastest run is one no collection hit, round 8).
+ * `us`: the fastest run's CPU µs; `medianUs` and `slowestUs`: the same in the median and the slowest
+ * process (whether V8 pretenured a process's nodes moves it 1.5x, round 7); `meanUs`: the mean timed
+ * run, over every process: what a stream of such searches costs each, with the collections their
+ * garbage causes (a short search's fastest run is one no collection hit, round 8).
  */
-export type Timing = { us: number; slowestUs: number; meanUs: number; ms: number; nodes: number; bytes: number };
+export type Timing = { us: number; medianUs: number; slowestUs: number; meanUs: number; ms: number; nodes: number; bytes: number };
 
 const caseArg = arg('case');
 /** Set in a case's own process: the index of the case it times. */
@@ -35,7 +36,7 @@ if (!(Number.isInteger(forks) && forks >= 1)) throw new Error(`--forks: expected
 export async function fastest(run: () => Promise<Ran>): Promise<Timing> {
   const k = caseCount++;
   if (childCase === null) return inChild(k);
-  if (k !== childCase) return { us: 0, slowestUs: 0, meanUs: 0, ms: 0, nodes: 1, bytes: 0 }; // another process's case
+  if (k !== childCase) return { us: 0, medianUs: 0, slowestUs: 0, meanUs: 0, ms: 0, nodes: 1, bytes: 0 }; // another process's case
   console.log(JSON.stringify(await fastestHere(run)));
   process.exit(0);
 }
@@ -56,8 +57,11 @@ function inChild(k: number): Timing {
   // collection that misses the dropped tree takes from it (one read 11 B/node, round 7)
   const bytes = runs.map((r) => r.bytes).sort((a, b) => a - b);
   const meanUs = runs.reduce((a, r) => a + r.meanUs, 0) / runs.length;
-  return { ...best, slowestUs: Math.max(...runs.map((r) => r.us)), meanUs, bytes: bytes[(bytes.length - 1) >> 1]! };
+  const us = runs.map((r) => r.us).sort((a, b) => a - b);
+  return { ...best, medianUs: median(us), slowestUs: us[us.length - 1]!, meanUs, bytes: bytes[(bytes.length - 1) >> 1]! };
 }
+
+const median = (sorted: number[]) => (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
 
 /**
  * Timing: warms up (at least 5 runs and 1 s, 0.2 s with --quick: the JIT needs them), then runs at
@@ -86,7 +90,15 @@ async function fastestHere(run: () => Promise<Ran>): Promise<Timing> {
   }
   // two heap readings, the larger kept: a collection of older garbage can only lower one
   const h = [await measure(run), await measure(run)];
-  return { us: best.cpuUs, slowestUs: best.cpuUs, meanUs: sum / n, ms: best.ms, nodes: h[0]!.nodes, bytes: Math.max(h[0]!.bytes, h[1]!.bytes) };
+  return {
+    us: best.cpuUs,
+    medianUs: best.cpuUs,
+    slowestUs: best.cpuUs,
+    meanUs: sum / n,
+    ms: best.ms,
+    nodes: h[0]!.nodes,
+    bytes: Math.max(h[0]!.bytes, h[1]!.bytes),
+  };
 }
 
 /**
@@ -130,4 +142,24 @@ async function measure(run: () => Promise<Ran>) {
   await settle();
   gc?.();
   return { nodes: nodes / n, bytes: (h1 - process.memoryUsage().heapUsed) / n };
+}
+
+/**
+ * The share of CPU time the hypervisor gave to other guests since `stealMark()` (Linux /proc/stat's
+ * steal column; null elsewhere). A neighbour's load slows this box's runs without showing in `load`.
+ */
+export function stealMark(): () => number | null {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  return () => {
+    const b = read();
+    return a && b && b.total > a.total ? (b.steal - a.steal) / (b.total - a.total) : null;
+  };
 }
