@@ -9,6 +9,7 @@
  * Times are CPU time of the process, each case in fresh processes of its own; heap is bytes retained
  * per node (timing.ts).
  * Run: npx tsx --expose-gc benchmarks/engine.ts [--json] [--quick] [--only=chain,book,conc] [--baseline=DIR] [--forks=3]
+ * Cases fork `process.execPath`: with another Node first in PATH (test/package/runtimes.sh), every case runs on it.
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
