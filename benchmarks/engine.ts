@@ -244,8 +244,8 @@ if (only.includes('conc')) {
   });
 }
 
-const stolen = (s = steal()) => (s === null ? '' : `, steal ${(100 * s).toFixed(1)} %`);
-const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}${stolen()}`;
+const stolen = steal();
+const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}${stolen === null ? '' : `, steal ${(100 * stolen).toFixed(1)} %`}`;
 if (json) console.log(JSON.stringify({ machine, chain, bookkeeping: book, concurrency: conc }));
 else {
   console.log(`machine: ${machine}${gc ? '' : '  (run with --expose-gc for heap figures)'}\n`);

@@ -22,6 +22,7 @@ import { createNet, selectBackend, TfjsPRM, type BackendName, type PRMNet } from
 import type { PRM, ScoreRequest } from '../src/reward/types.ts';
 import { beam, mcts, Scheduler, search, type StrategySpec } from '../src/index.ts';
 import { arithProblem, ArithPolicy, stepText, type Op } from '../src/tasks/arith.ts';
+import { quantile } from '../src/experiments/bootstrap.ts';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -38,11 +39,11 @@ const log = (s: string) => {
   if (!json) process.stderr.write(s + '\n');
 };
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const median = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 /** ms per call: fn repeated until minMs has passed (at least once). */
 async function sample(fn: () => Promise<unknown>, minMs: number): Promise<number> {
   let n = 0;

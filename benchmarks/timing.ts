@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { quantile } from '../src/experiments/bootstrap.ts';
 
 /** The value of a `--name=value` flag. */
 export const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -58,10 +59,8 @@ function inChild(k: number): Timing {
   const bytes = runs.map((r) => r.bytes).sort((a, b) => a - b);
   const meanUs = runs.reduce((a, r) => a + r.meanUs, 0) / runs.length;
   const us = runs.map((r) => r.us).sort((a, b) => a - b);
-  return { ...best, medianUs: median(us), slowestUs: us[us.length - 1]!, meanUs, bytes: bytes[(bytes.length - 1) >> 1]! };
+  return { ...best, medianUs: quantile(us, 0.5), slowestUs: us[us.length - 1]!, meanUs, bytes: bytes[(bytes.length - 1) >> 1]! };
 }
-
-const median = (sorted: number[]) => (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
 
 /**
  * Timing: warms up (at least 5 runs and 1 s, 0.2 s with --quick: the JIT needs them), then runs at
